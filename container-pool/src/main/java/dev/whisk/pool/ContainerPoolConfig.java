@@ -1,0 +1,56 @@
+package dev.whisk.pool;
+
+import java.util.Map;
+
+/**
+ * Settings of one invoker's container pool.
+ *
+ * @param dockerHost     engine endpoint, e.g. {@code unix:///var/run/docker.sock}.
+ * @param network        the dedicated bridge network the containers join.
+ * @param invokerLabel   value of the invoker label on every container; leftovers with it are removed at start.
+ * @param runtimeImages  runtime kind to image, e.g. {@code nodejs:20 -> whisk/action-nodejs-v20:latest}.
+ * @param apiHost        what actions see as {@code __OW_API_HOST}.
+ * @param memoryBudgetMb memory all containers of this invoker may use together.
+ * @param dockerThreads  threads for blocking Docker calls and log reads.
+ * @param logWaitMs      how long to wait for the log sentinels after a run.
+ * @param idleTimeoutMs  an idle warm container is removed after this long.
+ * @param clientThreads  event loop threads of the runtime HTTP client.
+ */
+public record ContainerPoolConfig(String dockerHost, String network, String invokerLabel,
+                                  Map<String, String> runtimeImages, String apiHost, int memoryBudgetMb,
+                                  int dockerThreads, int logWaitMs, long idleTimeoutMs, int clientThreads)
+{
+    public static final String DEFAULT_NODEJS_IMAGE = "whisk/action-nodejs-v20:latest";
+
+    public ContainerPoolConfig
+    {
+        runtimeImages = Map.copyOf(runtimeImages);
+        if (memoryBudgetMb < 128)
+        {
+            throw new IllegalArgumentException("memory budget " + memoryBudgetMb + " MB is below 128 MB");
+        }
+        if (dockerThreads < 1 || clientThreads < 1)
+        {
+            throw new IllegalArgumentException("docker threads and client threads must be at least 1");
+        }
+    }
+
+    public static ContainerPoolConfig defaults(final String invokerLabel, final String apiHost)
+    {
+        return new ContainerPoolConfig("unix:///var/run/docker.sock", "whisk-net", invokerLabel,
+            Map.of("nodejs:20", DEFAULT_NODEJS_IMAGE), apiHost, defaultMemoryBudgetMb(), 4, 2_000,
+            600_000L, 1);
+    }
+
+    /** A fair share of the machine: half of its physical memory, at most 16 GB. */
+    public static int defaultMemoryBudgetMb()
+    {
+        final java.lang.management.OperatingSystemMXBean os =
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun)
+        {
+            return (int)Math.max(512, Math.min(16 * 1024, sun.getTotalMemorySize() / (2L * 1024 * 1024)));
+        }
+        return 2048;
+    }
+}

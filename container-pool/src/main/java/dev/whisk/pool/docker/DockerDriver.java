@@ -1,0 +1,194 @@
+package dev.whisk.pool.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Docker Engine calls the pool needs, each blocking: callers run them on the pool's Docker executor, never on an
+ * event loop or agent thread. Every container it creates carries the label {@value #LABEL_INVOKER} so that leftovers
+ * of this invoker can be found and removed, and nothing else is ever touched.
+ */
+public final class DockerDriver implements AutoCloseable
+{
+    public static final String LABEL_INVOKER = "dev.whisk.invoker";
+    public static final String LABEL_ACTION = "dev.whisk.action";
+    private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
+
+    private final DockerClient docker;
+    private final String network;
+
+    public DockerDriver(final String dockerHost, final String network)
+    {
+        final DefaultDockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost(dockerHost)
+            .build();
+        final ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+            .dockerHost(cfg.getDockerHost())
+            .maxConnections(32)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .responseTimeout(Duration.ofSeconds(60))
+            .build();
+        this.docker = DockerClientImpl.getInstance(cfg, http);
+        this.network = network;
+    }
+
+    /** Pings the engine; false when no engine answers. */
+    public boolean isReachable()
+    {
+        try
+        {
+            docker.pingCmd().exec();
+            return true;
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.debug("docker ping failed", ex);
+            return false;
+        }
+    }
+
+    public boolean hasImage(final String image)
+    {
+        try
+        {
+            docker.inspectImageCmd(image).exec();
+            return true;
+        }
+        catch (final NotFoundException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Creates the pool's bridge network when it does not exist yet. */
+    public void ensureNetwork()
+    {
+        final boolean exists = docker.listNetworksCmd().withNameFilter(network).exec().stream()
+            .anyMatch(n -> network.equals(n.getName()));
+        if (!exists)
+        {
+            docker.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
+            LOG.info("event=network-created network={}", network);
+        }
+    }
+
+    /**
+     * Creates and starts a container; returns once the engine reports it running (the process inside may still be
+     * booting).
+     */
+    public StartedContainer start(final ContainerSpec spec)
+    {
+        final HostConfig host = HostConfig.newHostConfig()
+            .withMemory(spec.memoryMb() * 1024L * 1024L)
+            .withMemorySwap(spec.memoryMb() * 1024L * 1024L)
+            .withCapDrop(Capability.ALL)
+            .withSecurityOpts(List.of("no-new-privileges"))
+            .withPidsLimit(1024L)
+            .withUlimits(List.of(new Ulimit("nofile", 1024L, 1024L)))
+            .withNetworkMode(network)
+            .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "50m")));
+        final String id = docker.createContainerCmd(spec.image())
+            .withName(spec.name())
+            .withLabels(Map.of(LABEL_INVOKER, spec.invokerLabel(), LABEL_ACTION, spec.actionLabel()))
+            .withEnv(spec.env())
+            .withHostConfig(host)
+            .exec()
+            .getId();
+        try
+        {
+            docker.startContainerCmd(id).exec();
+            final var inspect = docker.inspectContainerCmd(id).exec();
+            final ContainerNetwork net = inspect.getNetworkSettings().getNetworks().get(network);
+            if (net == null || net.getIpAddress() == null || net.getIpAddress().isEmpty())
+            {
+                throw new IllegalStateException("container " + id + " has no address on network " + network);
+            }
+            return new StartedContainer(id, net.getIpAddress(), inspect.getLogPath());
+        }
+        catch (final RuntimeException ex)
+        {
+            remove(id);
+            throw ex;
+        }
+    }
+
+    /** Removes a container, running or not; a container already gone is fine. */
+    public void remove(final String id)
+    {
+        try
+        {
+            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        }
+        catch (final NotFoundException ex)
+        {
+            LOG.debug("container {} was already gone", id);
+        }
+    }
+
+    public void pause(final String id)
+    {
+        docker.pauseContainerCmd(id).exec();
+    }
+
+    public void unpause(final String id)
+    {
+        docker.unpauseContainerCmd(id).exec();
+    }
+
+    /** True when the engine says the container was killed for running out of memory. */
+    public boolean wasOomKilled(final String id)
+    {
+        try
+        {
+            final Boolean oom = docker.inspectContainerCmd(id).exec().getState().getOOMKilled();
+            return oom != null && oom;
+        }
+        catch (final NotFoundException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Removes every container labelled for {@code invokerLabel}; returns how many. */
+    public int removeAll(final String invokerLabel)
+    {
+        final List<Container> leftovers = docker.listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(LABEL_INVOKER, invokerLabel))
+            .exec();
+        for (final Container c : leftovers)
+        {
+            remove(c.getId());
+        }
+        return leftovers.size();
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            docker.close();
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("closing the docker client failed", ex);
+        }
+    }
+}

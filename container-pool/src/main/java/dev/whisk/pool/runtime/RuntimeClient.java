@@ -1,0 +1,98 @@
+package dev.whisk.pool.runtime;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The asynchronous, keep-alive HTTP client the invoker uses to speak {@code /init} and {@code /run} to action
+ * containers. One small event loop group serves every container; no thread ever waits on a container.
+ */
+public final class RuntimeClient implements AutoCloseable
+{
+    /** Responses above this are cut off as invalid; the result limit itself is enforced by the invoker. */
+    public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+    private static final long CONNECT_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+
+    public RuntimeClient(final int threads)
+    {
+        final boolean epoll = Epoll.isAvailable();
+        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("runtime-client", true), factory);
+        bootstrap = new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1000)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline()
+                        .addLast(new HttpClientCodec())
+                        .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+                        .addLast(new RuntimeConnection.Handler());
+                }
+            });
+    }
+
+    /**
+     * Connects to a container that may still be booting: refused connections are retried every 2 ms until
+     * {@code deadlineNs} ({@link System#nanoTime()}). Exactly one of the consumers is called, on an event loop.
+     */
+    public void connect(final InetSocketAddress address, final long deadlineNs,
+        final Consumer<RuntimeConnection> onConnected, final Consumer<Throwable> onFailed)
+    {
+        final ChannelFuture f = bootstrap.connect(address);
+        f.addListener(future ->
+        {
+            if (future.isSuccess())
+            {
+                onConnected.accept(new RuntimeConnection(f.channel()));
+            }
+            else if (System.nanoTime() < deadlineNs && isRetryable(future.cause()))
+            {
+                group.schedule(() -> connect(address, deadlineNs, onConnected, onFailed),
+                    CONNECT_RETRY_NS, TimeUnit.NANOSECONDS);
+            }
+            else
+            {
+                onFailed.accept(future.cause());
+            }
+        });
+    }
+
+    private static boolean isRetryable(final Throwable cause)
+    {
+        return cause instanceof ConnectException || cause instanceof java.io.IOException;
+    }
+
+    @Override
+    public void close()
+    {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+}

@@ -1,0 +1,135 @@
+package dev.whisk.pool.runtime;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One keep-alive connection to one action container, carrying one request at a time. A request that passes its
+ * deadline closes the connection (the container is then destroyed by its owner).
+ */
+public final class RuntimeConnection
+{
+    private static final AttributeKey<Pending> PENDING = AttributeKey.valueOf("whisk.pending");
+    private final Channel channel;
+
+    RuntimeConnection(final Channel channel)
+    {
+        this.channel = channel;
+    }
+
+    public boolean isOpen()
+    {
+        return channel.isActive();
+    }
+
+    /**
+     * Posts {@code body} as JSON to {@code path}. The callback runs once, on this connection's event loop.
+     */
+    public void post(final String path, final byte[] body, final long timeoutMs, final ResponseCallback callback)
+    {
+        final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+            Unpooled.wrappedBuffer(body));
+        request.headers()
+            .set(HttpHeaderNames.HOST, "action")
+            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        channel.eventLoop().execute(() ->
+        {
+            if (!channel.isActive())
+            {
+                request.release();
+                callback.onFailure(new ClosedChannelException(), false);
+                return;
+            }
+            final Pending pending = new Pending(callback);
+            channel.attr(PENDING).set(pending);
+            pending.timer = channel.eventLoop().schedule(() ->
+            {
+                if (channel.attr(PENDING).compareAndSet(pending, null))
+                {
+                    channel.close();
+                    callback.onFailure(new TimeoutException("no answer within " + timeoutMs + " ms"), true);
+                }
+            }, timeoutMs, TimeUnit.MILLISECONDS);
+            channel.writeAndFlush(request).addListener(f ->
+            {
+                if (!f.isSuccess())
+                {
+                    fail(channel, f.cause());
+                }
+            });
+        });
+    }
+
+    public void close()
+    {
+        channel.close();
+    }
+
+    private static void fail(final Channel channel, final Throwable cause)
+    {
+        final Pending pending = channel.attr(PENDING).getAndSet(null);
+        if (pending != null)
+        {
+            pending.timer.cancel(false);
+            pending.callback.onFailure(cause, false);
+        }
+    }
+
+    private static final class Pending
+    {
+        final ResponseCallback callback;
+        ScheduledFuture<?> timer;
+
+        Pending(final ResponseCallback callback)
+        {
+            this.callback = callback;
+        }
+    }
+
+    /** Completes the pending request of its channel; closes fail it. */
+    static final class Handler extends SimpleChannelInboundHandler<FullHttpResponse>
+    {
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpResponse response)
+        {
+            final Pending pending = ctx.channel().attr(PENDING).getAndSet(null);
+            if (pending != null)
+            {
+                pending.timer.cancel(false);
+                pending.callback.onResponse(response.status().code(),
+                    ByteBufUtil.getBytes(response.content()));
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            fail(ctx.channel(), new ClosedChannelException());
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            fail(ctx.channel(), cause);
+            ctx.close();
+        }
+    }
+}

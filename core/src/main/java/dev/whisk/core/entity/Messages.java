@@ -1,0 +1,66 @@
+package dev.whisk.core.entity;
+
+/**
+ * The catalogue of user-facing messages, worded as Apache OpenWhisk words them so that clients matching on them keep
+ * working. Every error a client can see comes from here.
+ */
+public final class Messages
+{
+    public static final String ILLEGAL_NAME = "The name of the entity contains illegal characters.";
+    public static final String RESOURCE_NOT_FOUND = "The requested resource does not exist.";
+    public static final String ROUTE_NOT_FOUND = "The requested resource could not be found.";
+    public static final String AUTH_REQUIRED =
+        "The resource requires authentication, which was not supplied with the request";
+    public static final String AUTH_INVALID = "The supplied authentication is invalid";
+    public static final String ENTITY_EXISTS = "resource already exists";
+    public static final String WRONG_COLLECTION = "Resource by this name exists but is not in this collection.";
+    public static final String CONCURRENT_MODIFICATION = "Concurrent modification to resource detected.";
+    public static final String EXEC_UNDEFINED = "exec undefined";
+    public static final String MALFORMED_PREFIX = "The request content was malformed:\n";
+    public static final String BLOCKING_TIMEOUT_RANGE = "Timeout must be number of milliseconds up to 60000.";
+    public static final String INTERNAL_ERROR = "Internal server error.";
+    public static final String SERVICE_UNAVAILABLE = "Service Unavailable";
+    public static final String UNSUPPORTED_MEDIA_TYPE_PREFIX = "The request's Content-Type [";
+    public static final String ACTIVATION_ID_LENGTH = "Activation id length is %d but must be 32.";
+    public static final String PARAMS_NOT_ALLOWED =
+        "Request defines parameters that are not allowed (e.g., reserved properties).";
+
+    public static final String TIMED_OUT_RUN = "The action exceeded its time limits of %d milliseconds.";
+    public static final String TIMED_OUT_INIT =
+        "The action exceeded its time limits of %d milliseconds during initialization.";
+    public static final String ABNORMAL_INIT = "The action did not initialize and exited unexpectedly.";
+    public static final String ABNORMAL_RUN = "The action did not produce a valid response and exited unexpectedly.";
+    public static final String INVALID_RUN_RESPONSE = "The action did not produce a valid JSON or JSON Array response: ";
+    public static final String FAILED_INIT = "The action failed during initialization: ";
+    public static final String MEMORY_EXHAUSTED = "The action exhausted its memory and was aborted.";
+    public static final String PROVISION_FAILED = "Failed to provision resources to run the action.";
+    public static final String TRUNCATED_RESULT =
+        "The action produced a response that exceeded the allowed length: %d > %d bytes. The truncated response was: ";
+    public static final String LOGS_TRUNCATED =
+        "Logs were truncated because the total bytes size exceeds the limit of %d bytes.";
+    public static final String LOG_COLLECTION_FAILED =
+        "There was an issue while collecting your logs. Data might be missing.";
+    public static final String PLATFORM_RESTARTED =
+        "The platform stopped before this activation completed; it was not run or its outcome is unknown.";
+    public static final String NO_INVOKER = "No invoker is available to run the action.";
+
+    private Messages()
+    {
+    }
+
+    public static String unsupportedRuntime(final String kind, final String supported)
+    {
+        return "The specified runtime '" + kind + "' is not supported by this platform. Valid values are: " +
+            supported + ".";
+    }
+
+    public static String notAuthorized(final String what)
+    {
+        return "The supplied authentication is not authorized to access '" + what + "'.";
+    }
+
+    public static String requestTooLarge(final long size, final long max)
+    {
+        return "Request larger than allowed: " + size + " > " + max + " bytes.";
+    }
+}

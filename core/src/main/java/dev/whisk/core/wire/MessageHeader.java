@@ -1,0 +1,41 @@
+package dev.whisk.core.wire;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The 4-byte header in front of every scheduler/invoker message: template id and schema version, checked before a
+ * message is decoded (as SBE does).
+ */
+public final class MessageHeader
+{
+    public static final int LENGTH = 4;
+    public static final short SCHEMA_VERSION = 1;
+
+    /** Scheduler to invoker: run an activation. */
+    public static final short INVOKE = 1;
+    /** Invoker to scheduler: the final record of an activation, to be stored. */
+    public static final short COMPLETION = 2;
+    /** Invoker to scheduler: the result, sent before logs are collected, for a blocking caller. Not stored. */
+    public static final short RESULT = 3;
+
+    private MessageHeader()
+    {
+    }
+
+    public static void put(final MutableDirectBuffer buffer, final int offset, final short templateId)
+    {
+        buffer.putShort(offset, templateId);
+        buffer.putShort(offset + 2, SCHEMA_VERSION);
+    }
+
+    /** The template id at {@code offset}, or -1 when the schema version is not ours. */
+    public static short templateId(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < LENGTH || buffer.getShort(offset + 2) != SCHEMA_VERSION)
+        {
+            return -1;
+        }
+        return buffer.getShort(offset);
+    }
+}

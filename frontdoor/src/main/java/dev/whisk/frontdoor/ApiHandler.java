@@ -1,0 +1,213 @@
+package dev.whisk.frontdoor;
+
+import dev.whisk.core.entity.Identity;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.frontdoor.api.ActionsApi;
+import dev.whisk.frontdoor.api.ActivationsApi;
+import dev.whisk.frontdoor.api.InvokeApi;
+import dev.whisk.frontdoor.api.NamespacesApi;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
+ * may act in the namespace it names, and hands the exchange to the API of the collection. Every failure becomes the
+ * JSON error body here, one place; a stack trace never reaches a client. Stateless and shared by all channels.
+ */
+@ChannelHandler.Sharable
+public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private static final String PREFIX = "/api/v1";
+
+    private final Authenticator authenticator;
+    private final ActionsApi actions;
+    private final InvokeApi invoke;
+    private final ActivationsApi activations;
+    private final NamespacesApi namespaces;
+
+    public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
+        final ActivationsApi activations, final NamespacesApi namespaces)
+    {
+        this.authenticator = authenticator;
+        this.actions = actions;
+        this.invoke = invoke;
+        this.activations = activations;
+        this.namespaces = namespaces;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final byte[] body = ByteBufUtil.getBytes(request.content());
+        final Exchange ex = new Exchange(ctx, request.method(), request.uri(), body, request.headers(),
+            HttpUtil.isKeepAlive(request));
+        if (!request.decoderResult().isSuccess())
+        {
+            ex.sendError(HttpResponseStatus.BAD_REQUEST, Messages.MALFORMED_PREFIX + "invalid HTTP request");
+            return;
+        }
+        try
+        {
+            route(ex);
+        }
+        catch (final ApiError error)
+        {
+            ex.sendError(error.status(), error.getMessage());
+        }
+        catch (final IllegalArgumentException error)
+        {
+            ex.sendError(HttpResponseStatus.BAD_REQUEST, error.getMessage());
+        }
+        catch (final RuntimeException error)
+        {
+            LOG.error("event=request-failed code={} method={} path={}", ex.transactionId(), ex.method(),
+                ex.path(), error);
+            ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
+        }
+    }
+
+    private void route(final Exchange ex)
+    {
+        final String path = ex.path();
+        if (!path.startsWith(PREFIX))
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        if (ex.method() == HttpMethod.OPTIONS)
+        {
+            ex.sendJson(HttpResponseStatus.OK, null);
+            return;
+        }
+        final String[] seg = Paths.segments(path, PREFIX.length());
+        if (seg.length == 0)
+        {
+            requireMethod(ex, HttpMethod.GET);
+            ex.sendJson(HttpResponseStatus.OK, NamespacesApi.info());
+            return;
+        }
+        if (!"namespaces".equals(seg[0]))
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        final Identity identity = authenticator.authenticate(ex);
+        if (identity == null)
+        {
+            return;
+        }
+        if (seg.length == 1)
+        {
+            requireMethod(ex, HttpMethod.GET);
+            namespaces.list(ex, identity);
+            return;
+        }
+        final String namespace = "_".equals(seg[1]) ? identity.namespace() : seg[1];
+        if (seg.length < 3)
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        if (!namespace.equals(identity.namespace()))
+        {
+            throw new ApiError(HttpResponseStatus.FORBIDDEN, Messages.notAuthorized(namespace));
+        }
+        switch (seg[2])
+        {
+            case "actions" -> routeActions(ex, identity, namespace, seg);
+            case "activations" -> routeActivations(ex, namespace, seg);
+            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
+    private void routeActions(final Exchange ex, final Identity identity, final String namespace,
+        final String[] seg)
+    {
+        if (seg.length == 3)
+        {
+            requireMethod(ex, HttpMethod.GET);
+            actions.list(ex, namespace);
+            return;
+        }
+        if (seg.length > 5)
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        final String pkg = seg.length == 5 ? seg[3] : null;
+        final String name = seg[seg.length - 1];
+        final HttpMethod m = ex.method();
+        if (m == HttpMethod.GET)
+        {
+            actions.get(ex, namespace, pkg, name);
+        }
+        else if (m == HttpMethod.PUT)
+        {
+            actions.put(ex, namespace, pkg, name);
+        }
+        else if (m == HttpMethod.DELETE)
+        {
+            actions.delete(ex, namespace, pkg, name);
+        }
+        else if (m == HttpMethod.POST)
+        {
+            invoke.invoke(ex, identity, namespace, pkg, name);
+        }
+        else
+        {
+            throw methodNotAllowed("GET, PUT, DELETE, POST");
+        }
+    }
+
+    private void routeActivations(final Exchange ex, final String namespace, final String[] seg)
+    {
+        requireMethod(ex, HttpMethod.GET);
+        switch (seg.length)
+        {
+            case 3 -> activations.list(ex, namespace);
+            case 4 -> activations.get(ex, namespace, seg[3]);
+            case 5 ->
+            {
+                if ("result".equals(seg[4]))
+                {
+                    activations.result(ex, namespace, seg[3]);
+                }
+                else if ("logs".equals(seg[4]))
+                {
+                    activations.logs(ex, namespace, seg[3]);
+                }
+                else
+                {
+                    throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+                }
+            }
+            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
+    private static void requireMethod(final Exchange ex, final HttpMethod allowed)
+    {
+        if (ex.method() != allowed && !(allowed == HttpMethod.GET && ex.method() == HttpMethod.HEAD))
+        {
+            throw methodNotAllowed(allowed.name());
+        }
+    }
+
+    private static ApiError methodNotAllowed(final String supported)
+    {
+        return new ApiError(HttpResponseStatus.METHOD_NOT_ALLOWED,
+            "HTTP method not allowed, supported methods: " + supported);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        LOG.debug("event=channel-failed remote={}", ctx.channel().remoteAddress(), cause);
+        ctx.close();
+    }
+}

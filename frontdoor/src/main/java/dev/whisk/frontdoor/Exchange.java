@@ -1,0 +1,181 @@
+package dev.whisk.frontdoor;
+
+import dev.whisk.core.activation.ActivationId;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.AsciiString;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One HTTP request and its one answer. Everything the handlers need is copied out of the Netty request while it is
+ * alive, so an answer may come later from any thread: {@link #send} always writes on the connection's event loop,
+ * and only the first answer counts.
+ */
+public final class Exchange
+{
+    public static final AsciiString ACTIVATION_ID_HEADER = AsciiString.cached("x-openwhisk-activation-id");
+    private static final AsciiString CORS_METHODS = AsciiString.cached("GET, DELETE, POST, PUT, HEAD");
+    private static final AsciiString CORS_HEADERS = AsciiString.cached(
+        "Authorization, Origin, X-Requested-With, Content-Type, Accept, User-Agent");
+    private static final AsciiString STAR = AsciiString.cached("*");
+
+    private final ChannelHandlerContext ctx;
+    private final HttpMethod method;
+    private final String path;
+    private final Map<String, List<String>> query;
+    private final byte[] body;
+    private final HttpHeaders requestHeaders;
+    private final boolean keepAlive;
+    private String transactionId;
+    private boolean answered;
+
+    Exchange(final ChannelHandlerContext ctx, final HttpMethod method, final String uri, final byte[] body,
+        final HttpHeaders requestHeaders, final boolean keepAlive)
+    {
+        this.ctx = ctx;
+        this.method = method;
+        final QueryStringDecoder decoder = new QueryStringDecoder(uri);
+        this.path = decoder.path();
+        this.query = decoder.parameters();
+        this.body = body;
+        this.requestHeaders = requestHeaders;
+        this.keepAlive = keepAlive;
+    }
+
+    public HttpMethod method()
+    {
+        return method;
+    }
+
+    public String path()
+    {
+        return path;
+    }
+
+    public byte[] body()
+    {
+        return body;
+    }
+
+    public HttpHeaders requestHeaders()
+    {
+        return requestHeaders;
+    }
+
+    /** The first value of query parameter {@code name}, or {@code null}. */
+    public String query(final String name)
+    {
+        final List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public boolean queryFlag(final String name)
+    {
+        final String v = query(name);
+        return v != null && (v.isEmpty() || "true".equalsIgnoreCase(v));
+    }
+
+    /** The transaction id carried in error bodies and logs; made on first use. */
+    public String transactionId()
+    {
+        if (transactionId == null)
+        {
+            transactionId = ActivationId.random();
+        }
+        return transactionId;
+    }
+
+    public io.netty.util.concurrent.EventExecutor executor()
+    {
+        return ctx.executor();
+    }
+
+    public void sendJson(final HttpResponseStatus status, final byte[] json)
+    {
+        send(status, json, null);
+    }
+
+    /** Answers with a JSON body and, when given, the activation id header. */
+    public void send(final HttpResponseStatus status, final byte[] json, final String activationId)
+    {
+        if (ctx.executor().inEventLoop())
+        {
+            write(status, json, activationId);
+        }
+        else
+        {
+            ctx.executor().execute(() -> write(status, json, activationId));
+        }
+    }
+
+    public void sendError(final HttpResponseStatus status, final String message)
+    {
+        sendJson(status, ErrorBody.of(message, transactionId()));
+    }
+
+    private void write(final HttpResponseStatus status, final byte[] json, final String activationId)
+    {
+        if (answered)
+        {
+            return;
+        }
+        answered = true;
+        final ByteBuf content = json == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(json);
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        final HttpHeaders h = response.headers();
+        if (json != null)
+        {
+            h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        }
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, STAR);
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, CORS_METHODS);
+        h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, CORS_HEADERS);
+        if (activationId != null)
+        {
+            h.set(ACTIVATION_ID_HEADER, activationId);
+        }
+        if (status.code() == 401)
+        {
+            h.set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"OpenWhisk secure realm\"");
+        }
+        if (keepAlive)
+        {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(response, ctx.voidPromise());
+        }
+        else
+        {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** The JSON error body {@code {"error":..., "code":...}}. */
+    public static final class ErrorBody
+    {
+        private ErrorBody()
+        {
+        }
+
+        public static byte[] of(final String message, final String code)
+        {
+            return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("error", message).put("code", code).toString().getBytes(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.whisk.frontdoor;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP/1.1 server of the OpenWhisk API. One pipeline per connection: codec, an early size check, the
+ * aggregator, the API handler. Keep-alive by default.
+ */
+public final class FrontDoor implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final Channel serverChannel;
+
+    public FrontDoor(final FrontDoorConfig config, final ApiHandler api) throws InterruptedException
+    {
+        final boolean epoll = Epoll.isAvailable();
+        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-accept"), factory);
+        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("http-io"), factory);
+        final ServerBootstrap b = new ServerBootstrap()
+            .group(bossGroup, ioGroup)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline()
+                        .addLast("codec", new HttpServerCodec())
+                        .addLast("size", new SizeGuard(config.maxBodyBytes()))
+                        .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()))
+                        .addLast("api", api);
+                }
+            });
+        serverChannel = b.bind(new InetSocketAddress(config.host(), config.port())).sync().channel();
+        LOG.info("event=front-door-listening address={} transport={}", serverChannel.localAddress(),
+            epoll ? "epoll" : "nio");
+    }
+
+    public InetSocketAddress localAddress()
+    {
+        return (InetSocketAddress)serverChannel.localAddress();
+    }
+
+    @Override
+    public void close()
+    {
+        serverChannel.close().syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /**
+     * Refuses a request whose declared length is over the limit with 413 before its body is read, and closes the
+     * connection (the unread body would otherwise be parsed as the next request).
+     */
+    static final class SizeGuard extends ChannelInboundHandlerAdapter
+    {
+        private final long maxBytes;
+        private boolean discarding;
+
+        SizeGuard(final long maxBytes)
+        {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            if (msg instanceof HttpRequest request)
+            {
+                final long length = HttpUtil.getContentLength(request, -1L);
+                if (length > maxBytes)
+                {
+                    discarding = true;
+                    ReferenceCountUtil.release(msg);
+                    final byte[] body = Exchange.ErrorBody.of(
+                        dev.whisk.core.entity.Messages.requestTooLarge(length, maxBytes),
+                        dev.whisk.core.activation.ActivationId.random());
+                    final io.netty.handler.codec.http.FullHttpResponse response =
+                        new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                            io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                            io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                            io.netty.buffer.Unpooled.wrappedBuffer(body));
+                    response.headers()
+                        .set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "application/json")
+                        .setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length)
+                        .set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+                    ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    return;
+                }
+                discarding = false;
+            }
+            if (discarding)
+            {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.whisk.frontdoor.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.core.json.Json;
+import dev.whisk.frontdoor.ApiError;
+
+import java.io.IOException;
+
+/** Parsing of request bodies: an empty body is {@code {}}; anything that is not a JSON object is a 400. */
+final class Bodies
+{
+    private Bodies()
+    {
+    }
+
+    static ObjectNode object(final byte[] body)
+    {
+        if (isBlank(body))
+        {
+            return Json.MAPPER.createObjectNode();
+        }
+        final JsonNode node;
+        try
+        {
+            node = Json.MAPPER.readTree(body);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getOriginalMessage());
+        }
+        catch (final IOException ex)
+        {
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getMessage());
+        }
+        if (node == null || !node.isObject())
+        {
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
+        }
+        return (ObjectNode)node;
+    }
+
+    /**
+     * Checks that {@code body} is one well-formed JSON object without building a tree (the invoke fast path).
+     *
+     * @return the body, or {@code {}} for an empty one.
+     */
+    static byte[] requireObject(final byte[] body)
+    {
+        if (isBlank(body))
+        {
+            return EMPTY_OBJECT;
+        }
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(body))
+        {
+            if (p.nextToken() != JsonToken.START_OBJECT)
+            {
+                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
+            }
+            p.skipChildren();
+            if (p.nextToken() != null)
+            {
+                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "trailing content after the JSON object");
+            }
+            return body;
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getOriginalMessage());
+        }
+        catch (final IOException ex)
+        {
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getMessage());
+        }
+    }
+
+    static final byte[] EMPTY_OBJECT = {'{', '}'};
+
+    private static boolean isBlank(final byte[] body)
+    {
+        for (final byte b : body)
+        {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.whisk.frontdoor.api;
+
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationJson;
+import dev.whisk.frontdoor.Exchange;
+import dev.whisk.scheduler.ActivationWaiter;
+import dev.whisk.scheduler.Waiters;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One invoke caller waiting on the scheduler. Callbacks come from scheduler threads; the answer is written on the
+ * connection's event loop by {@link Exchange}, which also makes sure only the first answer is sent.
+ */
+final class InvokeWaiter implements ActivationWaiter
+{
+    private final Exchange ex;
+    private final Waiters waiters;
+    private final boolean blocking;
+    private final boolean resultOnly;
+
+    InvokeWaiter(final Exchange ex, final Waiters waiters, final boolean blocking, final boolean resultOnly)
+    {
+        this.ex = ex;
+        this.waiters = waiters;
+        this.blocking = blocking;
+        this.resultOnly = resultOnly;
+    }
+
+    @Override
+    public void onJournaled(final String activationId)
+    {
+        if (!blocking)
+        {
+            ex.send(HttpResponseStatus.ACCEPTED, idBody(activationId), activationId);
+        }
+    }
+
+    @Override
+    public void onActivation(final Activation a)
+    {
+        final HttpResponseStatus status = switch (a.status())
+        {
+            case SUCCESS -> HttpResponseStatus.OK;
+            case APPLICATION_ERROR, DEVELOPER_ERROR -> HttpResponseStatus.BAD_GATEWAY;
+            case WHISK_ERROR -> HttpResponseStatus.INTERNAL_SERVER_ERROR;
+        };
+        final byte[] result = a.result();
+        final boolean isArray = result != null && result.length > 0 && result[0] == '[';
+        final byte[] body = resultOnly || isArray ?
+            (result == null ? new byte[]{'{', '}'} : result) : ActivationJson.full(a);
+        ex.send(status, body, a.activationId());
+    }
+
+    /** The caller's wait ran out: if no result came first, answer 202 with the id; the run goes on. */
+    void onWaitExpired(final String activationId)
+    {
+        if (waiters.cancel(activationId, this))
+        {
+            ex.send(HttpResponseStatus.ACCEPTED, idBody(activationId), activationId);
+        }
+    }
+
+    static byte[] idBody(final String activationId)
+    {
+        return ("{\"activationId\":\"" + activationId + "\"}").getBytes(StandardCharsets.US_ASCII);
+    }
+}

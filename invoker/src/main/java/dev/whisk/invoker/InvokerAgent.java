@@ -1,0 +1,163 @@
+package dev.whisk.invoker;
+
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.wire.CompletionMessage;
+import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.pool.ActionCodeSource;
+import dev.whisk.pool.ContainerPool;
+import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.pool.Job;
+import dev.whisk.pool.JobListener;
+import dev.whisk.pool.RunOutcome;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.Agent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The invoker's one service thread: takes invoke messages from its Aeron subscription, hands them to the container
+ * pool, and sends each result and completion back on its publication. It owns the pool's state (the pool's
+ * {@code submit} and {@code doWork} run here) and the outbound buffer.
+ *
+ * <p>Messages the publication cannot take now (back pressure, not yet connected) wait in an outbound queue and are
+ * offered again on later duty cycles, in order, so a completion is never dropped.
+ */
+public final class InvokerAgent implements Agent, JobListener
+{
+    private static final Logger LOG = LoggerFactory.getLogger(InvokerAgent.class);
+    private static final int FRAGMENT_LIMIT = 16;
+
+    private final int invokerId;
+    private final Subscription requests;
+    private final Publication completions;
+    private final ContainerPool pool;
+    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
+    private final InvokeRequest request = new InvokeRequest();
+    private final ExpandableArrayBuffer outBuffer = new ExpandableArrayBuffer(4096);
+    private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+
+    /**
+     * Creates the agent and its container pool; call {@link #start()} before the agent runs.
+     */
+    public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
+        final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource)
+    {
+        this.invokerId = invokerId;
+        this.requests = requests;
+        this.completions = completions;
+        this.pool = new ContainerPool(poolConfig, codeSource, this);
+    }
+
+    /**
+     * Prepares the pool (checks the engine, removes leftovers). Blocking; on the launcher's thread.
+     *
+     * @throws IllegalStateException when no Docker engine answers.
+     */
+    public void start()
+    {
+        pool.start();
+    }
+
+    /** The pool, for its counters. Its state belongs to the agent's thread. */
+    public ContainerPool pool()
+    {
+        return pool;
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = drainBacklog();
+        work += requests.poll(assembler, FRAGMENT_LIMIT);
+        work += pool.doWork();
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "invoker-" + invokerId;
+    }
+
+    @Override
+    public void onClose()
+    {
+        pool.close();
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (MessageHeader.templateId(buffer, offset, length) != MessageHeader.INVOKE)
+        {
+            LOG.warn("event=unknown-message invoker={} length={}", invokerId, length);
+            return;
+        }
+        final InvokeRequest r = request.decode(buffer, offset, length);
+        pool.submit(Jobs.fromRequest(r));
+    }
+
+    @Override
+    public void onResult(final Job job, final RunOutcome outcome)
+    {
+        if (job.blocking())
+        {
+            send(MessageHeader.RESULT, job, Jobs.activation(job, outcome, List.of()));
+        }
+    }
+
+    @Override
+    public void onCompleted(final Job job, final RunOutcome outcome, final List<String> logs)
+    {
+        send(MessageHeader.COMPLETION, job, Jobs.activation(job, outcome, logs));
+    }
+
+    private void send(final short templateId, final Job job, final Activation activation)
+    {
+        Activation a = activation;
+        int length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(), a);
+        if (length > completions.maxMessageLength())
+        {
+            a = Jobs.fitLogs(a, completions.maxMessageLength() - (length - Jobs.logBytes(a)));
+            length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(), a);
+        }
+        if (!backlog.isEmpty() || completions.offer(outBuffer, 0, length) < 0)
+        {
+            final byte[] copy = new byte[length];
+            outBuffer.getBytes(0, copy);
+            backlog.addLast(copy);
+        }
+    }
+
+    private int drainBacklog()
+    {
+        int sent = 0;
+        while (!backlog.isEmpty())
+        {
+            final byte[] next = backlog.peekFirst();
+            final long result = completions.offer(new org.agrona.concurrent.UnsafeBuffer(next));
+            if (result < 0)
+            {
+                if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+                {
+                    LOG.error("event=completion-publication-unusable invoker={} code={} dropped={}",
+                        invokerId, result, backlog.size());
+                    backlog.clear();
+                }
+                break;
+            }
+            backlog.pollFirst();
+            sent++;
+        }
+        return sent;
+    }
+}

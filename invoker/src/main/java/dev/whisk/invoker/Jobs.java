@@ -1,0 +1,67 @@
+package dev.whisk.invoker;
+
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.entity.ActionLimits;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.pool.Job;
+import dev.whisk.pool.RunOutcome;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Conversions between wire requests, pool jobs and activation records. */
+final class Jobs
+{
+    private Jobs()
+    {
+    }
+
+    static Job fromRequest(final InvokeRequest r)
+    {
+        return new Job(r.activationId(), r.namespace, r.subject, r.actionPath, r.actionVersion, r.revision, r.kind,
+            new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), r.params, r.acceptedMs, r.apiKey,
+            r.cause, r.isBlocking(), null);
+    }
+
+    static Activation activation(final Job job, final RunOutcome o, final List<String> logs)
+    {
+        final String path = job.actionPath();
+        final String name = path.substring(path.lastIndexOf('/') + 1);
+        final int waitTimeMs = (int)Math.max(0, o.startMs() - job.acceptedMs());
+        return new Activation(job.activationId(), job.namespace(), job.subject(), name, job.version(), path,
+            job.kind(), o.startMs(), Math.max(o.endMs(), o.startMs()), job.cause(), o.status(), o.result(), logs,
+            job.limits(), o.timedOut(), waitTimeMs, o.initTimeMs());
+    }
+
+    static int logBytes(final Activation a)
+    {
+        int n = 0;
+        for (final String line : a.logs())
+        {
+            n += Integer.BYTES + line.getBytes(StandardCharsets.UTF_8).length;
+        }
+        return n;
+    }
+
+    /** Keeps the first log lines that fit in {@code budgetBytes} and says that the rest was cut. */
+    static Activation fitLogs(final Activation a, final int budgetBytes)
+    {
+        final String note = String.format(Messages.LOGS_TRUNCATED, budgetBytes);
+        int left = budgetBytes - Integer.BYTES - note.length() * 3;
+        final List<String> kept = new ArrayList<>();
+        for (final String line : a.logs())
+        {
+            final int size = Integer.BYTES + line.getBytes(StandardCharsets.UTF_8).length;
+            if (size > left)
+            {
+                break;
+            }
+            kept.add(line);
+            left -= size;
+        }
+        kept.add(note);
+        return a.withLogs(kept);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.whisk.launcher;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code whisk standalone}: runs the platform in this JVM until SIGTERM or Ctrl-C, after showing a function
+ * deployed and invoked through its own API.
+ */
+@Command(name = "standalone", mixinStandardHelpOptions = true,
+    description = "Run the whole platform in one process (Aeron over IPC).")
+final class StandaloneCommand implements Callable<Integer>
+{
+    @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}",
+        description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:WHISK_PORT:-3233}",
+        description = "Port the API listens on (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:WHISK_DATA_DIR:-${sys:user.home}/.whisk}",
+        description = "Where journal, stores and credentials live (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--memory-mb", defaultValue = "${env:WHISK_MEMORY_MB:-0}",
+        description = "Memory budget of the container pool in MB (default: half the machine).")
+    int memoryMb;
+
+    @Option(names = "--no-demo", negatable = false, description = "Do not deploy and invoke the hello action.")
+    boolean noDemo;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        StandaloneConfig config = StandaloneConfig.defaults(dataDir.toAbsolutePath(), host, port);
+        if (memoryMb > 0)
+        {
+            final var p = config.pool();
+            config = config.withPool(new dev.whisk.pool.ContainerPoolConfig(p.dockerHost(), p.network(),
+                p.invokerLabel(), p.runtimeImages(), p.apiHost(), memoryMb, p.dockerThreads(), p.logWaitMs(),
+                p.idleTimeoutMs(), p.clientThreads()));
+        }
+        final Standalone platform = new Standalone(config);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            platform.close();
+            stopped.countDown();
+        }, "shutdown"));
+
+        final Credentials guest = platform.guestCredentials();
+        final Path props = config.dataDir().resolve("wskprops");
+        guest.writeWskProps(props, platform.apiHost());
+        final Path home = Path.of(System.getProperty("user.home"), ".wskprops");
+        if (!Files.exists(home))
+        {
+            guest.writeWskProps(home, platform.apiHost());
+        }
+        System.out.println("whisk standalone is listening on " + platform.apiHost() + "/api/v1");
+        System.out.println("  namespace: guest");
+        System.out.println("  AUTH:      " + guest.auth());
+        System.out.println("  wskprops:  " + props + (Files.exists(home) ? " (and " + home + ")" : ""));
+        if (!noDemo)
+        {
+            demo(platform.apiHost(), guest.auth());
+        }
+        System.out.println("Press Ctrl-C to stop.");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** Deploys {@code hello} through the platform's own API and invokes it blocking, printing what a user sees. */
+    private static void demo(final String apiHost, final String auth) throws Exception
+    {
+        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        final String authHeader = "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
+        final String code = "function main(params) { return { greeting: 'Hello, ' + (params.name || 'world') + '!' }; }";
+        final String action = "{\"exec\":{\"kind\":\"nodejs:default\",\"code\":" +
+            com.fasterxml.jackson.databind.node.TextNode.valueOf(code) + "}}";
+        final String url = apiHost + "/api/v1/namespaces/guest/actions/hello";
+        final HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(url + "?overwrite=true"))
+            .header("Authorization", authHeader).header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(action)).build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println("PUT  /api/v1/namespaces/guest/actions/hello -> " + put.statusCode());
+        for (int i = 0; i < 2; i++)
+        {
+            final long start = System.nanoTime();
+            final HttpResponse<String> run = http.send(HttpRequest.newBuilder(
+                    URI.create(url + "?blocking=true&result=true"))
+                .header("Authorization", authHeader).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"whisk\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+            final double ms = (System.nanoTime() - start) / 1e6;
+            System.out.printf("POST /api/v1/namespaces/guest/actions/hello?blocking=true&result=true -> %d %s" +
+                " (%s, %.1f ms)%n", run.statusCode(), run.body(), i == 0 ? "cold start" : "warm", ms);
+        }
+    }
+}

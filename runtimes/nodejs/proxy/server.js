@@ -1,0 +1,188 @@
+'use strict';
+/**
+ * OpenWhisk-compatible Node.js action proxy: an HTTP server with `POST /init` and `POST /run`
+ * (SPEC §8), built on Node built-ins only.
+ *
+ * Environment (read once at start):
+ *   __OW_PROXY_PORT        port to listen on (default 8080; 0 picks a free one, for tests)
+ *   __OW_ALLOW_CONCURRENT  "true" lets /run calls overlap
+ *   __OW_LOG_TAGS          "true" prefixes action console lines and sentinels with the activation id
+ *
+ * When started with an IPC channel (child_process.fork / spawn with 'ipc'), it sends
+ * `{listening: <port>}` once ready; nothing is printed, because anything on stdout before the
+ * first activation would land in that activation's logs.
+ */
+const http = require('http');
+const { ActivationLogs } = require('./logs');
+const { ActionService } = require('./service');
+
+const DEFAULT_PORT = 8080;
+const LISTEN_HOST = '0.0.0.0';
+// Code may be up to 48 MB and arrives base64-encoded inside JSON; leave generous headroom.
+const MAX_BODY_BYTES = 128 * 1024 * 1024;
+// The invoker keeps one connection per container for its whole life; idle gaps can be long.
+const KEEP_ALIVE_TIMEOUT_MS = 10 * 60 * 1000;
+
+/** Reads the proxy's settings from the container environment. */
+function readConfig(env) {
+    const port = env.__OW_PROXY_PORT === undefined || env.__OW_PROXY_PORT === ''
+        ? DEFAULT_PORT : Number(env.__OW_PROXY_PORT);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new Error(`__OW_PROXY_PORT must be a port number, got '${env.__OW_PROXY_PORT}'`);
+    }
+    return {
+        port,
+        allowConcurrent: env.__OW_ALLOW_CONCURRENT === 'true',
+        logTags: env.__OW_LOG_TAGS === 'true',
+    };
+}
+
+/** Builds the HTTP server around a service; exported so the routing can be reused in-process. */
+function createServer(service) {
+    const server = http.createServer((req, res) => {
+        handleRequest(service, req, res).catch((error) => {
+            console.error('Internal proxy error:', error);
+            send(res, 500, JSON.stringify({ error: `Internal proxy error: ${error && error.message}` }));
+        });
+    });
+    server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // An init body or a run can legitimately take minutes; the invoker enforces the time limits.
+    server.requestTimeout = 0;
+    server.timeout = 0;
+    return server;
+}
+
+async function handleRequest(service, req, res) {
+    const route = routeOf(req);
+    if (route === undefined) {
+        send(res, 500, JSON.stringify({ error: 'Bad request.' }));
+        return;
+    }
+    const body = await readBody(req);
+    if (body === undefined) {
+        send(res, 413, JSON.stringify({ error: `Request body is larger than ${MAX_BODY_BYTES} bytes.` }), true);
+        return;
+    }
+    const parsed = parseJsonObject(body);
+    if (parsed.error) {
+        send(res, 400, JSON.stringify({ error: `Malformed request body: ${parsed.error}` }));
+        return;
+    }
+    const answer = route === 'init' ? await service.init(parsed.value) : await service.run(parsed.value);
+    send(res, answer.statusCode, answer.body);
+}
+
+function routeOf(req) {
+    if (req.method !== 'POST') {
+        return undefined;
+    }
+    const path = req.url.split('?')[0];
+    if (path === '/init') {
+        return 'init';
+    }
+    if (path === '/run') {
+        return 'run';
+    }
+    return undefined;
+}
+
+/** Resolves to the body as a Buffer, or undefined when it exceeds MAX_BODY_BYTES. */
+function readBody(req) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let length = 0;
+        let tooLarge = false;
+        req.on('data', (chunk) => {
+            if (tooLarge) {
+                return;
+            }
+            length += chunk.length;
+            if (length > MAX_BODY_BYTES) {
+                tooLarge = true;
+                chunks.length = 0;
+                resolve(undefined);
+                return;
+            }
+            chunks.push(chunk);
+        });
+        req.on('end', () => {
+            if (!tooLarge) {
+                resolve(Buffer.concat(chunks, length));
+            }
+        });
+        req.on('error', reject);
+    });
+}
+
+/** Parses a JSON object body; an empty body counts as {}. */
+function parseJsonObject(buffer) {
+    if (buffer.length === 0) {
+        return { value: {} };
+    }
+    let value;
+    try {
+        value = JSON.parse(buffer.toString('utf8'));
+    } catch (e) {
+        return { error: e.message };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return { error: 'expected a JSON object' };
+    }
+    return { value };
+}
+
+function send(res, statusCode, body, closeConnection = false) {
+    if (res.headersSent || res.destroyed) {
+        return;
+    }
+    const headers = {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+    };
+    if (closeConnection) {
+        headers.Connection = 'close';
+    }
+    res.writeHead(statusCode, headers);
+    res.end(body);
+}
+
+/**
+ * Keeps the proxy alive whatever the action does: an uncaught exception fails the run it belongs
+ * to (or is logged), an unhandled rejection is logged. Node would otherwise exit on either.
+ */
+function installProcessGuards(service) {
+    process.on('uncaughtException', (error) => {
+        if (!service.onUncaughtError(error)) {
+            console.error('Uncaught exception:', error);
+        }
+    });
+    process.on('unhandledRejection', (reason) => {
+        console.error('Unhandled promise rejection:', reason);
+    });
+    // As PID 1 of a container, node gets no default signal handling: without these, `docker stop`
+    // would wait out its whole grace period before killing the container.
+    for (const signal of ['SIGTERM', 'SIGINT']) {
+        process.once(signal, () => process.exit(0));
+    }
+}
+
+function start(env = process.env) {
+    const config = readConfig(env);
+    const logs = new ActivationLogs({ tagLines: config.logTags });
+    logs.installConsoleTags();
+    const service = new ActionService({ allowConcurrent: config.allowConcurrent, logs });
+    installProcessGuards(service);
+    const server = createServer(service);
+    server.listen(config.port, LISTEN_HOST, () => {
+        if (typeof process.send === 'function') {
+            process.send({ listening: server.address().port });
+        }
+    });
+    return server;
+}
+
+if (require.main === module) {
+    start();
+}
+
+module.exports = { start, createServer, readConfig };

@@ -1,0 +1,16 @@
+package dev.whisk.scheduler;
+
+import dev.whisk.core.activation.Activation;
+
+/**
+ * The front door's side of one accepted request. Callbacks arrive on scheduler threads; an implementation hands its
+ * answer to its connection's event loop and never blocks.
+ */
+public interface ActivationWaiter
+{
+    /** The request is in the journal: from now on it cannot be lost. Non-blocking callers get their 202 here. */
+    void onJournaled(String activationId);
+
+    /** The activation ended (for a blocking caller: its result, possibly before logs are collected). */
+    void onActivation(Activation activation);
+}

@@ -1,0 +1,364 @@
+package dev.whisk.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.whisk.core.entity.WhiskEntity;
+import dev.whisk.core.json.Json;
+import dev.whisk.storage.log.AppendLog;
+import dev.whisk.storage.log.LogWriter;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * An {@link EntityStore} over one append-only log, {@value #FILE_NAME}, with every live entity held in memory.
+ * <p>
+ * A record is a type byte ({@link EntityType#code()}) followed by the entity's JSON, or
+ * {@link EntityType#TOMBSTONE_CODE} followed by the document id for a delete. Opening the store replays the log: the
+ * last write of an id wins and a tombstone removes it.
+ * <p>
+ * Threads: reads from any thread, served from a {@link ConcurrentHashMap}. Writes are commands to the writer thread
+ * ({@code entity-writer}), the only thread that changes the map: it checks the expected revision against the current
+ * state (including writes earlier in the same batch), appends, forces once per batch, then updates the map and
+ * completes the futures. So a check-and-set never races another, and a reader never sees a write that is not durable.
+ */
+public final class FileEntityStore implements EntityStore
+{
+    public static final String FILE_NAME = "entities.log";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileEntityStore.class);
+    private static final Comparator<WhiskEntity> NEWEST_FIRST = Comparator
+        .comparingLong(WhiskEntity::updated).reversed()
+        .thenComparing(WhiskEntity::docId);
+
+    private final ConcurrentHashMap<String, WhiskEntity> entities = new ConcurrentHashMap<>();
+    private final Path file;
+    private final AppendLog log;
+    private final LogWriter<Write> writer;
+    private long unreadableRecords;
+
+    public FileEntityStore(final EntityStoreConfig config)
+    {
+        try
+        {
+            Files.createDirectories(config.dir());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create entity store directory " + config.dir(), ex);
+        }
+        file = config.dir().resolve(FILE_NAME);
+        log = AppendLog.open(file, this::onRecovered);
+        try
+        {
+            writer = new LogWriter<>("entity-writer", log, config.queueCapacity(), 0,
+                config.idleStrategy().get(), SystemNanoClock.INSTANCE, new Writer());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(log);
+            throw ex;
+        }
+        LOG.info("entity store open file={} entities={} corruptRegions={} unreadableRecords={}",
+            file, entities.size(), log.corruptRegions(), unreadableRecords);
+    }
+
+    public static FileEntityStore open(final Path dir)
+    {
+        return new FileEntityStore(EntityStoreConfig.defaults(dir));
+    }
+
+    @Override
+    public WhiskEntity get(final String docId)
+    {
+        return docId == null ? null : entities.get(docId);
+    }
+
+    @Override
+    public List<WhiskEntity> list(final String namespace, final String collection, final int skip, final int limit)
+    {
+        if (skip < 0 || limit < 0)
+        {
+            throw new IllegalArgumentException("skip " + skip + " and limit " + limit + " must not be negative");
+        }
+        final List<WhiskEntity> matches = matching(namespace, collection);
+        if (skip >= matches.size() || limit == 0)
+        {
+            return List.of();
+        }
+        matches.sort(NEWEST_FIRST);
+        final int end = (int)Math.min(matches.size(), (long)skip + limit);
+        return List.copyOf(matches.subList(skip, end));
+    }
+
+    @Override
+    public int count(final String namespace, final String collection)
+    {
+        return matching(namespace, collection).size();
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> put(final WhiskEntity entity, final WhiskEntity expected)
+    {
+        Objects.requireNonNull(entity, "entity");
+        final EntityType type = EntityType.of(entity);
+        if (expected != null && !entity.docId().equals(expected.docId()))
+        {
+            throw new IllegalArgumentException(
+                "expected revision of " + expected.docId() + " does not match entity " + entity.docId());
+        }
+        final byte[] json;
+        try
+        {
+            json = Json.MAPPER.writeValueAsBytes(entity);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("entity " + entity.docId() + " cannot be written as JSON", ex);
+        }
+        final byte[] payload = new byte[1 + json.length];
+        payload[0] = type.code();
+        System.arraycopy(json, 0, payload, 1, json.length);
+        return submit(new Write(entity.docId(), entity, expected, payload, new CompletableFuture<>()));
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> delete(final String docId, final WhiskEntity expected)
+    {
+        Objects.requireNonNull(docId, "docId");
+        if (expected != null && !docId.equals(expected.docId()))
+        {
+            throw new IllegalArgumentException(
+                "expected revision of " + expected.docId() + " does not match document " + docId);
+        }
+        final byte[] id = docId.getBytes(StandardCharsets.UTF_8);
+        final byte[] payload = new byte[1 + id.length];
+        payload[0] = EntityType.TOMBSTONE_CODE;
+        System.arraycopy(id, 0, payload, 1, id.length);
+        return submit(new Write(docId, null, expected, payload, new CompletableFuture<>()));
+    }
+
+    /** Corrupt regions the log scan skipped on open. */
+    public long corruptRegions()
+    {
+        return log.corruptRegions();
+    }
+
+    /** Records on open whose CRC held but whose content could not be read (unknown type byte, bad JSON). */
+    public long unreadableRecords()
+    {
+        return unreadableRecords;
+    }
+
+    /** Finishes queued writes, then closes the writer thread and the file. Idempotent. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(writer, log);
+    }
+
+    private CompletableFuture<WriteResult> submit(final Write write)
+    {
+        if (write.payload().length > log.maxRecordLength())
+        {
+            throw new IllegalArgumentException("entity " + write.docId() + " record of " + write.payload().length +
+                " bytes exceeds max " + log.maxRecordLength());
+        }
+        if (!writer.offer(write))
+        {
+            write.result().completeExceptionally(writer.isClosed() ?
+                new IllegalStateException("entity store is closed") :
+                new RejectedExecutionException("entity writer queue is full"));
+        }
+        return write.result();
+    }
+
+    private List<WhiskEntity> matching(final String namespace, final String collection)
+    {
+        final ArrayList<WhiskEntity> matches = new ArrayList<>();
+        if (namespace == null || collection == null)
+        {
+            return matches;
+        }
+        for (final WhiskEntity entity : entities.values())
+        {
+            if (collection.equals(entity.collection()) && isInNamespace(entity.namespace(), namespace))
+            {
+                matches.add(entity);
+            }
+        }
+        return matches;
+    }
+
+    /** {@code ns} itself, or one of its packages {@code ns/pkg}. */
+    static boolean isInNamespace(final String entityNamespace, final String namespace)
+    {
+        final int length = namespace.length();
+        return entityNamespace.startsWith(namespace) &&
+            (entityNamespace.length() == length || entityNamespace.charAt(length) == '/');
+    }
+
+    private void onRecovered(final long position, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte code = buffer.getByte(offset);
+        if (code == EntityType.TOMBSTONE_CODE)
+        {
+            entities.remove(buffer.getStringWithoutLengthUtf8(offset + 1, length - 1));
+            return;
+        }
+        final EntityType type = EntityType.ofCode(code);
+        if (type == null)
+        {
+            unreadableRecords++;
+            LOG.warn("entity record of unknown type skipped file={} position={} type={}", file, position, code);
+            return;
+        }
+        final byte[] json = new byte[length - 1];
+        buffer.getBytes(offset + 1, json);
+        try
+        {
+            final WhiskEntity entity = Json.MAPPER.readValue(json, type.entityClass());
+            entities.put(entity.docId(), entity);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            unreadableRecords++;
+            LOG.warn("unreadable entity record skipped file={} position={} error={}", file, position,
+                ex.getMessage());
+        }
+    }
+
+    /** A put ({@code entity} set) or delete ({@code entity} null) on its way to the writer. */
+    private record Write(String docId, WhiskEntity entity, WhiskEntity expected, byte[] payload,
+                         CompletableFuture<WriteResult> result)
+    {
+        boolean isDelete()
+        {
+            return entity == null;
+        }
+    }
+
+    /** Owns the writer thread's view: the batch not yet committed. */
+    private final class Writer implements LogWriter.Handler<Write>
+    {
+        private final HashMap<String, Write> pendingByDocId = new HashMap<>();
+        private final ArrayList<Write> batch = new ArrayList<>();
+        private final ArrayList<WriteResult> outcomes = new ArrayList<>();
+
+        @Override
+        public void onCommand(final Write write)
+        {
+            final WriteResult outcome = decide(write, current(write.docId()));
+            if (outcome == WriteResult.OK)
+            {
+                try
+                {
+                    log.append(write.payload());
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.error("entity append failed docId={}", write.docId(), ex);
+                    write.result().completeExceptionally(ex);
+                    return;
+                }
+                pendingByDocId.put(write.docId(), write);
+            }
+            batch.add(write);
+            outcomes.add(outcome);
+        }
+
+        @Override
+        public void onCommitted()
+        {
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                final Write write = batch.get(i);
+                if (outcomes.get(i) == WriteResult.OK)
+                {
+                    if (write.isDelete())
+                    {
+                        entities.remove(write.docId());
+                    }
+                    else
+                    {
+                        entities.put(write.docId(), write.entity());
+                    }
+                }
+            }
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                batch.get(i).result().complete(outcomes.get(i));
+            }
+            clear();
+        }
+
+        @Override
+        public void onCommitFailed(final RuntimeException cause)
+        {
+            // The map keeps the last durable state; every outcome in the batch may rest on a write that was lost.
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                batch.get(i).result().completeExceptionally(cause);
+            }
+            clear();
+        }
+
+        @Override
+        public void onRejected(final Write write)
+        {
+            write.result().completeExceptionally(new IllegalStateException("entity store is closed"));
+        }
+
+        private WhiskEntity current(final String docId)
+        {
+            final Write pending = pendingByDocId.get(docId);
+            return pending != null ? pending.entity() : entities.get(docId);
+        }
+
+        private void clear()
+        {
+            batch.clear();
+            outcomes.clear();
+            pendingByDocId.clear();
+        }
+    }
+
+    private static WriteResult decide(final Write write, final WhiskEntity current)
+    {
+        final WhiskEntity expected = write.expected();
+        if (write.isDelete())
+        {
+            if (current == null)
+            {
+                return WriteResult.NOT_FOUND;
+            }
+            return expected == null || isSameRevision(current, expected) ? WriteResult.OK : WriteResult.CONFLICT;
+        }
+        if (expected == null)
+        {
+            return current == null ? WriteResult.OK : WriteResult.CONFLICT;
+        }
+        return current != null && isSameRevision(current, expected) ? WriteResult.OK : WriteResult.CONFLICT;
+    }
+
+    /** The entity {@link #get} returned always matches; a copy matches when equal in every field. */
+    private static boolean isSameRevision(final WhiskEntity current, final WhiskEntity expected)
+    {
+        return current == expected || current.equals(expected);
+    }
+}

@@ -1,0 +1,326 @@
+package dev.whisk.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.whisk.core.entity.Identity;
+import dev.whisk.core.entity.NamespaceLimits;
+import dev.whisk.core.json.Json;
+import dev.whisk.storage.log.AppendLog;
+import dev.whisk.storage.log.LogWriter;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.SystemNanoClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A {@link SubjectStore} over one append-only log, {@value #FILE_NAME}, of JSON {@link SubjectRecord}s, all held in
+ * memory.
+ * <p>
+ * Keys are stored only as salted PBKDF2-HMAC-SHA256 hashes. The first successful {@link #authenticate} of a uuid pays
+ * the slow hash and caches the key's SHA-256 with the identity; later checks of that uuid cost one SHA-256 and a
+ * constant-time compare, and a wrong key for a cached uuid is refused at that cost too. Failures are never cached, so
+ * the cache holds at most one entry per subject.
+ * <p>
+ * Threads: reads from any thread. Creates are commands to the writer thread ({@code subject-writer}), which checks
+ * for an existing namespace or uuid, appends, forces, then publishes and completes the future.
+ */
+public final class FileSubjectStore implements SubjectStore
+{
+    public static final String FILE_NAME = "subjects.log";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FileSubjectStore.class);
+
+    private final ConcurrentHashMap<String, Subject> byUuid = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Subject> byNamespace = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Verified> verifiedByUuid = new ConcurrentHashMap<>();
+    private final int hashIterations;
+    private final Path file;
+    private final AppendLog log;
+    private final LogWriter<Create> writer;
+    private long unreadableRecords;
+
+    public FileSubjectStore(final SubjectStoreConfig config)
+    {
+        hashIterations = config.hashIterations();
+        try
+        {
+            Files.createDirectories(config.dir());
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot create subject store directory " + config.dir(), ex);
+        }
+        file = config.dir().resolve(FILE_NAME);
+        log = AppendLog.open(file, this::onRecovered);
+        try
+        {
+            writer = new LogWriter<>("subject-writer", log, config.queueCapacity(), 0,
+                config.idleStrategy().get(), SystemNanoClock.INSTANCE, new Writer());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(log);
+            throw ex;
+        }
+        LOG.info("subject store open file={} subjects={} corruptRegions={} unreadableRecords={}",
+            file, byUuid.size(), log.corruptRegions(), unreadableRecords);
+    }
+
+    public static FileSubjectStore open(final Path dir)
+    {
+        return new FileSubjectStore(SubjectStoreConfig.defaults(dir));
+    }
+
+    @Override
+    public Identity authenticate(final String uuid, final String key)
+    {
+        if (uuid == null || key == null)
+        {
+            return null;
+        }
+        final Subject subject = byUuid.get(uuid);
+        if (subject == null)
+        {
+            return null;
+        }
+        final byte[] digest = KeyHash.fastDigest(key);
+        final Verified verified = verifiedByUuid.get(uuid);
+        if (verified != null && verified.subject() == subject)
+        {
+            return MessageDigest.isEqual(verified.keyDigest(), digest) ? verified.identity() : null;
+        }
+        final byte[] hash = KeyHash.slowHash(key, subject.salt(), subject.record().iterations());
+        if (!MessageDigest.isEqual(subject.hash(), hash))
+        {
+            return null;
+        }
+        final SubjectRecord record = subject.record();
+        final Identity identity =
+            new Identity(record.subject(), record.namespace(), uuid, uuid + ":" + key, record.limits());
+        verifiedByUuid.put(uuid, new Verified(subject, digest, identity));
+        return identity;
+    }
+
+    @Override
+    public CompletableFuture<WriteResult> create(
+        final String subject,
+        final String namespace,
+        final String uuid,
+        final String key,
+        final NamespaceLimits limits)
+    {
+        requireText(subject, "subject");
+        requireText(namespace, "namespace");
+        requireText(uuid, "uuid");
+        requireText(key, "key");
+        Objects.requireNonNull(limits, "limits");
+
+        final byte[] salt = KeyHash.newSalt();
+        final byte[] hash = KeyHash.slowHash(key, salt, hashIterations);
+        final Base64.Encoder base64 = Base64.getEncoder();
+        final SubjectRecord record = new SubjectRecord(subject, namespace, uuid, base64.encodeToString(salt),
+            base64.encodeToString(hash), hashIterations, limits);
+        final byte[] payload;
+        try
+        {
+            payload = Json.MAPPER.writeValueAsBytes(record);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalArgumentException("subject " + subject + " cannot be written as JSON", ex);
+        }
+
+        final Create create = new Create(new Subject(record, salt, hash), payload, new CompletableFuture<>());
+        if (!writer.offer(create))
+        {
+            create.result().completeExceptionally(writer.isClosed() ?
+                new IllegalStateException("subject store is closed") :
+                new RejectedExecutionException("subject writer queue is full"));
+        }
+        return create.result();
+    }
+
+    @Override
+    public List<String> namespaces()
+    {
+        final ArrayList<String> namespaces = new ArrayList<>(byNamespace.keySet());
+        namespaces.sort(null);
+        return namespaces;
+    }
+
+    @Override
+    public boolean hasNamespace(final String namespace)
+    {
+        return namespace != null && byNamespace.containsKey(namespace);
+    }
+
+    /**
+     * The owner of {@code namespace} for administration, or {@code null}. The identity carries no API key: the store
+     * does not know it.
+     */
+    public Identity findByNamespace(final String namespace)
+    {
+        final Subject subject = namespace == null ? null : byNamespace.get(namespace);
+        if (subject == null)
+        {
+            return null;
+        }
+        final SubjectRecord record = subject.record();
+        return new Identity(record.subject(), record.namespace(), record.uuid(), null, record.limits());
+    }
+
+    /** Corrupt regions the log scan skipped on open. */
+    public long corruptRegions()
+    {
+        return log.corruptRegions();
+    }
+
+    /** Records on open whose CRC held but whose JSON could not be read. */
+    public long unreadableRecords()
+    {
+        return unreadableRecords;
+    }
+
+    /** Finishes queued creates, then closes the writer thread and the file. Idempotent. */
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(writer, log);
+    }
+
+    private void onRecovered(final long position, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] json = new byte[length];
+        buffer.getBytes(offset, json);
+        try
+        {
+            final SubjectRecord record = Json.MAPPER.readValue(json, SubjectRecord.class);
+            final Base64.Decoder base64 = Base64.getDecoder();
+            publish(new Subject(record, base64.decode(record.salt()), base64.decode(record.hash())));
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            unreadableRecords++;
+            LOG.warn("unreadable subject record skipped file={} position={} error={}", file, position,
+                ex.getMessage());
+        }
+    }
+
+    private void publish(final Subject subject)
+    {
+        final SubjectRecord record = subject.record();
+        byNamespace.put(record.namespace(), subject);
+        byUuid.put(record.uuid(), subject);
+    }
+
+    private static void requireText(final String value, final String name)
+    {
+        if (value == null || value.isEmpty())
+        {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+    }
+
+    /** A stored subject with its salt and hash decoded. */
+    private record Subject(SubjectRecord record, byte[] salt, byte[] hash)
+    {
+    }
+
+    /** A key that passed the slow check once, kept only as its SHA-256. */
+    private record Verified(Subject subject, byte[] keyDigest, Identity identity)
+    {
+    }
+
+    private record Create(Subject subject, byte[] payload, CompletableFuture<WriteResult> result)
+    {
+    }
+
+    /** Owns the writer thread's view: the batch not yet committed. */
+    private final class Writer implements LogWriter.Handler<Create>
+    {
+        private final HashSet<String> pendingUuids = new HashSet<>();
+        private final HashSet<String> pendingNamespaces = new HashSet<>();
+        private final ArrayList<Create> batch = new ArrayList<>();
+        private final ArrayList<WriteResult> outcomes = new ArrayList<>();
+
+        @Override
+        public void onCommand(final Create create)
+        {
+            final SubjectRecord record = create.subject().record();
+            final boolean exists = byUuid.containsKey(record.uuid()) || pendingUuids.contains(record.uuid()) ||
+                byNamespace.containsKey(record.namespace()) || pendingNamespaces.contains(record.namespace());
+            if (!exists)
+            {
+                try
+                {
+                    log.append(create.payload());
+                }
+                catch (final RuntimeException ex)
+                {
+                    LOG.error("subject append failed namespace={}", record.namespace(), ex);
+                    create.result().completeExceptionally(ex);
+                    return;
+                }
+                pendingUuids.add(record.uuid());
+                pendingNamespaces.add(record.namespace());
+            }
+            batch.add(create);
+            outcomes.add(exists ? WriteResult.CONFLICT : WriteResult.OK);
+        }
+
+        @Override
+        public void onCommitted()
+        {
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                if (outcomes.get(i) == WriteResult.OK)
+                {
+                    publish(batch.get(i).subject());
+                }
+            }
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                batch.get(i).result().complete(outcomes.get(i));
+            }
+            clear();
+        }
+
+        @Override
+        public void onCommitFailed(final RuntimeException cause)
+        {
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                batch.get(i).result().completeExceptionally(cause);
+            }
+            clear();
+        }
+
+        @Override
+        public void onRejected(final Create create)
+        {
+            create.result().completeExceptionally(new IllegalStateException("subject store is closed"));
+        }
+
+        private void clear()
+        {
+            batch.clear();
+            outcomes.clear();
+            pendingUuids.clear();
+            pendingNamespaces.clear();
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.whisk.storage;
+
+import dev.whisk.core.entity.Identity;
+import dev.whisk.core.entity.NamespaceLimits;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Subjects, their namespaces and their credentials. A credential is {@code uuid:key}; each namespace has its own.
+ * Keys are stored only as salted slow hashes; a key that has been verified once is cached as a fast digest so that
+ * authentication stays off the hot path's cost. Thread-safe.
+ */
+public interface SubjectStore extends AutoCloseable
+{
+    /** The identity the credential selects, or {@code null} when the uuid is unknown or the key is wrong. */
+    Identity authenticate(String uuid, String key);
+
+    /**
+     * Creates {@code subject} owning {@code namespace} with credential {@code uuid:key}.
+     * Completes with {@link WriteResult#CONFLICT} when the namespace or uuid exists.
+     */
+    CompletableFuture<WriteResult> create(String subject, String namespace, String uuid, String key,
+        NamespaceLimits limits);
+
+    /** The namespaces that exist, for administration. */
+    List<String> namespaces();
+
+    /** Whether a namespace exists. */
+    boolean hasNamespace(String namespace);
+
+    @Override
+    void close();
+}
