@@ -359,8 +359,7 @@ public final class ContainerPool implements AutoCloseable
         final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR, error, startMs,
             System.currentTimeMillis(), (int)(System.currentTimeMillis() - startMs), timedOut);
         c.state = PooledContainer.State.BUSY;
-        listener.onResult(job, outcome);
-        collectLogsThen(c, job, outcome, false);
+        finish(c, job, outcome, false);
     }
 
     /**
@@ -385,8 +384,7 @@ public final class ContainerPool implements AutoCloseable
                     final RunResults.Classified r = RunResults.classifyRun(status, body);
                     final RunOutcome outcome = new RunOutcome(r.status(), r.result(), startMs, endMs, initTimeMs,
                         false);
-                    listener.onResult(job, outcome);
-                    collectLogsThen(c, job, outcome, r.status() != ActivationStatus.DEVELOPER_ERROR);
+                    finish(c, job, outcome, r.status() != ActivationStatus.DEVELOPER_ERROR);
                 });
             }
 
@@ -415,43 +413,69 @@ public final class ContainerPool implements AutoCloseable
     private void onRunAborted(final PooledContainer c, final Job job, final long startMs, final long endMs,
         final int initTimeMs, final String message, final boolean timedOut)
     {
-        final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR,
-            RunResults.errorJson(message), startMs, endMs, initTimeMs, timedOut);
-        listener.onResult(job, outcome);
-        collectLogsThen(c, job, outcome, false);
+        finish(c, job, new RunOutcome(ActivationStatus.DEVELOPER_ERROR, RunResults.errorJson(message), startMs,
+            endMs, initTimeMs, timedOut), false);
     }
 
-    /** Collects the job's logs on the executor, reports completion, then keeps or destroys the container. */
-    private void collectLogsThen(final PooledContainer c, final Job job, final RunOutcome outcome,
-        final boolean keep)
+    /**
+     * Owner thread: a run ended. Its result goes out at once; the container goes back to work at once (or is
+     * destroyed after a developer error, as OpenWhisk does); its logs are read behind, in run order.
+     */
+    private void finish(final PooledContainer c, final Job job, final RunOutcome outcome, final boolean keep)
     {
+        listener.onResult(job, outcome);
         if (c.docker == null)
         {
             listener.onCompleted(job, outcome, List.of());
             destroy(c);
-            drainWaiting();
+        }
+        else
+        {
+            c.pendingLogs.addLast(new PooledContainer.PendingLogs(job, outcome));
+            if (!c.collecting)
+            {
+                collectNextLogs(c);
+            }
+            if (keep && !closed && c.connection.isOpen())
+            {
+                release(c);
+            }
+            else
+            {
+                destroy(c);
+            }
+        }
+        drainWaiting();
+    }
+
+    /** Owner thread: reads the logs of the oldest finished run of {@code c} on the executor. */
+    private void collectNextLogs(final PooledContainer c)
+    {
+        final PooledContainer.PendingLogs next = c.pendingLogs.pollFirst();
+        if (next == null)
+        {
+            c.collecting = false;
+            if (c.removeAfterLogs)
+            {
+                removeFromEngine(c);
+            }
             return;
         }
+        c.collecting = true;
         final Path file = Path.of(c.docker.logPath());
         final long offset = c.logOffset;
-        final long waitNs = TimeUnit.MILLISECONDS.toNanos(keep ? config.logWaitMs() : config.logWaitMs() / 4);
+        final boolean ranToEnd = next.outcome().status() != ActivationStatus.DEVELOPER_ERROR;
+        final long waitNs = TimeUnit.MILLISECONDS.toNanos(ranToEnd ? config.logWaitMs() : config.logWaitMs() / 4);
+        final boolean sentinels = c.sentinels;
         dockerExecutor.execute(() ->
         {
-            final CollectedLogs logs = LogCollector.collect(file, offset, job.limits().logBytes(), waitNs,
-                c.sentinels);
+            final CollectedLogs logs = LogCollector.collect(file, offset, next.job().limits().logBytes(), waitNs,
+                sentinels);
             commands.offer(() ->
             {
                 c.logOffset = logs.nextOffset();
-                listener.onCompleted(job, outcome, logs.lines());
-                if (keep && !closed && c.connection.isOpen())
-                {
-                    release(c);
-                }
-                else
-                {
-                    destroy(c);
-                }
-                drainWaiting();
+                listener.onCompleted(next.job(), next.outcome(), logs.lines());
+                collectNextLogs(c);
             });
         });
     }
@@ -510,21 +534,34 @@ public final class ContainerPool implements AutoCloseable
         {
             c.connection.close();
         }
-        if (c.docker != null)
+        if (c.collecting)
         {
-            final String id = c.docker.id();
-            dockerExecutor.execute(() ->
-            {
-                try
-                {
-                    driver.remove(id);
-                }
-                catch (final RuntimeException ex)
-                {
-                    LOG.warn("event=container-remove-failed container={}", id, ex);
-                }
-            });
+            c.removeAfterLogs = true;
         }
+        else
+        {
+            removeFromEngine(c);
+        }
+    }
+
+    private void removeFromEngine(final PooledContainer c)
+    {
+        if (c.docker == null)
+        {
+            return;
+        }
+        final String id = c.docker.id();
+        dockerExecutor.execute(() ->
+        {
+            try
+            {
+                driver.remove(id);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("event=container-remove-failed container={}", id, ex);
+            }
+        });
     }
 
     private void fail(final Job job, final ActivationStatus status, final String message, final long nowMs)

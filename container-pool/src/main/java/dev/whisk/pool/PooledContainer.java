@@ -27,6 +27,15 @@ final class PooledContainer
     long logOffset;
     long lastUsedNs;
     boolean sentinels = true;
+    /** Runs whose logs wait to be read, in run order; read one at a time from {@link #logOffset}. */
+    final java.util.ArrayDeque<PendingLogs> pendingLogs = new java.util.ArrayDeque<>();
+    boolean collecting;
+    /** Destroyed while logs were still being read: the engine removes it once they are. */
+    boolean removeAfterLogs;
+
+    record PendingLogs(Job job, RunOutcome outcome)
+    {
+    }
 
     PooledContainer(final long seq, final ContainerKey key)
     {

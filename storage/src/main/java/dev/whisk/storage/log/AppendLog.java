@@ -226,6 +226,7 @@ public final class AppendLog implements AutoCloseable
             final int capacity = (int)Math.min(Integer.MAX_VALUE - 8, Long.highestOneBit(frameLength - 1L) << 1);
             frame = ByteBuffer.allocateDirect(Math.max(capacity, frameLength)).order(ByteOrder.LITTLE_ENDIAN);
         }
+        frame.clear();
     }
 
     private long writeFrame(final int length)

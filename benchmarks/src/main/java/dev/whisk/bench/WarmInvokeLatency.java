@@ -1,0 +1,174 @@
+package dev.whisk.bench;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.whisk.launcher.Standalone;
+import dev.whisk.launcher.StandaloneConfig;
+import dev.whisk.pool.docker.DockerDriver;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Warm blocking invoke of a no-op action through the whole platform, side by side with a direct {@code /run} to the
+ * very same warm container, from one keep-alive client each, in one run. The two are interleaved in blocks so that
+ * drift (JIT, page cache, the other core's load) hits both alike.
+ *
+ * <p>Usage: {@code WarmInvokeLatency [calls-per-side] [warmup-calls]}; defaults 5000 and 2000.
+ */
+public final class WarmInvokeLatency
+{
+    private static final int BLOCK = 100;
+
+    private WarmInvokeLatency()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        final int calls = args.length > 0 ? Integer.parseInt(args[0]) : 5_000;
+        final int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 2_000;
+        final Path dataDir = Files.createTempDirectory("whisk-bench");
+        try (Standalone platform = new Standalone(StandaloneConfig.defaults(dataDir, "127.0.0.1", 0)))
+        {
+            final String auth = "Basic " + Base64.getEncoder().encodeToString(
+                platform.guestAuth().getBytes(StandardCharsets.UTF_8));
+            deploy(platform.apiHost(), auth);
+
+            final String host = platform.address().getHostString();
+            final byte[] viaPlatform = RawHttpClient.post(host,
+                "/api/v1/namespaces/guest/actions/noop?blocking=true&result=true", auth,
+                "{}".getBytes(StandardCharsets.UTF_8));
+            try (RawHttpClient platformClient = new RawHttpClient(host, platform.address().getPort()))
+            {
+                check(platformClient.exchange(viaPlatform, null), "platform invoke");
+                final String ip = containerIp();
+                final byte[] direct = RawHttpClient.post(ip, "/run", null, runBody());
+                try (RawHttpClient directClient = new RawHttpClient(ip, 8080))
+                {
+                    final Histogram platformNs = new Histogram(3_600_000_000_000L, 3);
+                    final Histogram directNs = new Histogram(3_600_000_000_000L, 3);
+                    System.out.printf("warming up: %d calls per side%n", warmup);
+                    measure(platformClient, viaPlatform, directClient, direct, warmup, null, null);
+                    System.out.printf("measuring: %d calls per side, interleaved in blocks of %d%n", calls, BLOCK);
+                    measure(platformClient, viaPlatform, directClient, direct, calls, platformNs, directNs);
+                    report(platformNs, directNs);
+                }
+            }
+        }
+    }
+
+    private static void measure(final RawHttpClient platformClient, final byte[] viaPlatform,
+        final RawHttpClient directClient, final byte[] direct, final int calls, final Histogram platformNs,
+        final Histogram directNs) throws Exception
+    {
+        for (int done = 0; done < calls; done += BLOCK)
+        {
+            final int n = Math.min(BLOCK, calls - done);
+            for (int i = 0; i < n; i++)
+            {
+                final long t0 = System.nanoTime();
+                check(platformClient.exchange(viaPlatform, null), "platform invoke");
+                if (platformNs != null)
+                {
+                    platformNs.recordValue(System.nanoTime() - t0);
+                }
+            }
+            for (int i = 0; i < n; i++)
+            {
+                final long t0 = System.nanoTime();
+                check(directClient.exchange(direct, null), "direct /run");
+                if (directNs != null)
+                {
+                    directNs.recordValue(System.nanoTime() - t0);
+                }
+            }
+        }
+    }
+
+    private static void report(final Histogram platform, final Histogram direct)
+    {
+        System.out.printf("%n%-28s %10s %10s %10s %10s %10s%n", "microseconds", "p50", "p90", "p99", "p99.9", "mean");
+        row("platform (blocking invoke)", platform);
+        row("direct /run (same container)", direct);
+        System.out.printf("%-28s %10.1f %10.1f %10.1f %10.1f %10.1f%n", "difference",
+            us(platform.getValueAtPercentile(50)) - us(direct.getValueAtPercentile(50)),
+            us(platform.getValueAtPercentile(90)) - us(direct.getValueAtPercentile(90)),
+            us(platform.getValueAtPercentile(99)) - us(direct.getValueAtPercentile(99)),
+            us(platform.getValueAtPercentile(99.9)) - us(direct.getValueAtPercentile(99.9)),
+            platform.getMean() / 1e3 - direct.getMean() / 1e3);
+        System.out.printf("ratio p50 %.2fx, p99 %.2fx; samples %d + %d; cores %d; java %s%n",
+            (double)platform.getValueAtPercentile(50) / direct.getValueAtPercentile(50),
+            (double)platform.getValueAtPercentile(99) / direct.getValueAtPercentile(99),
+            platform.getTotalCount(), direct.getTotalCount(), Runtime.getRuntime().availableProcessors(),
+            System.getProperty("java.version"));
+    }
+
+    private static void row(final String name, final Histogram h)
+    {
+        System.out.printf("%-28s %10.1f %10.1f %10.1f %10.1f %10.1f%n", name, us(h.getValueAtPercentile(50)),
+            us(h.getValueAtPercentile(90)), us(h.getValueAtPercentile(99)), us(h.getValueAtPercentile(99.9)),
+            h.getMean() / 1e3);
+    }
+
+    private static double us(final long ns)
+    {
+        return ns / 1e3;
+    }
+
+    private static void check(final int status, final String what)
+    {
+        if (status != 200)
+        {
+            throw new IllegalStateException(what + " answered " + status);
+        }
+    }
+
+    private static void deploy(final String apiHost, final String auth) throws Exception
+    {
+        final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(apiHost + "/api/v1/namespaces/guest/actions/noop?overwrite=true"))
+            .header("Authorization", auth).header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main() { return {}; }\"}}"))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        check(r.statusCode(), "create noop");
+    }
+
+    /** The address of the warm container of {@code guest/noop} on the pool's network. */
+    private static String containerIp() throws Exception
+    {
+        final var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost("unix:///var/run/docker.sock").build();
+        try (DockerClient docker = DockerClientImpl.getInstance(cfg,
+            new ZerodepDockerHttpClient.Builder().dockerHost(cfg.getDockerHost()).build()))
+        {
+            final List<Container> found = docker.listContainersCmd()
+                .withLabelFilter(Map.of(DockerDriver.LABEL_ACTION, "guest/noop")).exec();
+            if (found.size() != 1)
+            {
+                throw new IllegalStateException("expected one warm container of guest/noop, found " + found.size());
+            }
+            return found.get(0).getNetworkSettings().getNetworks().get("whisk-net").getIpAddress();
+        }
+    }
+
+    private static byte[] runBody()
+    {
+        return ("{\"value\":{},\"namespace\":\"guest\",\"action_name\":\"/guest/noop\",\"action_version\":\"0.0.1\"," +
+            "\"activation_id\":\"00000000000000000000000000000000\",\"transaction_id\":\"0\",\"deadline\":\"" +
+            (System.currentTimeMillis() + 3_600_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+}

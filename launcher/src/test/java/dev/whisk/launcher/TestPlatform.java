@@ -1,0 +1,84 @@
+package dev.whisk.launcher;
+
+import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.pool.docker.DockerDriver;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the real standalone platform for a test: real stores in a temporary data directory, real Aeron, real
+ * Docker. Without a Docker engine the test is skipped, unless {@code WHISK_REQUIRE_DOCKER=true} (as CI sets it),
+ * in which case it fails.
+ */
+final class TestPlatform
+{
+    private TestPlatform()
+    {
+    }
+
+    static Standalone start(final Path dataDir) throws IOException, InterruptedException
+    {
+        return start(dataDir, 60_000);
+    }
+
+    static Standalone start(final Path dataDir, final int maxBlockingWaitMs) throws IOException, InterruptedException
+    {
+        requireDockerAndImage();
+        final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
+        final FrontDoorConfig f = d.frontDoor();
+        final ContainerPoolConfig p = d.pool();
+        final StandaloneConfig config = d
+            .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
+                maxBlockingWaitMs))
+            .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), "test-" + ProcessHandle.current().pid(),
+                p.runtimeImages(), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
+                p.clientThreads()));
+        return new Standalone(config);
+    }
+
+    static void requireDockerAndImage() throws IOException, InterruptedException
+    {
+        final boolean required = "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_DOCKER"));
+        final boolean reachable;
+        try (DockerDriver driver = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        {
+            reachable = driver.isReachable();
+            if (reachable && !driver.hasImage(ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))
+            {
+                buildImage();
+            }
+        }
+        if (!reachable)
+        {
+            if (required)
+            {
+                throw new IllegalStateException("WHISK_REQUIRE_DOCKER=true but no Docker engine answers");
+            }
+            Assumptions.abort("no Docker engine: the platform tests need one");
+        }
+    }
+
+    private static void buildImage() throws IOException, InterruptedException
+    {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("runtimes/nodejs/build-image.sh")))
+        {
+            dir = dir.getParent();
+        }
+        if (dir == null)
+        {
+            throw new IllegalStateException("runtimes/nodejs/build-image.sh not found above " + Path.of("").toAbsolutePath());
+        }
+        final Process p = new ProcessBuilder(dir.resolve("runtimes/nodejs/build-image.sh").toString())
+            .inheritIO().start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0)
+        {
+            throw new IllegalStateException("building the Node.js runtime image failed");
+        }
+    }
+}
