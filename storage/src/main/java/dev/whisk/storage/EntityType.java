@@ -2,6 +2,9 @@ package dev.whisk.storage;
 
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskEntity;
+import dev.whisk.core.entity.WhiskPackage;
+import dev.whisk.core.entity.WhiskRule;
+import dev.whisk.core.entity.WhiskTrigger;
 
 /**
  * The kinds of entity the entity log holds, each with the type byte that starts its records and the REST collection
@@ -10,7 +13,10 @@ import dev.whisk.core.entity.WhiskEntity;
  */
 public enum EntityType
 {
-    ACTION((byte)1, "actions", WhiskAction.class);
+    ACTION((byte)1, "actions", WhiskAction.class),
+    PACKAGE((byte)2, "packages", WhiskPackage.class),
+    TRIGGER((byte)3, "triggers", WhiskTrigger.class),
+    RULE((byte)4, "rules", WhiskRule.class);
 
     /** The type byte of a delete record, followed by the document id in UTF-8. */
     public static final byte TOMBSTONE_CODE = 0;

@@ -8,6 +8,7 @@ import dev.whisk.storage.log.LogWriter;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableDirectByteBuffer;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
@@ -18,22 +19,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * An {@link ActivationStore} over an append-only log of {@link ActivationCodec} records, with an in-memory
- * {@link ActivationIndex} of where each record is. Records are read back from the file on demand.
+ * An {@link ActivationStore} over segmented append-only logs of {@link ActivationCodec} records (see
+ * {@link ActivationSegments}), with compact in-memory indexes: an {@link ActivationIdIndex} from id to position, and
+ * per namespace a {@link NamespaceActivations} of starts, paths and positions. Records are read from the file on
+ * demand. Opening the store scans the segments and rebuilds both indexes.
  * <p>
- * Files: {@code activations/00000000.log} under the data directory; the number names the segment, so that later
- * segments can follow. Opening the store scans the log and rebuilds the index.
+ * Durability follows {@link ActivationStoreConfig} (group commit at the commit interval). Retention drops whole
+ * segments by age and total size; it is checked when a segment rolls and at most once a second while records arrive.
  * <p>
  * Threads: {@link #append} from any thread, never blocking: it offers to a bounded queue drained by the writer thread
- * ({@code activation-writer}), which encodes, appends, indexes, and forces at most every commit interval. A record is
- * readable once indexed, which may be before it is forced. {@link #get}, {@link #list} and {@link #count} run on the
- * caller's thread against the index and the file.
+ * ({@code activation-writer}), which encodes, appends each drained batch in one write and indexes it. The sync thread
+ * ({@code activation-sync}, see {@link ActivationSyncer}) forces the written records at most every commit interval,
+ * while the writer goes on writing, then calls the durable listeners. {@link #get}, {@link #list} and {@link #count}
+ * run on the caller's thread against the indexes and the files.
  */
 public final class FileActivationStore implements ActivationStore
 {
@@ -41,18 +48,25 @@ public final class FileActivationStore implements ActivationStore
 
     private static final Logger LOG = LoggerFactory.getLogger(FileActivationStore.class);
     private static final int INITIAL_ENCODE_CAPACITY = 4096;
+    private static final long RETENTION_CHECK_INTERVAL_MS = 1_000;
 
-    private final ActivationIndex index = new ActivationIndex();
+    private final ActivationIdIndex ids = new ActivationIdIndex();
+    private final ConcurrentHashMap<String, NamespaceActivations> byNamespace = new ConcurrentHashMap<>();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong unreadableReads = new AtomicLong();
-    private final Path file;
-    private final AppendLog log;
-    private final LogWriter<Activation> writer;
+    private final ActivationStoreConfig config;
+    private final ActivationSegments segments;
+    private final LogWriter<Object> writer;
+    private final ActivationSyncer syncer;
+    private final AgentRunner syncRunner;
+    private final ActivationCodec.Key recoveredKey = new ActivationCodec.Key();
     private long unreadableRecords;
+    private long recoveredRecords;
 
     public FileActivationStore(final ActivationStoreConfig config)
     {
+        this.config = config;
         final Path dir = config.dir().resolve(DIRECTORY_NAME);
         try
         {
@@ -62,21 +76,36 @@ public final class FileActivationStore implements ActivationStore
         {
             throw new UncheckedIOException("cannot create activation store directory " + dir, ex);
         }
-        file = dir.resolve(segmentFileName(0));
-        log = AppendLog.open(file, this::onRecovered);
+        final long startNs = System.nanoTime();
+        segments = new ActivationSegments(dir, config.segmentBytes(), this::onRecovered);
         try
         {
-            writer = new LogWriter<>("activation-writer", log, config.queueCapacity(),
-                TimeUnit.MILLISECONDS.toNanos(config.commitIntervalMs()), config.idleStrategy().get(),
-                SystemNanoClock.INSTANCE, new Writer());
+            applyRetention();
+            syncer = new ActivationSyncer(segments, TimeUnit.MILLISECONDS.toNanos(config.commitIntervalMs()),
+                SystemNanoClock.INSTANCE, segments.endPosition());
         }
         catch (final RuntimeException ex)
         {
-            CloseHelper.quietClose(log);
+            CloseHelper.quietClose(segments);
             throw ex;
         }
-        LOG.info("activation store open file={} activations={} corruptRegions={} unreadableRecords={}",
-            file, index.size(), log.corruptRegions(), unreadableRecords);
+        syncRunner = new AgentRunner(config.idleStrategy().get(),
+            error -> LOG.error("activation sync error", error), null, syncer);
+        AgentRunner.startOnThread(syncRunner);
+        try
+        {
+            // The writer's own commits are no-ops: forcing is the sync thread's job, so writing never waits for it.
+            writer = new LogWriter<>("activation-writer", () -> { }, config.queueCapacity(), 0,
+                config.idleStrategy().get(), SystemNanoClock.INSTANCE, new Writer());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.closeAll(syncRunner, segments);
+            throw ex;
+        }
+        LOG.info("activation store open dir={} segments={} activations={} openMs={} corruptRegions={} " +
+            "unreadableRecords={}", dir, segments.segmentCount(), recoveredRecords,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs), segments.corruptRegions(), unreadableRecords);
     }
 
     public static FileActivationStore open(final Path dir)
@@ -91,27 +120,62 @@ public final class FileActivationStore implements ActivationStore
     }
 
     /**
-     * @throws IllegalArgumentException when the activation id is not 32 lowercase hex characters.
+     * @throws IllegalArgumentException when the activation id is not 32 lowercase hex characters, or the result and
+     *                                  logs alone are larger than a record may be; nothing is written then.
      */
     @Override
     public boolean append(final Activation activation)
+    {
+        return append(activation, null);
+    }
+
+    /**
+     * Hands a record to the writer, as {@link #append(Activation)}, and asks to hear when it is durable.
+     *
+     * @param onDurable {@code null}, or called on the sync thread with the record once a force covering it has
+     *                  returned. Not called when the record could not be written (counted in {@link #writeFailures})
+     *                  or the store closed first. A failed force defers the call to the next successful one. Keep it
+     *                  short and non-blocking; cache it in a field to avoid allocating per record.
+     * @return false when the writer's queue is full or the store is closed; the listener is then never called.
+     * @throws IllegalArgumentException when the activation id is not 32 lowercase hex characters.
+     */
+    @Override
+    public boolean append(final Activation activation, final Consumer<Activation> onDurable)
     {
         Objects.requireNonNull(activation, "activation");
         if (!ActivationId.isValid(activation.activationId()))
         {
             throw new IllegalArgumentException("activation id " + activation.activationId() + " is not valid");
         }
-        return writer.offer(activation);
+        final long bodyBytes = bodyBytes(activation);
+        if (bodyBytes > AppendLog.DEFAULT_MAX_RECORD_LENGTH)
+        {
+            throw new IllegalArgumentException("activation " + activation.activationId() + " result and logs of at " +
+                "least " + bodyBytes + " bytes exceed the max record of " + AppendLog.DEFAULT_MAX_RECORD_LENGTH);
+        }
+        return writer.offer(onDurable == null ? activation : new ActivationSyncer.Pending(activation, onDurable));
+    }
+
+    /** A lower bound of the encoded size: result bytes plus one byte per log character. */
+    private static long bodyBytes(final Activation activation)
+    {
+        long bytes = activation.result() == null ? 0 : activation.result().length;
+        final List<String> logs = activation.logs();
+        for (int i = 0, n = logs.size(); i < n; i++)
+        {
+            bytes += logs.get(i).length();
+        }
+        return bytes;
     }
 
     @Override
     public Activation get(final String namespace, final String activationId)
     {
-        if (namespace == null || activationId == null)
+        if (namespace == null || !ActivationId.isValid(activationId))
         {
             return null;
         }
-        final long position = index.positionOf(activationId);
+        final long position = ids.get(ActivationId.parseHi(activationId), ActivationId.parseLo(activationId));
         if (position < 0)
         {
             return null;
@@ -123,7 +187,12 @@ public final class FileActivationStore implements ActivationStore
     @Override
     public List<Activation> list(final ActivationQuery query)
     {
-        final long[] positions = index.select(query);
+        final NamespaceActivations namespace = query.namespace() == null ? null : byNamespace.get(query.namespace());
+        if (namespace == null)
+        {
+            return List.of();
+        }
+        final long[] positions = namespace.select(query, segments.floorPosition());
         final ArrayList<Activation> activations = new ArrayList<>(positions.length);
         for (final long position : positions)
         {
@@ -139,10 +208,11 @@ public final class FileActivationStore implements ActivationStore
     @Override
     public int count(final ActivationQuery query)
     {
-        return index.count(query);
+        final NamespaceActivations namespace = query.namespace() == null ? null : byNamespace.get(query.namespace());
+        return namespace == null ? 0 : namespace.count(query, segments.floorPosition());
     }
 
-    /** Records that could not be encoded or appended, and were lost. */
+    /** Records that could not be encoded or appended (too large, I/O failure), and were lost. */
     public long writeFailures()
     {
         return writeFailures.get();
@@ -160,10 +230,10 @@ public final class FileActivationStore implements ActivationStore
         return unreadableReads.get();
     }
 
-    /** Corrupt regions the log scan skipped on open. */
+    /** Corrupt regions the log scan skipped on open, over all segments. */
     public long corruptRegions()
     {
-        return log.corruptRegions();
+        return segments.corruptRegions();
     }
 
     /** Records on open whose CRC held but which did not decode. */
@@ -172,19 +242,37 @@ public final class FileActivationStore implements ActivationStore
         return unreadableRecords;
     }
 
-    /** Writes and forces what was appended, then stops the writer thread and closes the file. Idempotent. */
+    /** Records the scan on open indexed. */
+    public long recoveredRecords()
+    {
+        return recoveredRecords;
+    }
+
+    /** Forces (commits) since open. */
+    public long commitCount()
+    {
+        return syncer.commitCount();
+    }
+
+    /** Forces that failed since open; their records wait for the next force. */
+    public long commitFailures()
+    {
+        return syncer.failureCount();
+    }
+
+    /** Writes and forces what was appended, then stops the writer thread and closes the files. Idempotent. */
     @Override
     public void close()
     {
-        CloseHelper.closeAll(writer, log);
+        CloseHelper.closeAll(writer, syncRunner, segments);
     }
 
     private Activation read(final long position)
     {
         try
         {
-            final byte[] record = log.read(position);
-            return ActivationCodec.decode(new UnsafeBuffer(record), 0, record.length);
+            final byte[] record = segments.read(position);
+            return record == null ? null : ActivationCodec.decode(new UnsafeBuffer(record), 0, record.length);
         }
         catch (final IllegalArgumentException | IllegalStateException | UncheckedIOException ex)
         {
@@ -192,60 +280,144 @@ public final class FileActivationStore implements ActivationStore
             {
                 throw new IllegalStateException("activation store is closed", ex);
             }
+            if (position < segments.floorPosition())
+            {
+                return null;
+            }
             unreadableReads.incrementAndGet();
-            LOG.warn("unreadable activation record file={} position={} error={}", file, position, ex.getMessage());
+            LOG.warn("unreadable activation record position={} error={}", position, ex.getMessage());
             return null;
         }
     }
 
-    private void onRecovered(final long position, final DirectBuffer buffer, final int offset, final int length)
+    private long onRecovered(final long position, final DirectBuffer buffer, final int offset, final int length)
     {
         try
         {
-            index.add(ActivationCodec.decode(buffer, offset, length), position);
+            ActivationCodec.decodeKey(buffer, offset, length, recoveredKey);
         }
         catch (final IllegalArgumentException ex)
         {
             unreadableRecords++;
-            LOG.warn("unreadable activation record skipped file={} position={} error={}", file, position,
-                ex.getMessage());
+            LOG.warn("unreadable activation record skipped position={} error={}", position, ex.getMessage());
+            return Long.MIN_VALUE;
+        }
+        index(recoveredKey.idHi, recoveredKey.idLo, recoveredKey.namespace, recoveredKey.startMs, recoveredKey.path,
+            position);
+        recoveredRecords++;
+        return recoveredKey.startMs;
+    }
+
+    private void index(final long idHi, final long idLo, final String namespace, final long startMs,
+        final String path, final long position)
+    {
+        NamespaceActivations activations = byNamespace.get(namespace);
+        if (activations == null)
+        {
+            activations = new NamespaceActivations();
+            byNamespace.put(namespace, activations);
+        }
+        activations.add(startMs, path, position);
+        ids.put(idHi, idLo, position);
+    }
+
+    /** Opening thread or writer thread. */
+    private void applyRetention()
+    {
+        final long oldestStartMs = config.clock().time() - config.retentionMs();
+        if (segments.retain(oldestStartMs, config.maxTotalBytes()) > 0)
+        {
+            final long floor = segments.floorPosition();
+            ids.purge(floor);
+            for (final NamespaceActivations activations : byNamespace.values())
+            {
+                activations.trim(floor);
+            }
         }
     }
 
-    /** Owns the encode buffer. Records are indexed as soon as they are written; commits only force. */
-    private final class Writer implements LogWriter.Handler<Activation>
+    /** Owns the encode buffer, the batch being written and the listeners waiting for the next commit. */
+    private final class Writer implements LogWriter.Handler<Object>
     {
         private final ExpandableDirectByteBuffer encodeBuffer = new ExpandableDirectByteBuffer(INITIAL_ENCODE_CAPACITY);
+        private final ArrayList<Activation> batch = new ArrayList<>();
+        private final ArrayList<ActivationSyncer.Pending> awaitingFlush = new ArrayList<>();
+        private long[] batchPositions = new long[LogWriter.BATCH_LIMIT];
+        private long lastRetentionCheckMs;
+        private int segmentCount = segments.segmentCount();
 
         @Override
-        public void onCommand(final Activation activation)
+        public void onCommand(final Object command)
         {
+            final ActivationSyncer.Pending pending = command instanceof ActivationSyncer.Pending p ? p : null;
+            final Activation activation = pending != null ? pending.activation : (Activation)command;
+            final long position;
             try
             {
                 final int length = ActivationCodec.encode(activation, encodeBuffer, 0);
-                index.add(activation, log.append(encodeBuffer, 0, length));
+                position = segments.append(encodeBuffer, 0, length, activation.startMs());
             }
             catch (final RuntimeException ex)
             {
                 writeFailures.incrementAndGet();
                 LOG.error("activation append failed activationId={}", activation.activationId(), ex);
+                return;
+            }
+            final int at = batch.size();
+            if (at == batchPositions.length)
+            {
+                batchPositions = Arrays.copyOf(batchPositions, at * 2);
+            }
+            batchPositions[at] = position;
+            batch.add(activation);
+            if (pending != null)
+            {
+                pending.endPosition = segments.endPosition();
+                awaitingFlush.add(pending);
+            }
+        }
+
+        @Override
+        public void onBatchEnd()
+        {
+            segments.flush();
+            for (int i = 0, n = batch.size(); i < n; i++)
+            {
+                final Activation a = batch.get(i);
+                index(ActivationId.parseHi(a.activationId()), ActivationId.parseLo(a.activationId()), a.namespace(),
+                    a.startMs(), a.path(), batchPositions[i]);
+            }
+            batch.clear();
+            for (int i = 0, n = awaitingFlush.size(); i < n; i++)
+            {
+                syncer.awaitDurable(awaitingFlush.get(i));
+            }
+            awaitingFlush.clear();
+            syncer.onWritten(segments.endPosition());
+            final long nowMs = config.clock().time();
+            final int count = segments.segmentCount();
+            if (count != segmentCount || nowMs - lastRetentionCheckMs >= RETENTION_CHECK_INTERVAL_MS)
+            {
+                lastRetentionCheckMs = nowMs;
+                applyRetention();
+                segmentCount = segments.segmentCount();
             }
         }
 
         @Override
         public void onCommitted()
         {
-            // Nothing waits on durability: records were readable from the moment they were indexed.
+            // The sync thread commits; see ActivationSyncer.
         }
 
         @Override
         public void onCommitFailed(final RuntimeException cause)
         {
-            // Already logged and counted by the writer; the records stay readable but may not survive a crash.
+            // Never called: the writer's own force is a no-op.
         }
 
         @Override
-        public void onRejected(final Activation activation)
+        public void onRejected(final Object command)
         {
             rejected.incrementAndGet();
         }

@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An {@link EntityStore} over one append-only log, {@value #FILE_NAME}, with every live entity held in memory.
@@ -36,10 +40,22 @@ import java.util.concurrent.RejectedExecutionException;
  * ({@code entity-writer}), the only thread that changes the map: it checks the expected revision against the current
  * state (including writes earlier in the same batch), appends, forces once per batch, then updates the map and
  * completes the futures. So a check-and-set never races another, and a reader never sees a write that is not durable.
+ * <p>
+ * Compaction: once the log is over {@link EntityStoreConfig#compactMinBytes()} and at least
+ * {@link EntityStoreConfig#compactStalePercent()} of it is stale, the writer takes a snapshot of the live entities
+ * at the current end of the log, and a background thread ({@code entity-compactor}) writes them to
+ * {@code entities.log.compacting} and forces it. Then the writer, between two writes, copies the records appended
+ * since the snapshot onto the new file, forces it and renames it over the log. Readers never wait (they read the
+ * map); writers wait only for that tail copy and rename. A crash before the rename leaves the old log whole (the
+ * leftover is deleted on open); after it, the new one.
+ * <p>
+ * Entities, code included, are held in memory whole; the log keeps the code too. Keeping large code out of memory
+ * (read from the log on use) is not done yet.
  */
 public final class FileEntityStore implements EntityStore
 {
     public static final String FILE_NAME = "entities.log";
+    public static final String COMPACTING_SUFFIX = ".compacting";
 
     private static final Logger LOG = LoggerFactory.getLogger(FileEntityStore.class);
     private static final Comparator<WhiskEntity> NEWEST_FIRST = Comparator
@@ -47,9 +63,14 @@ public final class FileEntityStore implements EntityStore
         .thenComparing(WhiskEntity::docId);
 
     private final ConcurrentHashMap<String, WhiskEntity> entities = new ConcurrentHashMap<>();
+    private final EntityStoreConfig config;
     private final Path file;
-    private final AppendLog log;
-    private final LogWriter<Write> writer;
+    private final LogWriter<Object> writer;
+    private final HashMap<String, Integer> recordBytes = new HashMap<>();
+    private final AtomicLong compactions = new AtomicLong();
+    private volatile AppendLog log;
+    private volatile boolean isCompacting;
+    private long liveBytes;
     private long unreadableRecords;
 
     public FileEntityStore(final EntityStoreConfig config)
@@ -62,11 +83,13 @@ public final class FileEntityStore implements EntityStore
         {
             throw new UncheckedIOException("cannot create entity store directory " + config.dir(), ex);
         }
+        this.config = config;
         file = config.dir().resolve(FILE_NAME);
+        deleteQuietly(compactingFile());
         log = AppendLog.open(file, this::onRecovered);
         try
         {
-            writer = new LogWriter<>("entity-writer", log, config.queueCapacity(), 0,
+            writer = new LogWriter<>("entity-writer", () -> log.force(), config.queueCapacity(), 0,
                 config.idleStrategy().get(), SystemNanoClock.INSTANCE, new Writer());
         }
         catch (final RuntimeException ex)
@@ -122,6 +145,11 @@ public final class FileEntityStore implements EntityStore
             throw new IllegalArgumentException(
                 "expected revision of " + expected.docId() + " does not match entity " + entity.docId());
         }
+        return submit(new Write(entity.docId(), entity, expected, payloadOf(entity, type), new CompletableFuture<>()));
+    }
+
+    private static byte[] payloadOf(final WhiskEntity entity, final EntityType type)
+    {
         final byte[] json;
         try
         {
@@ -134,7 +162,7 @@ public final class FileEntityStore implements EntityStore
         final byte[] payload = new byte[1 + json.length];
         payload[0] = type.code();
         System.arraycopy(json, 0, payload, 1, json.length);
-        return submit(new Write(entity.docId(), entity, expected, payload, new CompletableFuture<>()));
+        return payload;
     }
 
     @Override
@@ -163,6 +191,12 @@ public final class FileEntityStore implements EntityStore
     public long unreadableRecords()
     {
         return unreadableRecords;
+    }
+
+    /** Compactions finished since open. */
+    public long compactions()
+    {
+        return compactions.get();
     }
 
     /** Finishes queued writes, then closes the writer thread and the file. Idempotent. */
@@ -218,7 +252,9 @@ public final class FileEntityStore implements EntityStore
         final byte code = buffer.getByte(offset);
         if (code == EntityType.TOMBSTONE_CODE)
         {
-            entities.remove(buffer.getStringWithoutLengthUtf8(offset + 1, length - 1));
+            final String docId = buffer.getStringWithoutLengthUtf8(offset + 1, length - 1);
+            entities.remove(docId);
+            forgetBytes(docId);
             return;
         }
         final EntityType type = EntityType.ofCode(code);
@@ -234,6 +270,7 @@ public final class FileEntityStore implements EntityStore
         {
             final WhiskEntity entity = Json.MAPPER.readValue(json, type.entityClass());
             entities.put(entity.docId(), entity);
+            rememberBytes(entity.docId(), AppendLog.HEADER_LENGTH + length);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -253,16 +290,111 @@ public final class FileEntityStore implements EntityStore
         }
     }
 
+    /** Opening thread, then writer thread: the bytes of each live entity's current record. */
+    private void rememberBytes(final String docId, final int bytes)
+    {
+        final Integer old = recordBytes.put(docId, bytes);
+        liveBytes += bytes - (old == null ? 0 : old);
+    }
+
+    private void forgetBytes(final String docId)
+    {
+        final Integer old = recordBytes.remove(docId);
+        liveBytes -= old == null ? 0 : old;
+    }
+
+    private Path compactingFile()
+    {
+        return file.resolveSibling(FILE_NAME + COMPACTING_SUFFIX);
+    }
+
+    /** Writer thread, after a commit: starts a background compaction when enough of the log is stale. */
+    private void maybeCompact()
+    {
+        final long totalBytes = log.appendPosition();
+        if (isCompacting || totalBytes < config.compactMinBytes() ||
+            (totalBytes - liveBytes) * 100 < totalBytes * config.compactStalePercent())
+        {
+            return;
+        }
+        isCompacting = true;
+        final List<WhiskEntity> snapshot = new ArrayList<>(entities.values());
+        final Thread compactor = new Thread(() -> compact(snapshot, totalBytes), "entity-compactor");
+        compactor.setDaemon(true);
+        compactor.start();
+    }
+
+    /** Compactor thread: writes the snapshot to the compacting file, then asks the writer to swap it in. */
+    private void compact(final List<WhiskEntity> snapshot, final long snapshotPosition)
+    {
+        final Path compacting = compactingFile();
+        try
+        {
+            deleteQuietly(compacting);
+            try (AppendLog out = AppendLog.open(compacting, (position, buffer, offset, length) ->
+            {
+                throw new IllegalStateException("compacting file " + compacting + " is not empty");
+            }))
+            {
+                for (final WhiskEntity entity : snapshot)
+                {
+                    out.append(payloadOf(entity, EntityType.of(entity)));
+                }
+                out.force();
+            }
+            final Swap swap = new Swap(compacting, snapshotPosition);
+            while (!writer.offer(swap))
+            {
+                if (writer.isClosed())
+                {
+                    deleteQuietly(compacting);
+                    isCompacting = false;
+                    return;
+                }
+                Thread.yield();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("entity compaction failed file={}", compacting, ex);
+            deleteQuietly(compacting);
+            isCompacting = false;
+        }
+    }
+
+    private static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("cannot delete file={} error={}", path, ex.getMessage());
+        }
+    }
+
+    /** A compacted file with the live entities as of {@code snapshotPosition} in the log, ready to replace it. */
+    private record Swap(Path compacted, long snapshotPosition)
+    {
+    }
+
     /** Owns the writer thread's view: the batch not yet committed. */
-    private final class Writer implements LogWriter.Handler<Write>
+    private final class Writer implements LogWriter.Handler<Object>
     {
         private final HashMap<String, Write> pendingByDocId = new HashMap<>();
         private final ArrayList<Write> batch = new ArrayList<>();
         private final ArrayList<WriteResult> outcomes = new ArrayList<>();
 
         @Override
-        public void onCommand(final Write write)
+        public void onCommand(final Object command)
         {
+            if (command instanceof Swap swap)
+            {
+                swapIn(swap);
+                return;
+            }
+            final Write write = (Write)command;
             final WriteResult outcome = decide(write, current(write.docId()));
             if (outcome == WriteResult.OK)
             {
@@ -293,10 +425,12 @@ public final class FileEntityStore implements EntityStore
                     if (write.isDelete())
                     {
                         entities.remove(write.docId());
+                        forgetBytes(write.docId());
                     }
                     else
                     {
                         entities.put(write.docId(), write.entity());
+                        rememberBytes(write.docId(), AppendLog.HEADER_LENGTH + write.payload().length);
                     }
                 }
             }
@@ -305,6 +439,7 @@ public final class FileEntityStore implements EntityStore
                 batch.get(i).result().complete(outcomes.get(i));
             }
             clear();
+            maybeCompact();
         }
 
         @Override
@@ -319,9 +454,59 @@ public final class FileEntityStore implements EntityStore
         }
 
         @Override
-        public void onRejected(final Write write)
+        public void onRejected(final Object command)
         {
-            write.result().completeExceptionally(new IllegalStateException("entity store is closed"));
+            if (command instanceof Write write)
+            {
+                write.result().completeExceptionally(new IllegalStateException("entity store is closed"));
+            }
+            else if (command instanceof Swap swap)
+            {
+                deleteQuietly(swap.compacted());
+            }
+        }
+
+        /**
+         * Copies the records appended since the snapshot onto the compacted file, forces it, renames it over the log
+         * and reopens the log. Records of the current batch are already in the file, so they are copied too, and the
+         * coming commit forces the new log.
+         */
+        private void swapIn(final Swap swap)
+        {
+            final long end = log.appendPosition();
+            try
+            {
+                try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+                    FileChannel target = FileChannel.open(swap.compacted(), StandardOpenOption.WRITE))
+                {
+                    target.position(target.size());
+                    long at = swap.snapshotPosition();
+                    while (at < end)
+                    {
+                        at += source.transferTo(at, end - at, target);
+                    }
+                    target.force(true);
+                }
+                Files.move(swap.compacted(), file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final IOException ex)
+            {
+                LOG.error("entity compaction swap failed file={}", swap.compacted(), ex);
+                deleteQuietly(swap.compacted());
+                isCompacting = false;
+                return;
+            }
+            final AppendLog old = log;
+            log = AppendLog.open(file, (position, buffer, offset, length) ->
+            {
+                // The entities are in memory already; the scan only validates the compacted file.
+            });
+            CloseHelper.quietClose(old);
+            compactions.incrementAndGet();
+            isCompacting = false;
+            LOG.info("entity log compacted file={} bytesBefore={} bytesAfter={} entities={}", file, end,
+                log.appendPosition(), entities.size());
         }
 
         private WhiskEntity current(final String docId)

@@ -35,8 +35,10 @@ import java.util.concurrent.RejectedExecutionException;
  * constant-time compare, and a wrong key for a cached uuid is refused at that cost too. Failures are never cached, so
  * the cache holds at most one entry per subject.
  * <p>
- * Threads: reads from any thread. Creates are commands to the writer thread ({@code subject-writer}), which checks
- * for an existing namespace or uuid, appends, forces, then publishes and completes the future.
+ * Threads: reads from any thread. Creates, limit changes and deletes are commands to the writer thread
+ * ({@code subject-writer}), which checks for an existing namespace or uuid, appends, forces, then publishes and
+ * completes the future. A limit change appends the whole record again (the last record of a uuid wins on replay); a
+ * delete appends it marked {@code deleted}.
  */
 public final class FileSubjectStore implements SubjectStore
 {
@@ -133,18 +135,57 @@ public final class FileSubjectStore implements SubjectStore
         final byte[] hash = KeyHash.slowHash(key, salt, hashIterations);
         final Base64.Encoder base64 = Base64.getEncoder();
         final SubjectRecord record = new SubjectRecord(subject, namespace, uuid, base64.encodeToString(salt),
-            base64.encodeToString(hash), hashIterations, limits);
-        final byte[] payload;
+            base64.encodeToString(hash), hashIterations, limits, false);
+        return offer(new Create(Change.CREATE, new Subject(record, salt, hash), json(record),
+            new CompletableFuture<>()));
+    }
+
+    /**
+     * Replaces the limits of {@code namespace}; its credential stays. Completes with {@link WriteResult#NOT_FOUND}
+     * when the namespace does not exist.
+     */
+    @Override
+    public CompletableFuture<WriteResult> setLimits(final String namespace, final NamespaceLimits limits)
+    {
+        Objects.requireNonNull(limits, "limits");
+        final Subject current = namespace == null ? null : byNamespace.get(namespace);
+        if (current == null)
+        {
+            return CompletableFuture.completedFuture(WriteResult.NOT_FOUND);
+        }
+        final SubjectRecord record = current.record().withLimits(limits);
+        return offer(new Create(Change.REPLACE, new Subject(record, current.salt(), current.hash()), json(record),
+            new CompletableFuture<>()));
+    }
+
+    /** Deletes {@code namespace} and its credential: {@link WriteResult#OK} or {@link WriteResult#NOT_FOUND}. */
+    @Override
+    public CompletableFuture<WriteResult> delete(final String namespace)
+    {
+        final Subject current = namespace == null ? null : byNamespace.get(namespace);
+        if (current == null)
+        {
+            return CompletableFuture.completedFuture(WriteResult.NOT_FOUND);
+        }
+        final SubjectRecord record = current.record().asDeleted();
+        return offer(new Create(Change.DELETE, new Subject(record, current.salt(), current.hash()), json(record),
+            new CompletableFuture<>()));
+    }
+
+    private static byte[] json(final SubjectRecord record)
+    {
         try
         {
-            payload = Json.MAPPER.writeValueAsBytes(record);
+            return Json.MAPPER.writeValueAsBytes(record);
         }
         catch (final JsonProcessingException ex)
         {
-            throw new IllegalArgumentException("subject " + subject + " cannot be written as JSON", ex);
+            throw new IllegalArgumentException("subject " + record.subject() + " cannot be written as JSON", ex);
         }
+    }
 
-        final Create create = new Create(new Subject(record, salt, hash), payload, new CompletableFuture<>());
+    private CompletableFuture<WriteResult> offer(final Create create)
+    {
         if (!writer.offer(create))
         {
             create.result().completeExceptionally(writer.isClosed() ?
@@ -172,6 +213,7 @@ public final class FileSubjectStore implements SubjectStore
      * The owner of {@code namespace} for administration, or {@code null}. The identity carries no API key: the store
      * does not know it.
      */
+    @Override
     public Identity findByNamespace(final String namespace)
     {
         final Subject subject = namespace == null ? null : byNamespace.get(namespace);
@@ -210,7 +252,15 @@ public final class FileSubjectStore implements SubjectStore
         {
             final SubjectRecord record = Json.MAPPER.readValue(json, SubjectRecord.class);
             final Base64.Decoder base64 = Base64.getDecoder();
-            publish(new Subject(record, base64.decode(record.salt()), base64.decode(record.hash())));
+            final Subject subject = new Subject(record, base64.decode(record.salt()), base64.decode(record.hash()));
+            if (record.deleted())
+            {
+                unpublish(subject);
+            }
+            else
+            {
+                publish(subject);
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -225,6 +275,14 @@ public final class FileSubjectStore implements SubjectStore
         final SubjectRecord record = subject.record();
         byNamespace.put(record.namespace(), subject);
         byUuid.put(record.uuid(), subject);
+    }
+
+    private void unpublish(final Subject subject)
+    {
+        final SubjectRecord record = subject.record();
+        byNamespace.remove(record.namespace());
+        byUuid.remove(record.uuid());
+        verifiedByUuid.remove(record.uuid());
     }
 
     private static void requireText(final String value, final String name)
@@ -245,7 +303,15 @@ public final class FileSubjectStore implements SubjectStore
     {
     }
 
-    private record Create(Subject subject, byte[] payload, CompletableFuture<WriteResult> result)
+    /** What a write command does to its subject. */
+    private enum Change
+    {
+        CREATE,
+        REPLACE,
+        DELETE
+    }
+
+    private record Create(Change change, Subject subject, byte[] payload, CompletableFuture<WriteResult> result)
     {
     }
 
@@ -263,7 +329,10 @@ public final class FileSubjectStore implements SubjectStore
             final SubjectRecord record = create.subject().record();
             final boolean exists = byUuid.containsKey(record.uuid()) || pendingUuids.contains(record.uuid()) ||
                 byNamespace.containsKey(record.namespace()) || pendingNamespaces.contains(record.namespace());
-            if (!exists)
+            final WriteResult outcome = create.change() == Change.CREATE ?
+                (exists ? WriteResult.CONFLICT : WriteResult.OK) :
+                (byNamespace.containsKey(record.namespace()) ? WriteResult.OK : WriteResult.NOT_FOUND);
+            if (outcome == WriteResult.OK)
             {
                 try
                 {
@@ -279,7 +348,7 @@ public final class FileSubjectStore implements SubjectStore
                 pendingNamespaces.add(record.namespace());
             }
             batch.add(create);
-            outcomes.add(exists ? WriteResult.CONFLICT : WriteResult.OK);
+            outcomes.add(outcome);
         }
 
         @Override
@@ -289,7 +358,14 @@ public final class FileSubjectStore implements SubjectStore
             {
                 if (outcomes.get(i) == WriteResult.OK)
                 {
-                    publish(batch.get(i).subject());
+                    if (batch.get(i).change() == Change.DELETE)
+                    {
+                        unpublish(batch.get(i).subject());
+                    }
+                    else
+                    {
+                        publish(batch.get(i).subject());
+                    }
                 }
             }
             for (int i = 0, n = batch.size(); i < n; i++)

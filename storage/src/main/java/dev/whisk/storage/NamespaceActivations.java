@@ -28,6 +28,7 @@ final class NamespaceActivations
     private volatile Chunk[] chunks = new Chunk[INITIAL_CHUNKS];
     private volatile int count;
     private long maxStartMs = Long.MIN_VALUE;
+    private int firstLiveChunk;
 
     /** Writer thread only. */
     void add(final long startMs, final String path, final long position)
@@ -59,8 +60,11 @@ final class NamespaceActivations
         count = sequence + 1;
     }
 
-    /** Log positions of the records the query selects, newest start first, after skip and limit. */
-    long[] select(final ActivationQuery query)
+    /**
+     * Log positions of the records the query selects, newest start first, after skip and limit, ignoring records
+     * below {@code minPosition} (dropped by retention; positions grow in append order, so they are the oldest).
+     */
+    long[] select(final ActivationQuery query, final long minPosition)
     {
         final int visible = count;
         final Chunk[] current = chunks;
@@ -74,6 +78,10 @@ final class NamespaceActivations
         for (int chunkIndex = (visible - 1) >>> CHUNK_SHIFT; chunkIndex >= 0; chunkIndex--)
         {
             final Chunk chunk = current[chunkIndex];
+            if (chunk == null)
+            {
+                break;
+            }
             final long maxStartMs = chunk.maxStartMsSoFar;
             if (maxStartMs < query.sinceMs() || (heap.isFull() && maxStartMs <= heap.oldestStartMs()))
             {
@@ -82,6 +90,10 @@ final class NamespaceActivations
             final int base = chunkIndex << CHUNK_SHIFT;
             for (int slot = Math.min(CHUNK_LENGTH, visible - base) - 1; slot >= 0; slot--)
             {
+                if (chunk.positions[slot] < minPosition)
+                {
+                    break;
+                }
                 final long startMs = chunk.startsMs[slot];
                 if (matches(query, startMs, chunk.paths[slot]))
                 {
@@ -101,8 +113,8 @@ final class NamespaceActivations
         return positions;
     }
 
-    /** How many records match the query's filters. */
-    int count(final ActivationQuery query)
+    /** How many records at or above {@code minPosition} match the query's filters. */
+    int count(final ActivationQuery query, final long minPosition)
     {
         final int visible = count;
         final Chunk[] current = chunks;
@@ -114,13 +126,17 @@ final class NamespaceActivations
         for (int chunkIndex = (visible - 1) >>> CHUNK_SHIFT; chunkIndex >= 0; chunkIndex--)
         {
             final Chunk chunk = current[chunkIndex];
-            if (chunk.maxStartMsSoFar < query.sinceMs())
+            if (chunk == null || chunk.maxStartMsSoFar < query.sinceMs())
             {
                 break;
             }
             final int base = chunkIndex << CHUNK_SHIFT;
             for (int slot = Math.min(CHUNK_LENGTH, visible - base) - 1; slot >= 0; slot--)
             {
+                if (chunk.positions[slot] < minPosition)
+                {
+                    return matched;
+                }
                 if (matches(query, chunk.startsMs[slot], chunk.paths[slot]))
                 {
                     matched++;
@@ -133,6 +149,27 @@ final class NamespaceActivations
     int size()
     {
         return count;
+    }
+
+    /**
+     * Writer thread only: frees the full chunks whose every record lies below {@code minPosition}. A reader that meets
+     * a freed chunk stops there, as it would at the floor.
+     */
+    void trim(final long minPosition)
+    {
+        final int visible = count;
+        final Chunk[] current = chunks;
+        final int fullChunks = visible >>> CHUNK_SHIFT;
+        for (int chunkIndex = firstLiveChunk; chunkIndex < fullChunks; chunkIndex++)
+        {
+            final Chunk chunk = current[chunkIndex];
+            if (chunk.positions[CHUNK_LENGTH - 1] >= minPosition)
+            {
+                return;
+            }
+            current[chunkIndex] = null;
+            firstLiveChunk = chunkIndex + 1;
+        }
     }
 
     private static boolean matches(final ActivationQuery query, final long startMs, final String path)

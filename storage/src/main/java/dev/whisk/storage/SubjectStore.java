@@ -23,8 +23,23 @@ public interface SubjectStore extends AutoCloseable
     CompletableFuture<WriteResult> create(String subject, String namespace, String uuid, String key,
         NamespaceLimits limits);
 
+    /**
+     * Replaces the limits of {@code namespace}, keeping its credential: {@link WriteResult#OK} or
+     * {@link WriteResult#NOT_FOUND}. Identities already handed out keep the old limits until re-authenticated.
+     */
+    CompletableFuture<WriteResult> setLimits(String namespace, NamespaceLimits limits);
+
+    /** Deletes {@code namespace} and its credential: {@link WriteResult#OK} or {@link WriteResult#NOT_FOUND}. */
+    CompletableFuture<WriteResult> delete(String namespace);
+
     /** The namespaces that exist, for administration. */
     List<String> namespaces();
+
+    /**
+     * The owner of {@code namespace} (its subject, uuid and limits, no key), or {@code null}: web actions run as the
+     * owner of the namespace in their URL.
+     */
+    Identity findByNamespace(String namespace);
 
     /** Whether a namespace exists. */
     boolean hasNamespace(String namespace);

@@ -46,8 +46,8 @@ class NamespaceActivationsTest
 
             final List<Long> expected = expected(entries, query);
 
-            assertThat(index.select(query)).as("%s", query).containsExactly(toArray(expected, skip, limit));
-            assertThat(index.count(query)).as("%s", query).isEqualTo(expected.size());
+            assertThat(index.select(query, 0)).as("%s", query).containsExactly(toArray(expected, skip, limit));
+            assertThat(index.count(query, 0)).as("%s", query).isEqualTo(expected.size());
         }
     }
 
@@ -59,8 +59,8 @@ class NamespaceActivationsTest
         index.add(7, "ns/a", 2);
         index.add(5, "ns/a", 3);
 
-        assertThat(index.select(ActivationQuery.newest("ns", 10))).containsExactly(2, 3, 1);
-        assertThat(index.select(ActivationQuery.newest("ns", 0))).isEmpty();
+        assertThat(index.select(ActivationQuery.newest("ns", 10), 0)).containsExactly(2, 3, 1);
+        assertThat(index.select(ActivationQuery.newest("ns", 0), 0)).isEmpty();
     }
 
     @Test
@@ -79,8 +79,8 @@ class NamespaceActivationsTest
     {
         final NamespaceActivations index = new NamespaceActivations();
 
-        assertThat(index.select(ActivationQuery.newest("ns", 30))).isEmpty();
-        assertThat(index.count(ActivationQuery.newest("ns", 30))).isZero();
+        assertThat(index.select(ActivationQuery.newest("ns", 30), 0)).isEmpty();
+        assertThat(index.count(ActivationQuery.newest("ns", 30), 0)).isZero();
     }
 
     private static List<Long> expected(final List<Entry> entries, final ActivationQuery query)

@@ -35,6 +35,62 @@ class ActivationCodecTest
     }
 
     @Test
+    void theIndexedFieldsAreReadWithoutDecodingTheRecord()
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);
+        final Activation a = sample(null, -1);
+        final int length = ActivationCodec.encode(a, buffer, 3);
+        final ActivationCodec.Key key = new ActivationCodec.Key();
+
+        ActivationCodec.decodeKey(buffer, 3, length, key);
+
+        assertThat(ActivationId.toString(key.idHi, key.idLo)).isEqualTo(a.activationId());
+        assertThat(key.startMs).isEqualTo(a.startMs());
+        assertThat(key.namespace).isEqualTo("guest");
+        assertThat(key.path).isEqualTo("guest/demo/hello");
+    }
+
+    @Test
+    void aVersion1RecordWrittenBeforeTheVarintFormatIsStillRead()
+    {
+        final Activation a = sample(ActivationId.random(), 30);
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);
+        buffer.putByte(0, ActivationCodec.VERSION_1);
+        buffer.putLong(1, ActivationId.parseHi(a.activationId()));
+        buffer.putLong(9, ActivationId.parseLo(a.activationId()));
+        buffer.putLong(17, a.startMs());
+        buffer.putLong(25, a.endMs());
+        buffer.putByte(33, (byte)a.status().code());
+        buffer.putByte(34, (byte)1);
+        buffer.putInt(35, a.limits().timeout());
+        buffer.putInt(39, a.limits().memory());
+        buffer.putInt(43, a.limits().logs());
+        buffer.putInt(47, a.limits().concurrency());
+        buffer.putInt(51, a.waitTimeMs());
+        buffer.putInt(55, a.initTimeMs());
+        int at = 59;
+        for (final String field : new String[] {a.namespace(), a.subject(), a.name(), a.version(), a.path(), a.kind(),
+            a.cause()})
+        {
+            at = dev.whisk.core.wire.Fields.putString(buffer, at, field);
+        }
+        at = dev.whisk.core.wire.Fields.putBytes(buffer, at, a.result());
+        buffer.putInt(at, a.logs().size());
+        at += Integer.BYTES;
+        for (final String log : a.logs())
+        {
+            at = dev.whisk.core.wire.Fields.putString(buffer, at, log);
+        }
+
+        final Activation back = ActivationCodec.decode(buffer, 0, at);
+
+        assertThat(back).usingRecursiveComparison().ignoringFields("result").isEqualTo(a);
+        assertThat(back.result()).isEqualTo(a.result());
+        final int v2Length = ActivationCodec.encode(a, new ExpandableArrayBuffer(64), 0);
+        assertThat(v2Length).isLessThan(at);
+    }
+
+    @Test
     void aRecordCutShortIsRefusedNotMisread()
     {
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64);

@@ -29,7 +29,7 @@ import java.util.zip.CRC32C;
  * writer, and durable once {@link #force} has returned. Reads use their own channel, which is reopened when an
  * interrupted reader closes it, so one interrupted reader cannot break the others.
  */
-public final class AppendLog implements AutoCloseable
+public final class AppendLog implements AutoCloseable, Durable
 {
     public static final int LENGTH_OFFSET = 0;
     public static final int CRC_OFFSET = 4;
@@ -38,6 +38,7 @@ public final class AppendLog implements AutoCloseable
 
     private static final Logger LOG = LoggerFactory.getLogger(AppendLog.class);
     private static final int INITIAL_FRAME_CAPACITY = 64 * 1024;
+    private static final int BATCH_CAPACITY = 1024 * 1024;
 
     private final Path file;
     private final int maxRecordLength;
@@ -49,6 +50,8 @@ public final class AppendLog implements AutoCloseable
     private volatile boolean isClosed;
     private ByteBuffer frame = ByteBuffer.allocateDirect(INITIAL_FRAME_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
     private long appendPosition;
+    private ByteBuffer batch;
+    private long batchPosition;
 
     private AppendLog(final Path file, final int maxRecordLength, final RecordHandler handler) throws IOException
     {
@@ -118,6 +121,7 @@ public final class AppendLog implements AutoCloseable
      */
     public long append(final DirectBuffer payload, final int offset, final int length)
     {
+        flush();
         prepareFrame(length);
         payload.getBytes(offset, frame, HEADER_LENGTH, length);
         return writeFrame(length);
@@ -126,14 +130,103 @@ public final class AppendLog implements AutoCloseable
     /** {@link #append(DirectBuffer, int, int)} for a byte array. */
     public long append(final byte[] payload)
     {
+        flush();
         prepareFrame(payload.length);
         frame.put(HEADER_LENGTH, payload);
         return writeFrame(payload.length);
     }
 
-    /** Makes every appended record durable. Writer thread only. */
+    /**
+     * Appends one record into the writer's batch buffer, which goes to the file in one write when it fills or at
+     * {@link #flush}. Writer thread only. The record is readable only after the flush that writes it.
+     *
+     * @return the record's position, for {@link #read} once flushed.
+     * @throws IllegalArgumentException when the payload is empty or longer than the max record length.
+     */
+    public long appendBuffered(final DirectBuffer payload, final int offset, final int length)
+    {
+        if (length < 1 || length > maxRecordLength)
+        {
+            throw new IllegalArgumentException(
+                "record length " + length + " is outside the allowed 1.." + maxRecordLength + " bytes");
+        }
+        final int frameLength = HEADER_LENGTH + length;
+        if (frameLength > BATCH_CAPACITY)
+        {
+            return append(payload, offset, length);
+        }
+        if (batch == null)
+        {
+            batch = ByteBuffer.allocateDirect(BATCH_CAPACITY).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        if (batch.remaining() < frameLength)
+        {
+            flush();
+        }
+        if (batch.position() == 0)
+        {
+            batchPosition = appendPosition;
+        }
+        final int at = batch.position();
+        payload.getBytes(offset, batch, at + HEADER_LENGTH, length);
+        final ByteBuffer view = batch.duplicate();
+        view.limit(at + frameLength).position(at + HEADER_LENGTH);
+        crc.reset();
+        crc.update(view);
+        batch.putInt(at + LENGTH_OFFSET, length);
+        batch.putInt(at + CRC_OFFSET, (int)crc.getValue());
+        batch.position(at + frameLength);
+        final long position = appendPosition;
+        appendPosition = position + frameLength;
+        return position;
+    }
+
+    /** Writes the batch buffer to the file (not forced). Writer thread only. */
+    public void flush()
+    {
+        if (batch == null || batch.position() == 0)
+        {
+            return;
+        }
+        batch.flip();
+        try
+        {
+            while (batch.hasRemaining())
+            {
+                writeChannel.write(batch, batchPosition + batch.position());
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("append to " + file + " failed at position " + batchPosition, ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    /**
+     * Makes every record written to the file so far (appended and flushed) durable, without flushing the batch
+     * buffer. Any thread; it may run while the writer appends.
+     */
+    public void forceWritten()
+    {
+        try
+        {
+            writeChannel.force(false);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("force of " + file + " failed", ex);
+        }
+    }
+
+    /** Flushes, then makes every appended record durable. Writer thread only. */
+    @Override
     public void force()
     {
+        flush();
         try
         {
             writeChannel.force(false);

@@ -35,6 +35,11 @@ public final class LogWriter<T> implements AutoCloseable
         /** Writer thread: carries out one command, usually by appending a record. */
         void onCommand(T command);
 
+        /** Writer thread: the commands of one drained batch have all been handed to {@link #onCommand}. */
+        default void onBatchEnd()
+        {
+        }
+
         /** Writer thread: every record appended by the commands since the last commit is durable. */
         void onCommitted();
 
@@ -55,7 +60,7 @@ public final class LogWriter<T> implements AutoCloseable
     private static final int CLOSE_RETRY_MS = 5_000;
 
     private final String roleName;
-    private final AppendLog log;
+    private final Durable log;
     private final long commitIntervalNs;
     private final NanoClock clock;
     private final Handler<T> handler;
@@ -70,7 +75,7 @@ public final class LogWriter<T> implements AutoCloseable
     /** Creates the writer and starts its thread, named {@code roleName}. */
     public LogWriter(
         final String roleName,
-        final AppendLog log,
+        final Durable log,
         final int queueCapacity,
         final long commitIntervalNs,
         final IdleStrategy idleStrategy,
@@ -182,6 +187,10 @@ public final class LogWriter<T> implements AutoCloseable
         public int doWork()
         {
             int workCount = queue.drain(onCommand, BATCH_LIMIT);
+            if (workCount > 0)
+            {
+                handler.onBatchEnd();
+            }
             if (hasUncommitted)
             {
                 final long nowNs = clock.nanoTime();
@@ -200,6 +209,7 @@ public final class LogWriter<T> implements AutoCloseable
             while (queue.drain(onCommand) > 0)
             {
                 // Producers that have not yet seen isClosed may still be offering: drain until it is quiet.
+                handler.onBatchEnd();
             }
             if (hasUncommitted)
             {
