@@ -1,13 +1,12 @@
 package dev.whisk.pool;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.Messages;
-import dev.whisk.core.json.Json;
+import dev.whisk.pool.docker.CgroupFreezer;
 import dev.whisk.pool.docker.CollectedLogs;
+import dev.whisk.pool.docker.ContainerLogReader;
 import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.DockerDriver;
-import dev.whisk.pool.docker.LogCollector;
 import dev.whisk.pool.docker.StartedContainer;
 import dev.whisk.pool.runtime.ResponseCallback;
 import dev.whisk.pool.runtime.RuntimeClient;
@@ -16,66 +15,102 @@ import org.agrona.concurrent.ManyToOneConcurrentLinkedQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Keeps action containers warm per (namespace, action, version, memory) and runs jobs on them: a warm idle container
- * takes a job at once; otherwise a container is created, started and initialized for it (a cold start). Memory is
- * admitted against a budget: when full, the least recently used idle container is removed, and when nothing can be
- * freed the job waits in one fair FIFO queue.
+ * Keeps action containers per (namespace, action, version, memory) and runs jobs on them, as OpenWhisk's
+ * {@code ContainerPool} and {@code ContainerProxy} do, shaped as an agent's state:
+ * <ul>
+ *     <li>a warm container of the job's key takes it at once, resumed first when it was paused (a container with
+ *     {@code limits.concurrency} N takes up to N jobs at once);</li>
+ *     <li>else a pre-warmed stem cell of the job's kind and memory is initialized for it;</li>
+ *     <li>else a container is created (a cold start), its memory admitted against the budget, evicting idle
+ *     containers least recently used first (paused, then idle, then stem cells);</li>
+ *     <li>when no memory can be freed the job waits in one bounded, fair FIFO queue.</li>
+ * </ul>
+ * A warm container with nothing to do is paused after a grace period, through its cgroup freezer where the invoker
+ * can write it, else through the Docker API; its keep-alive connections stay open. Stem cells are refilled in the
+ * background. Idle containers are removed after the idle timeout; containers that die are noticed and dropped.
  *
- * <p>Single writer: every field below the constructor's is owned by one thread, the owner, which calls
- * {@link #submit} and {@link #doWork}. Docker calls and log reads run on a small executor and the HTTP exchanges on
- * the runtime client's event loop; both hand their results back as commands that {@link #doWork} executes.
+ * <p>Single writer: every mutable field is owned by one thread, the owner, which calls {@link #submit} and
+ * {@link #doWork}. Docker calls and log reads run on a small executor and the HTTP exchanges on the runtime client's
+ * event loop; both hand their results back as commands that {@link #doWork} executes. Every job gets exactly one
+ * {@link JobListener#onResult} and then one {@link JobListener#onCompleted}, on the owner thread, whatever happens,
+ * including {@link #close}. The counters and gauges may be read from any thread.
  */
 public final class ContainerPool implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerPool.class);
     private static final int PORT = 8080;
+    private static final String BLACKBOX = "blackbox";
     private static final long REAP_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long STEM_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
+    private static final long STEM_CONNECT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final long OOM_CHECK_WAIT_MS = 1_000;
 
     private final ContainerPoolConfig config;
     private final DockerDriver driver;
     private final RuntimeClient client;
     private final ExecutorService dockerExecutor;
     private final ActionCodeSource codeSource;
-    private final JobListener listener;
-    private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>();
+    /** Commands for the owner thread; each offer also wakes the owner if it is parked. */
+    private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>()
+    {
+        @Override
+        public boolean offer(final Runnable command)
+        {
+            final boolean added = super.offer(command);
+            wakeOwner.run();
+            return added;
+        }
+    };
+    private volatile Runnable wakeOwner = () -> { };
 
-    private final Map<ContainerKey, ArrayDeque<PooledContainer>> idle = new HashMap<>();
-    private final Set<PooledContainer> live = new HashSet<>();
+    private final Map<ContainerKey, List<PooledContainer>> byKey = new HashMap<>();
+    private final Set<PooledContainer> live = new LinkedHashSet<>();
+    private final List<StemSlot> stemSlots = new ArrayList<>();
+    private final ArrayDeque<PauseDue> pauseDue = new ArrayDeque<>();
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
+    private final JobLedger ledger;
+    private final long pauseGraceNs;
     private int memoryUsedMb;
     private long nextSeq;
     private long nextReapNs;
+    private boolean capacityChanged;
     private boolean closed;
 
-    private final AtomicLong coldStarts = new AtomicLong();
-    private final AtomicLong warmStarts = new AtomicLong();
-    private final AtomicLong evictions = new AtomicLong();
+    private final PoolMetrics metrics;
 
     public ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
         final JobListener listener)
     {
+        this(config, codeSource, listener, CgroupFreezer.system());
+    }
+
+    /** With the cgroup mount to look for freezer files in; one without them makes every pause use the Docker API. */
+    ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource, final JobListener listener,
+        final CgroupFreezer freezer)
+    {
         this.config = config;
         this.codeSource = codeSource;
-        this.listener = listener;
-        this.driver = new DockerDriver(config.dockerHost(), config.network());
+        this.ledger = new JobLedger(listener);
+        this.metrics = new PoolMetrics(config.memoryBudgetMb());
+        this.pauseGraceNs = config.pauseGraceMs() < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(config.pauseGraceMs());
+        this.driver = new DockerDriver(config.dockerHost(), config.network(), freezer);
         this.client = new RuntimeClient(config.clientThreads());
         this.dockerExecutor = Executors.newFixedThreadPool(config.dockerThreads(), r ->
         {
@@ -83,11 +118,20 @@ public final class ContainerPool implements AutoCloseable
             t.setDaemon(true);
             return t;
         });
+        for (final StemCell cell : config.stemCells())
+        {
+            final String image = config.runtimeImages().get(cell.kind());
+            if (image != null && cell.count() > 0)
+            {
+                stemSlots.add(new StemSlot(cell, image));
+            }
+        }
     }
 
     /**
      * Prepares the engine side: checks the engine answers, creates the network, removes containers an earlier run
-     * of this invoker left behind. Blocking; call once before the first job.
+     * of this invoker left behind. Blocking; call once, before the owner thread starts. Stem cells are started by
+     * the owner's first duty cycles.
      *
      * @throws IllegalStateException when no Docker engine answers.
      */
@@ -99,8 +143,26 @@ public final class ContainerPool implements AutoCloseable
         }
         driver.ensureNetwork();
         final int removed = driver.removeAll(config.invokerLabel());
-        LOG.info("event=pool-started invoker={} leftoversRemoved={} memoryBudgetMb={}", config.invokerLabel(),
-            removed, config.memoryBudgetMb());
+        for (final StemSlot slot : stemSlots)
+        {
+            slot.enabled = driver.hasImage(slot.image);
+            if (!slot.enabled)
+            {
+                LOG.warn("event=stem-cells-disabled kind={} image={} reason=image-missing", slot.cell.kind(),
+                    slot.image);
+            }
+        }
+        LOG.info("event=pool-started invoker={} leftoversRemoved={} memoryBudgetMb={} stemCells={} pauseGraceMs={}",
+            config.invokerLabel(), removed, config.memoryBudgetMb(), config.stemCells(), config.pauseGraceMs());
+    }
+
+    /**
+     * What to call when another thread hands the owner a command, e.g. unparking the owner's idle strategy, so a
+     * container's answer is handled at once rather than when the owner next wakes on its own.
+     */
+    public void wakeOwnerWith(final Runnable wake)
+    {
+        this.wakeOwner = wake;
     }
 
     /** Whether the image for a runtime kind is present locally. */
@@ -112,24 +174,29 @@ public final class ContainerPool implements AutoCloseable
     /** Owner thread: takes a job; its outcome arrives through the {@link JobListener}. */
     public void submit(final Job job)
     {
-        if (closed)
+        ledger.open(job);
+        if (closed || job.limits().memory() > config.memoryBudgetMb())
         {
-            fail(job, ActivationStatus.WHISK_ERROR, Messages.PROVISION_FAILED, System.currentTimeMillis());
+            ledger.fail(job, ActivationStatus.WHISK_ERROR, Messages.PROVISION_FAILED);
             return;
         }
-        final PooledContainer warm = takeIdle(job.key());
-        if (warm != null)
+        if (!tryPlace(job, waiting.isEmpty()))
         {
-            warmStarts.incrementAndGet();
-            run(warm, job, -1, System.currentTimeMillis());
-        }
-        else if (!tryStartFor(job))
-        {
+            if (waiting.size() >= config.maxWaiting())
+            {
+                LOG.warn("event=wait-queue-full activationId={} waiting={}", job.activationId(), waiting.size());
+                ledger.fail(job, ActivationStatus.WHISK_ERROR, Messages.PROVISION_FAILED);
+                return;
+            }
             waiting.addLast(job);
+            metrics.waitingJobs.set(waiting.size());
         }
     }
 
-    /** Owner thread: runs the commands handed back by other threads and removes long-idle containers. */
+    /**
+     * Owner thread: runs the commands handed back by other threads, pauses containers past their grace, serves
+     * waiting jobs when capacity changed, refills stem cells and removes long-idle containers.
+     */
     public int doWork()
     {
         int work = 0;
@@ -140,201 +207,380 @@ public final class ContainerPool implements AutoCloseable
             work++;
         }
         final long now = System.nanoTime();
+        work += pauseDue(now);
+        if (capacityChanged)
+        {
+            capacityChanged = false;
+            work += drainWaiting();
+        }
         if (now >= nextReapNs)
         {
             nextReapNs = now + REAP_INTERVAL_NS;
             work += reapIdle(now);
         }
+        work += refillStems(now);
         return work;
     }
 
-    public long coldStarts()
+    /** The pool's counters and gauges; readable from any thread. */
+    public PoolMetrics metrics()
     {
-        return coldStarts.get();
+        return metrics;
     }
 
-    public long warmStarts()
+    // ---------------------------------------------------------------------------------------------------------
+    // placing jobs
+
+    /** Puts the job on a container, or says it must wait; {@code mayAdmit} false never takes new memory. */
+    private boolean tryPlace(final Job job, final boolean mayAdmit)
     {
-        return warmStarts.get();
+        final ContainerKey key = job.key();
+        final PooledContainer warm = findWarm(key);
+        if (warm != null)
+        {
+            startWarm(warm, job);
+            return true;
+        }
+        final PooledContainer starting = findStarting(key);
+        if (starting != null)
+        {
+            starting.startQueue.addLast(job);
+            return true;
+        }
+        final PooledContainer stem = takeStem(job);
+        if (stem != null)
+        {
+            initStem(stem, job);
+            return true;
+        }
+        if (mayAdmit && admit(job.limits().memory()))
+        {
+            coldStart(job);
+            return true;
+        }
+        return false;
     }
 
-    public long evictions()
+    /** A container of the key with room: busy ones first (to pack concurrent runs), then idle, then paused. */
+    private PooledContainer findWarm(final ContainerKey key)
     {
-        return evictions.get();
-    }
-
-    /** Owner thread: containers alive, for tests and metrics. */
-    public int liveContainers()
-    {
-        return live.size();
-    }
-
-    private PooledContainer takeIdle(final ContainerKey key)
-    {
-        final ArrayDeque<PooledContainer> q = idle.get(key);
-        if (q == null)
+        final List<PooledContainer> list = byKey.get(key);
+        if (list == null)
         {
             return null;
         }
-        final PooledContainer c = q.pollLast();
-        if (q.isEmpty())
+        PooledContainer best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (int i = 0; i < list.size(); i++)
         {
-            idle.remove(key);
-        }
-        if (c != null)
-        {
-            c.state = PooledContainer.State.BUSY;
-        }
-        return c;
-    }
-
-    private boolean tryStartFor(final Job job)
-    {
-        final int memoryMb = job.limits().memory();
-        while (memoryUsedMb + memoryMb > config.memoryBudgetMb())
-        {
-            if (!evictLeastRecentlyUsed())
+            final PooledContainer c = list.get(i);
+            final int rank = switch (c.state)
             {
-                return false;
+                case BUSY -> 0;
+                case IDLE -> 1;
+                case PAUSED -> 2;
+                default -> Integer.MAX_VALUE;
+            };
+            if (rank == Integer.MAX_VALUE || !c.hasRoom() || (rank > 0 && !hasOpenConnection(c)))
+            {
+                continue; // a container whose connections all closed is being dropped as lost
+            }
+            if (rank < bestRank || (rank == bestRank && c.lastUsedNs > best.lastUsedNs))
+            {
+                best = c;
+                bestRank = rank;
             }
         }
-        memoryUsedMb += memoryMb;
-        coldStarts.incrementAndGet();
-        final PooledContainer c = new PooledContainer(nextSeq++, job.key());
-        live.add(c);
-        dockerExecutor.execute(() -> provision(c, job));
-        return true;
+        return best;
     }
 
-    private boolean evictLeastRecentlyUsed()
+    private static boolean hasOpenConnection(final PooledContainer c)
     {
-        PooledContainer oldest = null;
-        for (final ArrayDeque<PooledContainer> q : idle.values())
+        for (final RuntimeConnection connection : c.freeConnections)
         {
-            final PooledContainer first = q.peekFirst();
-            if (first != null && (oldest == null || first.lastUsedNs < oldest.lastUsedNs))
+            if (connection.isOpen())
             {
-                oldest = first;
+                return true;
             }
         }
-        if (oldest == null)
-        {
-            return false;
-        }
-        removeIdle(oldest);
-        evictions.incrementAndGet();
-        return true;
+        return false;
     }
 
-    private void removeIdle(final PooledContainer c)
+    /** A container of the key still starting that may take one more job when it is ready (concurrency above 1). */
+    private PooledContainer findStarting(final ContainerKey key)
     {
-        final ArrayDeque<PooledContainer> q = idle.get(c.key);
-        if (q != null)
+        final List<PooledContainer> list = byKey.get(key);
+        if (list == null)
         {
-            q.remove(c);
-            if (q.isEmpty())
+            return null;
+        }
+        for (int i = 0; i < list.size(); i++)
+        {
+            final PooledContainer c = list.get(i);
+            if (c.state == PooledContainer.State.STARTING && 1 + c.startQueue.size() < c.concurrency)
             {
-                idle.remove(c.key);
+                return c;
             }
         }
-        destroy(c);
+        return null;
     }
 
-    private int reapIdle(final long nowNs)
+    private void startWarm(final PooledContainer c, final Job job)
     {
-        final long cutoff = nowNs - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
-        final List<PooledContainer> stale = new ArrayList<>();
-        for (final ArrayDeque<PooledContainer> q : idle.values())
+        metrics.warmStarts.incrementAndGet();
+        final boolean paused = c.state == PooledContainer.State.PAUSED;
+        reserve(c);
+        if (paused)
         {
-            for (final PooledContainer c : q)
+            metrics.resumes.incrementAndGet();
+            resume(c, () -> dispatch(c, job, -1, System.currentTimeMillis()));
+        }
+        else
+        {
+            dispatch(c, job, -1, System.currentTimeMillis());
+        }
+    }
+
+    private PooledContainer takeStem(final Job job)
+    {
+        if (BLACKBOX.equals(job.kind()))
+        {
+            return null;
+        }
+        for (int i = 0; i < stemSlots.size(); i++)
+        {
+            final StemSlot slot = stemSlots.get(i);
+            if (slot.cell.memoryMb() == job.limits().memory() && slot.cell.kind().equals(job.kind()))
             {
-                if (c.lastUsedNs < cutoff)
+                PooledContainer c;
+                while ((c = slot.ready.pollFirst()) != null)
                 {
-                    stale.add(c);
+                    if (c.openConnections > 0)
+                    {
+                        return c;
+                    }
+                    destroy(c);
                 }
             }
         }
-        for (final PooledContainer c : stale)
-        {
-            removeIdle(c);
-        }
-        return stale.size();
+        return null;
     }
 
-    /** Docker executor: fetch the code and start the container, then connect and initialize on the event loop. */
+    /** Takes memory for a new container, evicting idle ones when that frees enough; false when it cannot. */
+    private boolean admit(final int memoryMb)
+    {
+        if (memoryUsedMb + memoryMb > config.memoryBudgetMb())
+        {
+            int evictable = 0;
+            for (final PooledContainer c : live)
+            {
+                if (evictionRank(c) >= 0)
+                {
+                    evictable += c.memoryMb;
+                }
+            }
+            if (memoryUsedMb - evictable + memoryMb > config.memoryBudgetMb())
+            {
+                return false;
+            }
+            while (memoryUsedMb + memoryMb > config.memoryBudgetMb())
+            {
+                if (!evictOne())
+                {
+                    return false;
+                }
+            }
+        }
+        addMemory(memoryMb);
+        return true;
+    }
+
+    /** -1 when the container cannot be evicted; else lower ranks go first: paused, idle, stem cells. */
+    private static int evictionRank(final PooledContainer c)
+    {
+        if (c.active > 0 || !c.startQueue.isEmpty())
+        {
+            return -1;
+        }
+        return switch (c.state)
+        {
+            case PAUSED -> 0;
+            case IDLE -> 1;
+            case PREWARMED -> 2;
+            default -> -1;
+        };
+    }
+
+    private boolean evictOne()
+    {
+        PooledContainer victim = null;
+        int victimRank = Integer.MAX_VALUE;
+        for (final PooledContainer c : live)
+        {
+            final int rank = evictionRank(c);
+            if (rank >= 0 && (rank < victimRank || (rank == victimRank && c.lastUsedNs < victim.lastUsedNs)))
+            {
+                victim = c;
+                victimRank = rank;
+            }
+        }
+        if (victim != null)
+        {
+            LOG.debug("event=container-evicted container={} state={}", victim.id(), victim.state);
+            metrics.evictions.incrementAndGet();
+            destroy(victim);
+            return true;
+        }
+        return false;
+    }
+
+    private int drainWaiting()
+    {
+        int placed = 0;
+        boolean mayAdmit = true;
+        for (final Iterator<Job> it = waiting.iterator(); it.hasNext(); )
+        {
+            final Job job = it.next();
+            if (tryPlace(job, mayAdmit))
+            {
+                it.remove();
+                placed++;
+            }
+            else
+            {
+                mayAdmit = false; // fair: no later job takes memory the head is waiting for
+            }
+        }
+        metrics.waitingJobs.set(waiting.size());
+        return placed;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // starting containers
+
+    private void coldStart(final Job job)
+    {
+        metrics.coldStarts.incrementAndGet();
+        final PooledContainer c = track(new PooledContainer(nextSeq++, job.kind(), job.limits().memory(), null));
+        assignKey(c, job);
+        execute(() -> provision(c, job), () -> onProvisionFailed(c, job));
+    }
+
+    /** Docker executor: fetch the code and start the container, then connect on the event loop. */
     private void provision(final PooledContainer c, final Job job)
     {
-        final long initStartMs = System.currentTimeMillis();
         final ActionCode code;
         final StartedContainer started;
+        final Path freezeFile;
         try
         {
             code = codeSource.fetch(job.actionPath(), job.version(), job.revision());
             if (code == null)
             {
-                commands.offer(() -> onProvisionFailed(c, job, Messages.PROVISION_FAILED));
+                commands.offer(() -> onProvisionFailed(c, job));
                 return;
             }
-            started = driver.start(specFor(c, job, code));
+            started = driver.start(specFor(c, code.image(), job.actionPath(),
+                !BLACKBOX.equals(job.kind()) || job.limits().concurrency() > 1));
+            freezeFile = driver.freezeFile(started.id());
         }
         catch (final RuntimeException ex)
         {
             LOG.warn("event=container-start-failed action={} activationId={}", job.actionPath(),
                 job.activationId(), ex);
-            commands.offer(() -> onProvisionFailed(c, job, Messages.PROVISION_FAILED));
+            commands.offer(() -> onProvisionFailed(c, job));
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
-        client.connect(new InetSocketAddress(started.ip(), PORT), deadlineNs,
-            connection -> commands.offer(() -> onConnected(c, job, code, started, connection, initStartMs)),
+        final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
+        RuntimeClient.awaitListening(address, deadlineNs);
+        client.connect(address, deadlineNs,
+            connection -> commands.offer(() ->
+            {
+                if (onStarted(c, started, freezeFile, connection))
+                {
+                    postInit(c, job, code, c.freeConnections.pollFirst());
+                }
+            }),
             cause -> commands.offer(() ->
             {
-                c.docker = started;
-                onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), initStartMs, false);
+                attach(c, started);
+                onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), System.currentTimeMillis(),
+                    false);
             }));
     }
 
-    private ContainerSpec specFor(final PooledContainer c, final Job job, final ActionCode code)
+    /** Owner thread: the container runs and is connected; false when the pool no longer wants it. */
+    private boolean onStarted(final PooledContainer c, final StartedContainer started, final Path freezeFile,
+        final RuntimeConnection connection)
     {
-        final List<String> env = new ArrayList<>(2);
-        env.add("__OW_API_HOST=" + config.apiHost());
-        if (job.limits().concurrency() > 1)
-        {
-            env.add("__OW_ALLOW_CONCURRENT=true");
-        }
-        return new ContainerSpec(code.image(), "whisk_" + config.invokerLabel() + "_" + c.seq,
-            job.limits().memory(), env, config.invokerLabel(), job.actionPath());
-    }
-
-    private void onProvisionFailed(final PooledContainer c, final Job job, final String message)
-    {
-        live.remove(c);
-        memoryUsedMb -= c.key.memoryMb();
-        fail(job, ActivationStatus.WHISK_ERROR, message, System.currentTimeMillis());
-        drainWaiting();
-    }
-
-    private void onConnected(final PooledContainer c, final Job job, final ActionCode code,
-        final StartedContainer started, final RuntimeConnection connection, final long initStartMs)
-    {
-        c.docker = started;
-        c.connection = connection;
-        if (closed)
+        attach(c, started);
+        c.freezeFile = freezeFile;
+        adopt(c, connection);
+        c.freeConnections.addLast(connection);
+        if (closed || c.state == PooledContainer.State.REMOVING)
         {
             destroy(c);
-            return;
+            return false;
         }
-        final byte[] body = initBody(job, code);
-        connection.post("/init", body, job.limits().timeout(), new ResponseCallback()
+        return true;
+    }
+
+    private void initStem(final PooledContainer c, final Job job)
+    {
+        metrics.prewarmStarts.incrementAndGet();
+        setState(c, PooledContainer.State.STARTING);
+        assignKey(c, job);
+        execute(() ->
+        {
+            final ActionCode code;
+            try
+            {
+                code = codeSource.fetch(job.actionPath(), job.version(), job.revision());
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("event=code-fetch-failed action={} activationId={}", job.actionPath(), job.activationId(),
+                    ex);
+                commands.offer(() -> onProvisionFailed(c, job));
+                return;
+            }
+            commands.offer(() ->
+            {
+                if (code == null)
+                {
+                    onProvisionFailed(c, job);
+                    return;
+                }
+                final RuntimeConnection connection = c.freeConnections.pollFirst();
+                if (connection == null || !connection.isOpen())
+                {
+                    onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), System.currentTimeMillis(),
+                        false);
+                    return;
+                }
+                postInit(c, job, code, connection);
+            });
+        }, () -> onProvisionFailed(c, job));
+    }
+
+    private void postInit(final PooledContainer c, final Job job, final ActionCode code,
+        final RuntimeConnection connection)
+    {
+        final long initStartMs = System.currentTimeMillis();
+        final int timeoutMs = job.limits().timeout();
+        connection.post("/init", RuntimeBodies.initBody(job, code), timeoutMs, new ResponseCallback()
         {
             @Override
             public void onResponse(final int status, final byte[] response)
             {
+                final long endMs = System.currentTimeMillis();
                 commands.offer(() ->
                 {
                     if (status == 200)
                     {
-                        run(c, job, (int)(System.currentTimeMillis() - initStartMs), initStartMs);
+                        c.freeConnections.addLast(connection);
+                        onInitialized(c, job, (int)(endMs - initStartMs), initStartMs);
                     }
                     else
                     {
@@ -347,33 +593,201 @@ public final class ContainerPool implements AutoCloseable
             public void onFailure(final Throwable cause, final boolean timedOut)
             {
                 commands.offer(() -> onInitFailed(c, job, RunResults.errorJson(timedOut ?
-                    String.format(Messages.TIMED_OUT_INIT, job.limits().timeout()) : Messages.ABNORMAL_INIT),
-                    initStartMs, timedOut));
+                    String.format(Messages.TIMED_OUT_INIT, timeoutMs) : Messages.ABNORMAL_INIT), initStartMs,
+                    timedOut));
             }
         });
+    }
+
+    private void onInitialized(final PooledContainer c, final Job job, final int initTimeMs, final long startMs)
+    {
+        if (c.state == PooledContainer.State.REMOVING)
+        {
+            onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), startMs, false);
+            return;
+        }
+        reserve(c);
+        dispatch(c, job, initTimeMs, startMs);
+        Job next;
+        while ((next = c.startQueue.pollFirst()) != null)
+        {
+            metrics.warmStarts.incrementAndGet();
+            reserve(c);
+            dispatch(c, next, -1, System.currentTimeMillis());
+        }
     }
 
     private void onInitFailed(final PooledContainer c, final Job job, final byte[] error, final long startMs,
         final boolean timedOut)
     {
-        final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR, error, startMs,
-            System.currentTimeMillis(), (int)(System.currentTimeMillis() - startMs), timedOut);
-        c.state = PooledContainer.State.BUSY;
+        final long nowMs = System.currentTimeMillis();
+        final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR, error, startMs, nowMs,
+            (int)(nowMs - startMs), timedOut);
+        reserve(c);
         finish(c, job, outcome, false);
+        Job next;
+        while ((next = c.startQueue.pollFirst()) != null)
+        {
+            ledger.result(next, outcome);
+            ledger.complete(next, outcome, List.of());
+        }
+    }
+
+    private void onProvisionFailed(final PooledContainer c, final Job job)
+    {
+        destroy(c);
+        ledger.fail(job, ActivationStatus.WHISK_ERROR, Messages.PROVISION_FAILED);
+        Job next;
+        while ((next = c.startQueue.pollFirst()) != null)
+        {
+            ledger.fail(next, ActivationStatus.WHISK_ERROR, Messages.PROVISION_FAILED);
+        }
+    }
+
+    private int refillStems(final long nowNs)
+    {
+        if (closed || !waiting.isEmpty())
+        {
+            return 0;
+        }
+        int started = 0;
+        for (int i = 0; i < stemSlots.size(); i++)
+        {
+            final StemSlot slot = stemSlots.get(i);
+            if (!slot.enabled || nowNs < slot.retryAtNs)
+            {
+                continue;
+            }
+            while (slot.ready.size() + slot.starting < slot.cell.count() &&
+                memoryUsedMb + slot.cell.memoryMb() <= config.memoryBudgetMb())
+            {
+                startStem(slot);
+                started++;
+            }
+        }
+        return started;
+    }
+
+    private void startStem(final StemSlot slot)
+    {
+        addMemory(slot.cell.memoryMb());
+        slot.starting++;
+        final PooledContainer c = track(new PooledContainer(nextSeq++, slot.cell.kind(), slot.cell.memoryMb(),
+            slot));
+        execute(() ->
+        {
+            final StartedContainer started;
+            final Path freezeFile;
+            try
+            {
+                started = driver.start(specFor(c, slot.image, "(stem) " + slot.cell.kind(), true));
+                freezeFile = driver.freezeFile(started.id());
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("event=stem-cell-start-failed kind={} image={}", slot.cell.kind(), slot.image, ex);
+                commands.offer(() -> onStemFailed(c, null));
+                return;
+            }
+            final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
+            final long deadlineNs = System.nanoTime() + STEM_CONNECT_NS;
+            RuntimeClient.awaitListening(address, deadlineNs);
+            client.connect(address, deadlineNs,
+                connection -> commands.offer(() ->
+                {
+                    slot.starting--;
+                    if (onStarted(c, started, freezeFile, connection))
+                    {
+                        setState(c, PooledContainer.State.PREWARMED);
+                        c.lastUsedNs = System.nanoTime();
+                        slot.ready.addLast(c);
+                        capacityChanged = true;
+                    }
+                }),
+                cause -> commands.offer(() -> onStemFailed(c, started)));
+        }, () -> onStemFailed(c, null));
+    }
+
+    private void onStemFailed(final PooledContainer c, final StartedContainer started)
+    {
+        c.stem.starting--;
+        c.stem.retryAtNs = System.nanoTime() + STEM_RETRY_NS;
+        if (started != null)
+        {
+            attach(c, started);
+        }
+        destroy(c);
+    }
+
+    private static void attach(final PooledContainer c, final StartedContainer started)
+    {
+        c.docker = started;
+        c.logReader = new ContainerLogReader(Path.of(started.logPath()), 0);
+    }
+
+    private ContainerSpec specFor(final PooledContainer c, final String image, final String actionLabel,
+        final boolean concurrent)
+    {
+        final List<String> env = new ArrayList<>(3);
+        env.add("__OW_API_HOST=" + config.apiHost());
+        env.add("__OW_LOG_TAGS=true");
+        if (concurrent)
+        {
+            env.add("__OW_ALLOW_CONCURRENT=true");
+        }
+        return new ContainerSpec(image, "whisk_" + config.invokerLabel() + "_" + c.seq, c.memoryMb, env,
+            config.invokerLabel(), actionLabel);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // running
+
+    /** Owner thread: counts one more job on the container, which makes it busy. */
+    private void reserve(final PooledContainer c)
+    {
+        c.active++;
+        if (c.state != PooledContainer.State.REMOVING)
+        {
+            setState(c, PooledContainer.State.BUSY);
+        }
     }
 
     /**
-     * Owner thread: sends {@code /run}.
+     * Owner thread: sends {@code /run} on a free connection of the container, opening one when all are taken (a
+     * container that runs several jobs at once has one connection per job).
      *
      * @param initTimeMs -1 for a warm container.
      * @param startMs    the start of the activation: the start of init when cold.
      */
-    private void run(final PooledContainer c, final Job job, final int initTimeMs, final long startMs)
+    private void dispatch(final PooledContainer c, final Job job, final int initTimeMs, final long startMs)
     {
-        c.state = PooledContainer.State.BUSY;
-        final long runStartMs = System.currentTimeMillis();
-        final long deadlineMs = runStartMs + job.limits().timeout();
-        c.connection.post("/run", runBody(job, deadlineMs), job.limits().timeout(), new ResponseCallback()
+        RuntimeConnection connection = c.freeConnections.pollFirst();
+        while (connection != null && !connection.isOpen())
+        {
+            connection = c.freeConnections.pollFirst();
+        }
+        if (connection != null)
+        {
+            post(c, connection, job, initTimeMs, startMs);
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
+        client.connect(new InetSocketAddress(c.docker.ip(), PORT), deadlineNs,
+            opened -> commands.offer(() ->
+            {
+                adopt(c, opened);
+                post(c, opened, job, initTimeMs, startMs);
+            }),
+            cause -> commands.offer(() -> onRunAborted(c, job, startMs, System.currentTimeMillis(), initTimeMs,
+                Messages.ABNORMAL_RUN, false)));
+    }
+
+    private void post(final PooledContainer c, final RuntimeConnection connection, final Job job,
+        final int initTimeMs, final long startMs)
+    {
+        final int timeoutMs = job.limits().timeout();
+        final long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        connection.post("/run", RuntimeBodies.runBody(job, deadlineMs), timeoutMs, new ResponseCallback()
         {
             @Override
             public void onResponse(final int status, final byte[] body)
@@ -384,6 +798,10 @@ public final class ContainerPool implements AutoCloseable
                     final RunResults.Classified r = RunResults.classifyRun(status, body);
                     final RunOutcome outcome = new RunOutcome(r.status(), r.result(), startMs, endMs, initTimeMs,
                         false);
+                    if (connection.isOpen())
+                    {
+                        c.freeConnections.addLast(connection);
+                    }
                     finish(c, job, outcome, r.status() != ActivationStatus.DEVELOPER_ERROR);
                 });
             }
@@ -395,17 +813,18 @@ public final class ContainerPool implements AutoCloseable
                 if (timedOut)
                 {
                     commands.offer(() -> onRunAborted(c, job, startMs, endMs, initTimeMs,
-                        String.format(Messages.TIMED_OUT_RUN, job.limits().timeout()), true));
+                        String.format(Messages.TIMED_OUT_RUN, timeoutMs), true));
+                    return;
                 }
-                else
+                final String id = c.docker.id();
+                execute(() ->
                 {
-                    dockerExecutor.execute(() ->
-                    {
-                        final String message = driver.wasOomKilled(c.docker.id()) ?
-                            Messages.MEMORY_EXHAUSTED : Messages.ABNORMAL_RUN;
-                        commands.offer(() -> onRunAborted(c, job, startMs, endMs, initTimeMs, message, false));
-                    });
-                }
+                    final String message = driver.wasOomKilled(id, OOM_CHECK_WAIT_MS) ?
+                        Messages.MEMORY_EXHAUSTED : Messages.ABNORMAL_RUN;
+                    LOG.info("event=container-died container={} activationId={} outOfMemory={}", id,
+                        job.activationId(), message.equals(Messages.MEMORY_EXHAUSTED));
+                    commands.offer(() -> onRunAborted(c, job, startMs, endMs, initTimeMs, message, false));
+                }, () -> onRunAborted(c, job, startMs, endMs, initTimeMs, Messages.ABNORMAL_RUN, false));
             }
         });
     }
@@ -419,36 +838,47 @@ public final class ContainerPool implements AutoCloseable
 
     /**
      * Owner thread: a run ended. Its result goes out at once; the container goes back to work at once (or is
-     * destroyed after a developer error, as OpenWhisk does); its logs are read behind, in run order.
+     * destroyed after a developer error, as OpenWhisk does); its logs are read behind, in the order runs ended.
      */
     private void finish(final PooledContainer c, final Job job, final RunOutcome outcome, final boolean keep)
     {
-        listener.onResult(job, outcome);
+        c.active--;
+        ledger.result(job, outcome);
         if (c.docker == null)
         {
-            listener.onCompleted(job, outcome, List.of());
+            ledger.complete(job, outcome, List.of());
+            destroy(c);
+            return;
+        }
+        c.pendingLogs.addLast(new PooledContainer.PendingLogs(job, outcome));
+        if (!c.collecting)
+        {
+            collectNextLogs(c);
+        }
+        if (!keep || closed || c.state == PooledContainer.State.REMOVING)
+        {
             destroy(c);
         }
-        else
+        else if (c.active == 0)
         {
-            c.pendingLogs.addLast(new PooledContainer.PendingLogs(job, outcome));
-            if (!c.collecting)
-            {
-                collectNextLogs(c);
-            }
-            if (keep && !closed && c.connection.isOpen())
-            {
-                release(c);
-            }
-            else
-            {
-                destroy(c);
-            }
+            becomeIdle(c);
         }
-        drainWaiting();
+        capacityChanged = true;
     }
 
-    /** Owner thread: reads the logs of the oldest finished run of {@code c} on the executor. */
+    private void becomeIdle(final PooledContainer c)
+    {
+        final long now = System.nanoTime();
+        setState(c, PooledContainer.State.IDLE);
+        c.lastUsedNs = now;
+        c.idleSinceNs = now;
+        if (pauseGraceNs >= 0)
+        {
+            pauseDue.addLast(new PauseDue(c, now));
+        }
+    }
+
+    /** Owner thread: reads the logs of the oldest ended run of {@code c} on the executor. */
     private void collectNextLogs(final PooledContainer c)
     {
         final PooledContainer.PendingLogs next = c.pendingLogs.pollFirst();
@@ -462,62 +892,148 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         c.collecting = true;
-        final Path file = Path.of(c.docker.logPath());
-        final long offset = c.logOffset;
+        final ContainerLogReader reader = c.logReader;
         final boolean ranToEnd = next.outcome().status() != ActivationStatus.DEVELOPER_ERROR;
         final long waitNs = TimeUnit.MILLISECONDS.toNanos(ranToEnd ? config.logWaitMs() : config.logWaitMs() / 4);
         final boolean sentinels = c.sentinels;
-        dockerExecutor.execute(() ->
+        final Job job = next.job();
+        execute(() ->
         {
-            final CollectedLogs logs = LogCollector.collect(file, offset, next.job().limits().logBytes(), waitNs,
-                sentinels);
+            CollectedLogs collected;
+            try
+            {
+                collected = reader.collect(job.activationId(), job.limits().logBytes(), waitNs, sentinels);
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("event=log-collection-failed activationId={}", job.activationId(), ex);
+                collected = new CollectedLogs(List.of(), reader.position(), false);
+            }
+            final CollectedLogs logs = collected;
             commands.offer(() ->
             {
-                c.logOffset = logs.nextOffset();
-                listener.onCompleted(next.job(), next.outcome(), logs.lines());
+                ledger.complete(job, next.outcome(), logs.lines());
                 collectNextLogs(c);
             });
+        }, () ->
+        {
+            ledger.complete(job, next.outcome(), List.of());
+            collectNextLogs(c);
         });
     }
 
-    private void release(final PooledContainer c)
+    // ---------------------------------------------------------------------------------------------------------
+    // pause, resume, removal
+
+    private int pauseDue(final long nowNs)
     {
-        c.lastUsedNs = System.nanoTime();
-        for (final java.util.Iterator<Job> it = waiting.iterator(); it.hasNext(); )
+        int paused = 0;
+        PauseDue due;
+        while ((due = pauseDue.peekFirst()) != null && nowNs - due.idleSinceNs >= pauseGraceNs)
         {
-            final Job next = it.next();
-            if (next.key().equals(c.key))
+            pauseDue.pollFirst();
+            final PooledContainer c = due.container;
+            if (c.state == PooledContainer.State.IDLE && c.idleSinceNs == due.idleSinceNs)
             {
-                it.remove();
-                warmStarts.incrementAndGet();
-                run(c, next, -1, System.currentTimeMillis());
-                return;
+                pause(c);
+                paused++;
             }
         }
-        c.state = PooledContainer.State.IDLE;
-        idle.computeIfAbsent(c.key, k -> new ArrayDeque<>()).addLast(c);
+        return paused;
     }
 
-    private void drainWaiting()
+    /** Owner thread: freezes the container through its cgroup (microseconds), else asks the engine. */
+    private void pause(final PooledContainer c)
     {
-        while (!waiting.isEmpty())
+        setState(c, PooledContainer.State.PAUSED);
+        metrics.pauses.incrementAndGet();
+        if (c.freezeFile != null)
         {
-            final Job next = waiting.peekFirst();
-            final PooledContainer warm = takeIdle(next.key());
-            if (warm != null)
+            try
             {
-                waiting.pollFirst();
-                warmStarts.incrementAndGet();
-                run(warm, next, -1, System.currentTimeMillis());
-            }
-            else if (tryStartFor(next))
-            {
-                waiting.pollFirst();
-            }
-            else
-            {
+                CgroupFreezer.freeze(c.freezeFile);
                 return;
             }
+            catch (final IOException ex)
+            {
+                LOG.warn("event=freezer-failed container={} file={}; using the Docker API", c.id(), c.freezeFile, ex);
+                c.freezeFile = null;
+            }
+        }
+        final String id = c.docker.id();
+        c.dockerOps = c.dockerOps.thenRunAsync(() -> driver.pause(id), dockerExecutor).exceptionally(ex ->
+        {
+            LOG.warn("event=pause-failed container={}", id, ex);
+            return null;
+        });
+    }
+
+    /** Owner thread: thaws the container, then runs {@code then} on the owner thread. */
+    private void resume(final PooledContainer c, final Runnable then)
+    {
+        if (c.freezeFile != null)
+        {
+            try
+            {
+                CgroupFreezer.thaw(c.freezeFile);
+                then.run();
+                return;
+            }
+            catch (final IOException ex)
+            {
+                LOG.warn("event=freezer-failed container={} file={}; using the Docker API", c.id(), c.freezeFile, ex);
+                c.freezeFile = null;
+            }
+        }
+        final String id = c.docker.id();
+        c.dockerOps = c.dockerOps.thenRunAsync(() -> driver.unpause(id), dockerExecutor).handle((v, ex) ->
+        {
+            if (ex != null)
+            {
+                LOG.warn("event=resume-failed container={}", id, ex);
+            }
+            commands.offer(then);
+            return null;
+        });
+    }
+
+    private int reapIdle(final long nowNs)
+    {
+        final long cutoff = nowNs - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        List<PooledContainer> stale = null;
+        for (final PooledContainer c : live)
+        {
+            if ((c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PAUSED) &&
+                c.lastUsedNs < cutoff)
+            {
+                if (stale == null)
+                {
+                    stale = new ArrayList<>();
+                }
+                stale.add(c);
+            }
+        }
+        if (stale == null)
+        {
+            return 0;
+        }
+        for (final PooledContainer c : stale)
+        {
+            destroy(c);
+        }
+        return stale.size();
+    }
+
+    /** Owner thread: a keep-alive connection closed; with nothing running, the container died or was stopped. */
+    private void onConnectionClosed(final PooledContainer c, final RuntimeConnection connection)
+    {
+        c.freeConnections.remove(connection);
+        c.openConnections--;
+        if (c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PAUSED ||
+            c.state == PooledContainer.State.PREWARMED)
+        {
+            LOG.info("event=idle-container-lost container={} state={}", c.id(), c.state);
+            destroy(c);
         }
     }
 
@@ -527,12 +1043,25 @@ public final class ContainerPool implements AutoCloseable
         {
             return;
         }
-        c.state = PooledContainer.State.REMOVING;
+        setState(c, PooledContainer.State.REMOVING);
         live.remove(c);
-        memoryUsedMb -= c.key.memoryMb();
-        if (c.connection != null)
+        addMemory(-c.memoryMb);
+        if (c.key != null)
         {
-            c.connection.close();
+            final List<PooledContainer> list = byKey.get(c.key);
+            if (list != null && list.remove(c) && list.isEmpty())
+            {
+                byKey.remove(c.key);
+            }
+        }
+        if (c.stem != null)
+        {
+            c.stem.ready.remove(c);
+        }
+        RuntimeConnection connection;
+        while ((connection = c.freeConnections.pollFirst()) != null)
+        {
+            connection.close();
         }
         if (c.collecting)
         {
@@ -542,6 +1071,7 @@ public final class ContainerPool implements AutoCloseable
         {
             removeFromEngine(c);
         }
+        capacityChanged = true;
     }
 
     private void removeFromEngine(final PooledContainer c)
@@ -551,7 +1081,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final String id = c.docker.id();
-        dockerExecutor.execute(() ->
+        execute(() ->
         {
             try
             {
@@ -561,82 +1091,65 @@ public final class ContainerPool implements AutoCloseable
             {
                 LOG.warn("event=container-remove-failed container={}", id, ex);
             }
-        });
+        }, () -> { });
     }
 
-    private void fail(final Job job, final ActivationStatus status, final String message, final long nowMs)
+    // ---------------------------------------------------------------------------------------------------------
+    // bookkeeping
+
+    private PooledContainer track(final PooledContainer c)
     {
-        final RunOutcome outcome = new RunOutcome(status, RunResults.errorJson(message), nowMs, nowMs, -1, false);
-        listener.onResult(job, outcome);
-        listener.onCompleted(job, outcome, List.of());
+        live.add(c);
+        c.lastUsedNs = System.nanoTime();
+        metrics.onStateChange(null, c.state);
+        return c;
     }
 
-    private byte[] initBody(final Job job, final ActionCode code)
+    private void assignKey(final PooledContainer c, final Job job)
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + (code.code() == null ? 0 :
-            code.code().length()));
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out))
-        {
-            g.writeStartObject();
-            g.writeObjectFieldStart("value");
-            g.writeStringField("name", job.actionPath().substring(job.actionPath().lastIndexOf('/') + 1));
-            g.writeStringField("main", code.main() == null ? "main" : code.main());
-            g.writeStringField("code", code.code() == null ? "" : code.code());
-            g.writeBooleanField("binary", code.binary());
-            g.writeObjectFieldStart("env");
-            for (final Map.Entry<String, String> e : code.initEnv().entrySet())
-            {
-                g.writeStringField(e.getKey(), e.getValue());
-            }
-            g.writeStringField("__OW_NAMESPACE", job.namespace());
-            g.writeStringField("__OW_ACTION_NAME", "/" + job.actionPath());
-            g.writeStringField("__OW_ACTION_VERSION", job.version());
-            g.writeStringField("__OW_ACTIVATION_ID", job.activationId());
-            g.writeStringField("__OW_TRANSACTION_ID", job.activationId());
-            g.writeStringField("__OW_DEADLINE", Long.toString(System.currentTimeMillis() + job.limits().timeout()));
-            if (job.apiKey() != null)
-            {
-                g.writeStringField("__OW_API_KEY", job.apiKey());
-            }
-            g.writeEndObject();
-            g.writeEndObject();
-            g.writeEndObject();
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return out.toByteArray();
+        c.key = job.key();
+        c.concurrency = Math.max(1, job.limits().concurrency());
+        byKey.computeIfAbsent(c.key, k -> new ArrayList<>(2)).add(c);
     }
 
-    private static byte[] runBody(final Job job, final long deadlineMs)
+    private void setState(final PooledContainer c, final PooledContainer.State state)
     {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256 + job.params().length);
-        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out))
+        if (c.state != state)
         {
-            g.writeStartObject();
-            g.writeFieldName("value");
-            g.writeRawValue(new String(job.params(), java.nio.charset.StandardCharsets.UTF_8));
-            g.writeStringField("namespace", job.namespace());
-            g.writeStringField("action_name", "/" + job.actionPath());
-            g.writeStringField("action_version", job.version());
-            g.writeStringField("activation_id", job.activationId());
-            g.writeStringField("transaction_id", job.activationId());
-            g.writeStringField("deadline", Long.toString(deadlineMs));
-            if (job.apiKey() != null)
-            {
-                g.writeStringField("api_key", job.apiKey());
-            }
-            g.writeEndObject();
+            metrics.onStateChange(c.state, state);
+            c.state = state;
         }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        return out.toByteArray();
     }
 
-    /** Removes every container of this invoker and stops the pool's threads. Idempotent. */
+    private void addMemory(final int deltaMb)
+    {
+        memoryUsedMb += deltaMb;
+        metrics.memoryInUseMb.set(memoryUsedMb);
+    }
+
+    private void adopt(final PooledContainer c, final RuntimeConnection connection)
+    {
+        c.openConnections++;
+        connection.onClose(() -> commands.offer(() -> onConnectionClosed(c, connection)));
+    }
+
+    /** Runs blocking work on the Docker executor; {@code ifRejected} runs here when the pool is shutting down. */
+    private void execute(final Runnable task, final Runnable ifRejected)
+    {
+        try
+        {
+            dockerExecutor.execute(task);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            ifRejected.run();
+        }
+    }
+
+    /**
+     * Owner thread: completes every job still open with a whisk internal error (keeping a result already reported),
+     * removes every container of this invoker and stops the pool's threads. Idempotent.
+     */
     @Override
     public void close()
     {
@@ -645,6 +1158,12 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         closed = true;
+        for (final Job job : ledger.openJobs())
+        {
+            ledger.fail(job, ActivationStatus.WHISK_ERROR, Messages.PLATFORM_RESTARTED);
+        }
+        waiting.clear();
+        metrics.waitingJobs.set(0);
         dockerExecutor.shutdown();
         try
         {
@@ -668,5 +1187,26 @@ public final class ContainerPool implements AutoCloseable
         }
         client.close();
         driver.close();
+    }
+
+    /** The stem cells of one (kind, memory): ready ones and how many are starting. Owner thread. */
+    static final class StemSlot
+    {
+        final StemCell cell;
+        final String image;
+        final ArrayDeque<PooledContainer> ready = new ArrayDeque<>();
+        int starting;
+        long retryAtNs;
+        boolean enabled = true;
+
+        StemSlot(final StemCell cell, final String image)
+        {
+            this.cell = cell;
+            this.image = image;
+        }
+    }
+
+    private record PauseDue(PooledContainer container, long idleSinceNs)
+    {
     }
 }

@@ -1,5 +1,6 @@
 package dev.whisk.pool;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,16 +16,24 @@ import java.util.Map;
  * @param logWaitMs      how long to wait for the log sentinels after a run.
  * @param idleTimeoutMs  an idle warm container is removed after this long.
  * @param clientThreads  event loop threads of the runtime HTTP client.
+ * @param stemCells      pre-warmed runtime containers to keep ready per (kind, memory).
+ * @param pauseGraceMs   a warm container with nothing to do is paused after this long; negative never pauses.
+ * @param maxWaiting     jobs that may wait for memory at once; beyond it a job fails at once.
  */
 public record ContainerPoolConfig(String dockerHost, String network, String invokerLabel,
                                   Map<String, String> runtimeImages, String apiHost, int memoryBudgetMb,
-                                  int dockerThreads, int logWaitMs, long idleTimeoutMs, int clientThreads)
+                                  int dockerThreads, int logWaitMs, long idleTimeoutMs, int clientThreads,
+                                  List<StemCell> stemCells, long pauseGraceMs, int maxWaiting)
 {
     public static final String DEFAULT_NODEJS_IMAGE = "whisk/action-nodejs-v20:latest";
+    public static final List<StemCell> DEFAULT_STEM_CELLS = List.of(new StemCell("nodejs:20", 256, 2));
+    public static final long DEFAULT_PAUSE_GRACE_MS = 50;
+    public static final int DEFAULT_MAX_WAITING = 4096;
 
     public ContainerPoolConfig
     {
         runtimeImages = Map.copyOf(runtimeImages);
+        stemCells = List.copyOf(stemCells);
         if (memoryBudgetMb < 128)
         {
             throw new IllegalArgumentException("memory budget " + memoryBudgetMb + " MB is below 128 MB");
@@ -33,6 +42,19 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
         {
             throw new IllegalArgumentException("docker threads and client threads must be at least 1");
         }
+        if (maxWaiting < 0)
+        {
+            throw new IllegalArgumentException("max waiting " + maxWaiting + " is negative");
+        }
+    }
+
+    /** The settings before stem cells, pausing and the wait bound were configurable: those take their defaults. */
+    public ContainerPoolConfig(final String dockerHost, final String network, final String invokerLabel,
+        final Map<String, String> runtimeImages, final String apiHost, final int memoryBudgetMb,
+        final int dockerThreads, final int logWaitMs, final long idleTimeoutMs, final int clientThreads)
+    {
+        this(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb, dockerThreads, logWaitMs,
+            idleTimeoutMs, clientThreads, DEFAULT_STEM_CELLS, DEFAULT_PAUSE_GRACE_MS, DEFAULT_MAX_WAITING);
     }
 
     public static ContainerPoolConfig defaults(final String invokerLabel, final String apiHost)
@@ -40,6 +62,36 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
         return new ContainerPoolConfig("unix:///var/run/docker.sock", "whisk-net", invokerLabel,
             Map.of("nodejs:20", DEFAULT_NODEJS_IMAGE), apiHost, defaultMemoryBudgetMb(), 4, 2_000,
             600_000L, 1);
+    }
+
+    public ContainerPoolConfig withMemoryBudgetMb(final int mb)
+    {
+        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, mb, dockerThreads,
+            logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+    }
+
+    public ContainerPoolConfig withStemCells(final List<StemCell> cells)
+    {
+        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
+            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, cells, pauseGraceMs, maxWaiting);
+    }
+
+    public ContainerPoolConfig withPauseGraceMs(final long ms)
+    {
+        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
+            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, ms, maxWaiting);
+    }
+
+    public ContainerPoolConfig withIdleTimeoutMs(final long ms)
+    {
+        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
+            dockerThreads, logWaitMs, ms, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+    }
+
+    public ContainerPoolConfig withMaxWaiting(final int jobs)
+    {
+        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
+            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, jobs);
     }
 
     /** A fair share of the machine: half of its physical memory, at most 16 GB. */

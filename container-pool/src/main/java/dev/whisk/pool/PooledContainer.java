@@ -1,34 +1,60 @@
 package dev.whisk.pool;
 
+import dev.whisk.pool.docker.ContainerLogReader;
 import dev.whisk.pool.docker.StartedContainer;
 import dev.whisk.pool.runtime.RuntimeConnection;
+
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 
 /** One container of the pool and what the pool knows of it. Owned by the pool's owner thread. */
 final class PooledContainer
 {
+    /** Lifecycle, as OpenWhisk's {@code ContainerProxy} names its states. */
     enum State
     {
-        /** Being created and started, then connected and initialized for its first job. */
+        /** Being created and started (and, with a key, initialized for its first jobs). */
         STARTING,
-        /** Initialized, nothing running: may take a job of its key. */
+        /** A stem cell: started and connected, not initialized; any action of its kind and memory may take it. */
+        PREWARMED,
+        /** Initialized, nothing running, not yet paused. */
         IDLE,
-        /** Running a job, or collecting the job's logs. */
+        /** Initialized, nothing running, frozen. */
+        PAUSED,
+        /** Running at least one job. */
         BUSY,
         /** Being removed; its memory is already given back. */
         REMOVING
     }
 
     final long seq;
-    final ContainerKey key;
+    final String kind;
+    final int memoryMb;
+    /** The stem cell slot it was started for, or {@code null} when started for a job. */
+    final ContainerPool.StemSlot stem;
+    /** Which jobs it serves; {@code null} while it is a stem cell. */
+    ContainerKey key;
+    int concurrency = 1;
     State state = State.STARTING;
     StartedContainer docker;
-    RuntimeConnection connection;
-    /** Where the next activation's lines start in the engine's log file. */
-    long logOffset;
+    /** Its cgroup freezer file, or {@code null} when only the Docker API can pause it. */
+    Path freezeFile;
+    /** Docker-API pauses and resumes of this container, chained so they reach the engine in order. */
+    CompletableFuture<Void> dockerOps = CompletableFuture.completedFuture(null);
+    /** Open keep-alive connections with no request on them. */
+    final ArrayDeque<RuntimeConnection> freeConnections = new ArrayDeque<>(1);
+    int openConnections;
+    /** Jobs running now. */
+    int active;
+    /** Jobs that wait for this container to finish starting (concurrency above 1). */
+    final ArrayDeque<Job> startQueue = new ArrayDeque<>(0);
     long lastUsedNs;
+    long idleSinceNs;
+    ContainerLogReader logReader;
     boolean sentinels = true;
-    /** Runs whose logs wait to be read, in run order; read one at a time from {@link #logOffset}. */
-    final java.util.ArrayDeque<PendingLogs> pendingLogs = new java.util.ArrayDeque<>();
+    /** Runs whose logs wait to be read, in the order they ended; read one at a time. */
+    final ArrayDeque<PendingLogs> pendingLogs = new ArrayDeque<>();
     boolean collecting;
     /** Destroyed while logs were still being read: the engine removes it once they are. */
     boolean removeAfterLogs;
@@ -37,10 +63,17 @@ final class PooledContainer
     {
     }
 
-    PooledContainer(final long seq, final ContainerKey key)
+    PooledContainer(final long seq, final String kind, final int memoryMb, final ContainerPool.StemSlot stem)
     {
         this.seq = seq;
-        this.key = key;
+        this.kind = kind;
+        this.memoryMb = memoryMb;
+        this.stem = stem;
+    }
+
+    boolean hasRoom()
+    {
+        return active + startQueue.size() < concurrency;
     }
 
     String id()

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.pool.StemCell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -39,6 +41,16 @@ final class StandaloneCommand implements Callable<Integer>
         description = "Memory budget of the container pool in MB (default: half the machine).")
     int memoryMb;
 
+    @Option(names = "--stem-cells", split = ",", defaultValue = "${env:WHISK_STEM_CELLS:-nodejs:20:256:2}",
+        description = "Pre-warmed containers per kind and memory, kind:memoryMb:count[,...]; 'none' for none "
+            + "(default: ${DEFAULT-VALUE}).")
+    List<String> stemCells;
+
+    @Option(names = "--pause-grace-ms", defaultValue = "${env:WHISK_PAUSE_GRACE_MS:-50}",
+        description = "Pause an idle warm container after this many ms; negative never pauses (default: "
+            + "${DEFAULT-VALUE}).")
+    long pauseGraceMs;
+
     @Option(names = "--no-demo", negatable = false, description = "Do not deploy and invoke the hello action.")
     boolean noDemo;
 
@@ -48,11 +60,10 @@ final class StandaloneCommand implements Callable<Integer>
         StandaloneConfig config = StandaloneConfig.defaults(dataDir.toAbsolutePath(), host, port);
         if (memoryMb > 0)
         {
-            final var p = config.pool();
-            config = config.withPool(new dev.whisk.pool.ContainerPoolConfig(p.dockerHost(), p.network(),
-                p.invokerLabel(), p.runtimeImages(), p.apiHost(), memoryMb, p.dockerThreads(), p.logWaitMs(),
-                p.idleTimeoutMs(), p.clientThreads()));
+            config = config.withPool(config.pool().withMemoryBudgetMb(memoryMb));
         }
+        config = config.withPool(config.pool().withPauseGraceMs(pauseGraceMs).withStemCells(
+            stemCells.contains("none") ? List.of() : stemCells.stream().map(StemCell::parse).toList()));
         final Standalone platform = new Standalone(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

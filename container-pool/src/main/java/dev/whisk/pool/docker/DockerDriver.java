@@ -29,12 +29,22 @@ public final class DockerDriver implements AutoCloseable
     public static final String LABEL_INVOKER = "dev.whisk.invoker";
     public static final String LABEL_ACTION = "dev.whisk.action";
     private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
+    private static final long PAUSE_SETTLE_NS = 2_000_000_000L;
+    private static final long PAUSE_RETRY_NS = 1_000_000L;
 
     private final DockerClient docker;
     private final String network;
+    private final CgroupFreezer freezer;
 
     public DockerDriver(final String dockerHost, final String network)
     {
+        this(dockerHost, network, CgroupFreezer.system());
+    }
+
+    /** @param freezer where containers' cgroup freezer files are looked for. */
+    public DockerDriver(final String dockerHost, final String network, final CgroupFreezer freezer)
+    {
+        this.freezer = freezer;
         final DefaultDockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost(dockerHost)
             .build();
@@ -128,9 +138,33 @@ public final class DockerDriver implements AutoCloseable
         }
     }
 
-    /** Removes a container, running or not; a container already gone is fine. */
+    /** The freezer file of a started container, or {@code null} when only the Docker API can pause it. */
+    public java.nio.file.Path freezeFile(final String id)
+    {
+        return freezer.locate(id);
+    }
+
+    /**
+     * Removes a container, running, paused or frozen; a container already gone is fine. A container frozen through
+     * its cgroup is thawed first: a frozen process does not act on the engine's SIGKILL.
+     */
     public void remove(final String id)
     {
+        final java.nio.file.Path freezeFile = freezer.locate(id);
+        if (freezeFile != null)
+        {
+            try
+            {
+                if (CgroupFreezer.isFrozen(freezeFile))
+                {
+                    CgroupFreezer.thaw(freezeFile);
+                }
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("thawing {} before removal failed", id, ex);
+            }
+        }
         try
         {
             docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
@@ -146,23 +180,98 @@ public final class DockerDriver implements AutoCloseable
         docker.pauseContainerCmd(id).exec();
     }
 
+    /**
+     * Unpauses a container paused through the engine. The engine records a pause a moment after its pause call
+     * returns, so an unpause that comes right after one is refused ("is not paused"): then this waits, up to
+     * {@code PAUSE_SETTLE_NS}, for the pause to be recorded and tries again.
+     */
     public void unpause(final String id)
     {
-        docker.unpauseContainerCmd(id).exec();
+        final long deadlineNs = System.nanoTime() + PAUSE_SETTLE_NS;
+        while (true)
+        {
+            try
+            {
+                docker.unpauseContainerCmd(id).exec();
+                return;
+            }
+            catch (final com.github.dockerjava.api.exception.InternalServerErrorException ex)
+            {
+                if (System.nanoTime() > deadlineNs || !isRunning(id))
+                {
+                    throw ex;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(PAUSE_RETRY_NS);
+            }
+        }
     }
 
-    /** True when the engine says the container was killed for running out of memory. */
-    public boolean wasOomKilled(final String id)
+    /**
+     * True when the engine says the container was killed for running out of memory. The engine learns of the exit
+     * a little after the container's connections drop, so this waits up to {@code waitMs} for the container to stop
+     * running before it answers.
+     */
+    public boolean wasOomKilled(final String id, final long waitMs)
     {
+        final long deadlineNs = System.nanoTime() + waitMs * 1_000_000L;
         try
         {
-            final Boolean oom = docker.inspectContainerCmd(id).exec().getState().getOOMKilled();
-            return oom != null && oom;
+            while (true)
+            {
+                final var state = docker.inspectContainerCmd(id).exec().getState();
+                final boolean running = Boolean.TRUE.equals(state.getRunning());
+                if (!running || System.nanoTime() > deadlineNs)
+                {
+                    return Boolean.TRUE.equals(state.getOOMKilled());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
         }
         catch (final NotFoundException ex)
         {
             return false;
         }
+    }
+
+    /** Whether the engine reports the container running. */
+    public boolean isRunning(final String id)
+    {
+        try
+        {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning());
+        }
+        catch (final NotFoundException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Whether the engine itself reports the container paused (a Docker-API pause, not a direct freeze). */
+    public boolean isPausedByEngine(final String id)
+    {
+        try
+        {
+            return Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getPaused());
+        }
+        catch (final NotFoundException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Ids of the containers labelled for {@code invokerLabel}, running or not. */
+    public List<String> containerIds(final String invokerLabel)
+    {
+        return docker.listContainersCmd()
+            .withShowAll(true)
+            .withLabelFilter(Map.of(LABEL_INVOKER, invokerLabel))
+            .exec().stream().map(Container::getId).toList();
+    }
+
+    /** Kills the container's processes at once (tests: a container that dies unexpectedly). */
+    public void kill(final String id)
+    {
+        docker.killContainerCmd(id).exec();
     }
 
     /** Removes every container labelled for {@code invokerLabel}; returns how many. */

@@ -31,6 +31,8 @@ public final class RuntimeClient implements AutoCloseable
     /** Responses above this are cut off as invalid; the result limit itself is enforced by the invoker. */
     public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
     private static final long CONNECT_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final int PROBE_TIMEOUT_MS = 1_000;
+    private static final long PROBE_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
@@ -82,6 +84,32 @@ public final class RuntimeClient implements AutoCloseable
                 onFailed.accept(future.cause());
             }
         });
+    }
+
+    /**
+     * Blocks until something accepts TCP connections at {@code address} or {@code deadlineNs} passes; returns whether
+     * it did. A plain blocking connect retried every millisecond notices a booting container's port sooner than
+     * event-loop retries do (each of those costs a channel and two thread hand-offs), so a Docker executor thread
+     * calls this before {@link #connect}, which then succeeds at its first attempt.
+     */
+    public static boolean awaitListening(final InetSocketAddress address, final long deadlineNs)
+    {
+        while (true)
+        {
+            try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open())
+            {
+                probe.socket().connect(address, PROBE_TIMEOUT_MS);
+                return true;
+            }
+            catch (final java.io.IOException ex)
+            {
+                if (System.nanoTime() > deadlineNs)
+                {
+                    return false;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(PROBE_RETRY_NS);
+            }
+        }
     }
 
     private static boolean isRetryable(final Throwable cause)

@@ -82,6 +82,12 @@ public final class RuntimeConnection
         channel.close();
     }
 
+    /** Runs {@code onClosed} once, on the event loop, when the connection closes for any reason. */
+    public void onClose(final Runnable onClosed)
+    {
+        channel.closeFuture().addListener(f -> onClosed.run());
+    }
+
     private static void fail(final Channel channel, final Throwable cause)
     {
         final Pending pending = channel.attr(PENDING).getAndSet(null);

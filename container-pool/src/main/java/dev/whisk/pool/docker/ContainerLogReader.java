@@ -1,0 +1,235 @@
+package dev.whisk.pool.docker;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.whisk.core.entity.Messages;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Reads one container's Docker json-file log forward and files each line under its activation: a line that starts
+ * with a 32-hex activation id and a space (our proxy's {@code __OW_LOG_TAGS}) goes to that activation, even when
+ * runs overlap; an untagged line goes to the activation being collected, as OpenWhisk does. An activation's logs
+ * end at the sentinels on both stdout and stderr (spec §8.3), tagged or not.
+ *
+ * <p>Not thread-safe: one reader per container, used by one log read at a time (the pool hands it from one
+ * executor task to the next through its owner thread).
+ */
+public final class ContainerLogReader
+{
+    public static final String SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final int TIME_WIDTH = 30;
+    private static final int TAG_LENGTH = 32;
+    private static final long POLL_NS = 200_000;
+    private static final int READ_BYTES = 1 << 20;
+
+    private final Path file;
+    private final Map<String, Bucket> buckets = new HashMap<>();
+    private long position;
+
+    public ContainerLogReader(final Path file, final long position)
+    {
+        this.file = file;
+        this.position = position;
+    }
+
+    /** Where the next unread line starts. */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
+     * Collects one activation's lines.
+     *
+     * @param activationId the activation, or {@code null} when lines are not tagged and runs do not overlap.
+     * @param limitBytes   the action's log limit; lines beyond it are dropped and a truncation line is added.
+     * @param waitNs       how long to wait for the sentinels before giving up with the spec's warning line.
+     * @param sentinels    whether the image prints sentinels (blackbox images may not): without them, read what
+     *                     is there and stop.
+     */
+    public CollectedLogs collect(final String activationId, final long limitBytes, final long waitNs,
+        final boolean sentinels)
+    {
+        final String target = activationId == null ? "" : activationId;
+        final Bucket bucket = buckets.computeIfAbsent(target, k -> new Bucket());
+        final long deadline = System.nanoTime() + waitNs;
+        boolean complete = true;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ))
+        {
+            while (true)
+            {
+                readAvailable(ch, target, limitBytes);
+                if (bucket.stdoutDone && bucket.stderrDone)
+                {
+                    break;
+                }
+                if (!sentinels || System.nanoTime() > deadline)
+                {
+                    complete = false;
+                    if (sentinels)
+                    {
+                        bucket.lines.add(format(null, "stderr", Messages.LOG_COLLECTION_FAILED));
+                    }
+                    break;
+                }
+                LockSupport.parkNanos(POLL_NS);
+            }
+        }
+        catch (final IOException ex)
+        {
+            complete = false;
+            bucket.lines.add(format(null, "stderr", Messages.LOG_COLLECTION_FAILED));
+        }
+        buckets.remove(target);
+        if (bucket.truncated)
+        {
+            bucket.lines.add(format(null, "stderr", String.format(Messages.LOGS_TRUNCATED, limitBytes)));
+        }
+        return new CollectedLogs(bucket.lines, position, complete);
+    }
+
+    private void readAvailable(final FileChannel ch, final String target, final long limitBytes) throws IOException
+    {
+        final Bucket bucket = buckets.get(target);
+        final long size = ch.size();
+        while (position < size && !(bucket.stdoutDone && bucket.stderrDone))
+        {
+            final int want = (int)Math.min(size - position, READ_BYTES);
+            final ByteBuffer buf = ByteBuffer.allocate(want);
+            while (buf.hasRemaining() && ch.read(buf, position + buf.position()) > 0)
+            {
+                // keep reading until the buffer is full or the file ends
+            }
+            final byte[] bytes = buf.array();
+            int lineStart = 0;
+            for (int i = 0; i < buf.position(); i++)
+            {
+                if (bytes[i] == '\n')
+                {
+                    onLine(bytes, lineStart, i - lineStart, target, limitBytes);
+                    lineStart = i + 1;
+                    if (bucket.stdoutDone && bucket.stderrDone)
+                    {
+                        break;
+                    }
+                }
+            }
+            if (lineStart == 0)
+            {
+                return; // a partial line only: the engine is still writing it
+            }
+            position += lineStart;
+        }
+    }
+
+    private void onLine(final byte[] bytes, final int start, final int length, final String target,
+        final long limitBytes) throws IOException
+    {
+        String log = null;
+        String stream = null;
+        String time = null;
+        try (JsonParser p = JSON.createParser(bytes, start, length))
+        {
+            if (p.nextToken() != JsonToken.START_OBJECT)
+            {
+                return;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME)
+            {
+                final String field = p.currentName();
+                p.nextToken();
+                switch (field)
+                {
+                    case "log" -> log = p.getText();
+                    case "stream" -> stream = p.getText();
+                    case "time" -> time = p.getText();
+                    default -> p.skipChildren();
+                }
+            }
+        }
+        if (log == null || stream == null)
+        {
+            return;
+        }
+        String text = log.endsWith("\n") ? log.substring(0, log.length() - 1) : log;
+        Bucket bucket = buckets.get(target);
+        if (hasTag(text))
+        {
+            bucket = buckets.computeIfAbsent(text.substring(0, TAG_LENGTH), k -> new Bucket());
+            text = text.substring(TAG_LENGTH + 1);
+        }
+        if (text.equals(SENTINEL))
+        {
+            if ("stdout".equals(stream))
+            {
+                bucket.stdoutDone = true;
+            }
+            else
+            {
+                bucket.stderrDone = true;
+            }
+            return;
+        }
+        if (bucket.truncated)
+        {
+            return;
+        }
+        bucket.bytes += text.length();
+        if (bucket.bytes > limitBytes)
+        {
+            bucket.truncated = true;
+            return;
+        }
+        bucket.lines.add(format(time, stream, text));
+    }
+
+    /** Whether the line starts with an activation id tag: 32 lowercase hex characters and a space. */
+    static boolean hasTag(final String text)
+    {
+        if (text.length() <= TAG_LENGTH || text.charAt(TAG_LENGTH) != ' ')
+        {
+            return false;
+        }
+        for (int i = 0; i < TAG_LENGTH; i++)
+        {
+            final char ch = text.charAt(i);
+            if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String format(final String time, final String stream, final String text)
+    {
+        final String t = time != null ? time : java.time.Instant.now().toString();
+        final StringBuilder sb = new StringBuilder(TIME_WIDTH + stream.length() + text.length() + 3).append(t);
+        while (sb.length() < TIME_WIDTH)
+        {
+            sb.append(' ');
+        }
+        return sb.append(' ').append(stream).append(": ").append(text).toString();
+    }
+
+    private static final class Bucket
+    {
+        final List<String> lines = new ArrayList<>();
+        long bytes;
+        boolean stdoutDone;
+        boolean stderrDone;
+        boolean truncated;
+    }
+}
