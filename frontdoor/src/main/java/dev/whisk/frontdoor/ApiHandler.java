@@ -3,9 +3,19 @@ package dev.whisk.frontdoor;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.api.ActionsApi;
+import dev.whisk.frontdoor.api.AlarmFeed;
 import dev.whisk.frontdoor.api.ActivationsApi;
 import dev.whisk.frontdoor.api.InvokeApi;
 import dev.whisk.frontdoor.api.NamespacesApi;
+import dev.whisk.frontdoor.api.PackagesApi;
+import dev.whisk.frontdoor.api.RulesApi;
+import dev.whisk.frontdoor.api.TriggersApi;
+import dev.whisk.frontdoor.api.WebActionsApi;
+import dev.whisk.scheduler.Scheduler;
+import dev.whisk.scheduler.alarm.AlarmService;
+import dev.whisk.storage.ActivationStore;
+import dev.whisk.storage.EntityStore;
+import dev.whisk.storage.SubjectStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,21 +37,63 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 {
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String PREFIX = "/api/v1";
+    private static final String WEB_PREFIX = PREFIX + "/web/";
 
     private final Authenticator authenticator;
     private final ActionsApi actions;
     private final InvokeApi invoke;
     private final ActivationsApi activations;
     private final NamespacesApi namespaces;
+    private final PackagesApi packages;
+    private final TriggersApi triggers;
+    private final RulesApi rules;
+    private final WebActionsApi web;
 
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
-        final ActivationsApi activations, final NamespacesApi namespaces)
+        final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
+        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web)
     {
+        this.web = web;
         this.authenticator = authenticator;
         this.actions = actions;
         this.invoke = invoke;
         this.activations = activations;
         this.namespaces = namespaces;
+        this.packages = packages;
+        this.triggers = triggers;
+        this.rules = rules;
+    }
+
+    /** The handler of the whole API over these stores, with {@code admission} throttling invokes. */
+    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
+        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission)
+    {
+        return create(subjects, entities, activationStore, scheduler, config, admission, null);
+    }
+
+    /**
+     * As above, with the platform's timer service running the {@code /whisk.system/alarms} feeds and firing their
+     * triggers; {@code alarms} starts firing here.
+     */
+    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
+        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final AlarmService alarms)
+    {
+        final Authenticator authenticator = new Authenticator(subjects);
+        final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore);
+        final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
+        if (alarms != null)
+        {
+            invoke.runAlarmFeedsWith(new AlarmFeed(alarms, entities, activationStore));
+            alarms.start((owner, trigger, payload) ->
+                triggers.fireFromAlarm(subjects.findByNamespace(owner), trigger, payload));
+        }
+        return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
+            new NamespacesApi(), new PackagesApi(entities),
+            triggers,
+            new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
+                scheduler == null ? null : scheduler.waiters()));
     }
 
     @Override
@@ -84,7 +136,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (ex.method() == HttpMethod.OPTIONS)
         {
-            ex.sendJson(HttpResponseStatus.OK, null);
+            if (path.startsWith(WEB_PREFIX))
+            {
+                WebActionsApi.answerPreflight(ex);
+            }
+            else
+            {
+                ex.sendJson(HttpResponseStatus.OK, null);
+            }
             return;
         }
         final String[] seg = Paths.segments(path, PREFIX.length());
@@ -92,6 +151,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             requireMethod(ex, HttpMethod.GET);
             ex.sendJson(HttpResponseStatus.OK, NamespacesApi.info());
+            return;
+        }
+        if ("web".equals(seg[0]))
+        {
+            web.handle(ex, seg);
             return;
         }
         if (!"namespaces".equals(seg[0]))
@@ -114,15 +178,148 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
+        switch (seg[2])
+        {
+            case "actions" -> routeActions(ex, identity, namespace, seg);
+            case "packages" -> routePackages(ex, identity, namespace, seg);
+            case "activations" ->
+            {
+                requireOwn(identity, namespace);
+                routeActivations(ex, namespace, seg);
+            }
+            case "triggers" ->
+            {
+                requireOwn(identity, namespace);
+                routeTriggers(ex, identity, namespace, seg);
+            }
+            case "rules" ->
+            {
+                requireOwn(identity, namespace);
+                routeRules(ex, identity, namespace, seg);
+            }
+            case "limits" ->
+            {
+                requireOwn(identity, namespace);
+                if (seg.length != 3)
+                {
+                    throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+                }
+                requireMethod(ex, HttpMethod.GET);
+                namespaces.limits(ex, identity);
+            }
+            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
+    /** Another namespace's triggers, rules, activations and limits are never visible: 403 naming the namespace. */
+    private static void requireOwn(final Identity identity, final String namespace)
+    {
         if (!namespace.equals(identity.namespace()))
         {
             throw new ApiError(HttpResponseStatus.FORBIDDEN, Messages.notAuthorized(namespace));
         }
-        switch (seg[2])
+    }
+
+    private void routePackages(final Exchange ex, final Identity identity, final String namespace,
+        final String[] seg)
+    {
+        if (seg.length == 3)
         {
-            case "actions" -> routeActions(ex, identity, namespace, seg);
-            case "activations" -> routeActivations(ex, namespace, seg);
-            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            requireMethod(ex, HttpMethod.GET);
+            packages.list(ex, identity, namespace);
+            return;
+        }
+        if (seg.length != 4)
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        final HttpMethod m = ex.method();
+        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
+        {
+            packages.get(ex, identity, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.PUT)
+        {
+            packages.put(ex, identity, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.DELETE)
+        {
+            packages.delete(ex, identity, namespace, seg[3]);
+        }
+        else
+        {
+            throw methodNotAllowed("GET, PUT, DELETE");
+        }
+    }
+
+    private void routeTriggers(final Exchange ex, final Identity identity, final String namespace,
+        final String[] seg)
+    {
+        if (seg.length == 3)
+        {
+            requireMethod(ex, HttpMethod.GET);
+            triggers.list(ex, namespace);
+            return;
+        }
+        if (seg.length != 4)
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        final HttpMethod m = ex.method();
+        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
+        {
+            triggers.get(ex, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.PUT)
+        {
+            triggers.put(ex, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.DELETE)
+        {
+            triggers.delete(ex, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.POST)
+        {
+            triggers.fire(ex, identity, namespace, seg[3]);
+        }
+        else
+        {
+            throw methodNotAllowed("GET, PUT, DELETE, POST");
+        }
+    }
+
+    private void routeRules(final Exchange ex, final Identity identity, final String namespace, final String[] seg)
+    {
+        if (seg.length == 3)
+        {
+            requireMethod(ex, HttpMethod.GET);
+            rules.list(ex, namespace);
+            return;
+        }
+        if (seg.length != 4)
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+        final HttpMethod m = ex.method();
+        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
+        {
+            rules.get(ex, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.PUT)
+        {
+            rules.put(ex, identity, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.DELETE)
+        {
+            rules.delete(ex, namespace, seg[3]);
+        }
+        else if (m == HttpMethod.POST)
+        {
+            rules.setStatus(ex, namespace, seg[3]);
+        }
+        else
+        {
+            throw methodNotAllowed("GET, PUT, DELETE, POST");
         }
     }
 
@@ -132,7 +329,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (seg.length == 3)
         {
             requireMethod(ex, HttpMethod.GET);
+            requireOwn(identity, namespace);
             actions.list(ex, namespace);
+            return;
+        }
+        if (seg.length == 4 && ex.path().endsWith("/"))
+        {
+            requireMethod(ex, HttpMethod.GET);
+            actions.listPackage(ex, identity, namespace, seg[3]);
             return;
         }
         if (seg.length > 5)
@@ -144,15 +348,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final HttpMethod m = ex.method();
         if (m == HttpMethod.GET)
         {
-            actions.get(ex, namespace, pkg, name);
+            actions.get(ex, identity, namespace, pkg, name);
         }
         else if (m == HttpMethod.PUT)
         {
-            actions.put(ex, namespace, pkg, name);
+            actions.put(ex, identity, namespace, pkg, name);
         }
         else if (m == HttpMethod.DELETE)
         {
-            actions.delete(ex, namespace, pkg, name);
+            actions.delete(ex, identity, namespace, pkg, name);
         }
         else if (m == HttpMethod.POST)
         {

@@ -23,6 +23,32 @@ public final class Authenticator
         this.subjects = subjects;
     }
 
+    /**
+     * The identity of the request's Basic credential, or {@code null} when it has none or a wrong one; answers
+     * nothing (web actions are tried with auth first, then anonymously).
+     */
+    public Identity tryAuthenticate(final Exchange ex)
+    {
+        final String header = ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || header.length() <= BASIC.length() ||
+            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
+        {
+            return null;
+        }
+        try
+        {
+            final String decoded = new String(Base64.getDecoder().decode(header.substring(BASIC.length()).trim()),
+                StandardCharsets.UTF_8);
+            final int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : subjects.authenticate(decoded.substring(0, colon),
+                decoded.substring(colon + 1));
+        }
+        catch (final IllegalArgumentException ex2)
+        {
+            return null;
+        }
+    }
+
     /** The caller's identity, or {@code null} after answering 401. */
     public Identity authenticate(final Exchange ex)
     {

@@ -17,8 +17,11 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One HTTP request and its one answer. Everything the handlers need is copied out of the Netty request while it is
@@ -37,6 +40,7 @@ public final class Exchange
     private final HttpMethod method;
     private final String path;
     private final Map<String, List<String>> query;
+    private final String rawQuery;
     private final byte[] body;
     private final HttpHeaders requestHeaders;
     private final boolean keepAlive;
@@ -51,6 +55,7 @@ public final class Exchange
         final QueryStringDecoder decoder = new QueryStringDecoder(uri);
         this.path = decoder.path();
         this.query = decoder.parameters();
+        this.rawQuery = decoder.rawQuery();
         this.body = body;
         this.requestHeaders = requestHeaders;
         this.keepAlive = keepAlive;
@@ -81,6 +86,18 @@ public final class Exchange
     {
         final List<String> values = query.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    /** Every query parameter with its decoded values, in request order. */
+    public Map<String, List<String>> queryParameters()
+    {
+        return query;
+    }
+
+    /** The query string as sent, without {@code ?}; empty when there is none. */
+    public String rawQuery()
+    {
+        return rawQuery;
     }
 
     public boolean queryFlag(final String name)
@@ -122,12 +139,35 @@ public final class Exchange
         }
     }
 
+    /**
+     * Answers with any body: {@code contentType} (none when {@code null}) and extra headers, each name with one or
+     * more values; for web actions.
+     */
+    public void sendContent(final HttpResponseStatus status, final byte[] body, final CharSequence contentType,
+        final List<Map.Entry<String, String>> headers, final String activationId)
+    {
+        if (ctx.executor().inEventLoop())
+        {
+            write(status, body, contentType, headers, activationId);
+        }
+        else
+        {
+            ctx.executor().execute(() -> write(status, body, contentType, headers, activationId));
+        }
+    }
+
     public void sendError(final HttpResponseStatus status, final String message)
     {
         sendJson(status, ErrorBody.of(message, transactionId()));
     }
 
     private void write(final HttpResponseStatus status, final byte[] json, final String activationId)
+    {
+        write(status, json, json == null ? null : HttpHeaderValues.APPLICATION_JSON, null, activationId);
+    }
+
+    private void write(final HttpResponseStatus status, final byte[] json, final CharSequence contentType,
+        final List<Map.Entry<String, String>> extraHeaders, final String activationId)
     {
         if (answered)
         {
@@ -137,14 +177,26 @@ public final class Exchange
         final ByteBuf content = json == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(json);
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         final HttpHeaders h = response.headers();
-        if (json != null)
+        if (contentType != null)
         {
-            h.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
         }
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
         h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, STAR);
         h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, CORS_METHODS);
         h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, CORS_HEADERS);
+        if (extraHeaders != null)
+        {
+            final Set<String> replaced = new HashSet<>();
+            for (final Map.Entry<String, String> e : extraHeaders)
+            {
+                if (replaced.add(e.getKey().toLowerCase(Locale.ROOT)))
+                {
+                    h.remove(e.getKey());
+                }
+                h.add(e.getKey(), e.getValue());
+            }
+        }
         if (activationId != null)
         {
             h.set(ACTIVATION_ID_HEADER, activationId);

@@ -57,7 +57,7 @@ public final class FrontDoor implements AutoCloseable
                 {
                     ch.pipeline()
                         .addLast("codec", new HttpServerCodec())
-                        .addLast("size", new SizeGuard(config.maxBodyBytes()))
+                        .addLast("size", new SizeGuard(config.maxBodyBytes(), config.maxInvokeBodyBytes()))
                         .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()))
                         .addLast("api", api);
                 }
@@ -81,17 +81,25 @@ public final class FrontDoor implements AutoCloseable
     }
 
     /**
-     * Refuses a request whose declared length is over the limit with 413 before its body is read, and closes the
-     * connection (the unread body would otherwise be parsed as the next request).
+     * Refuses a request whose declared length is over the limit with 413 before its body is read. The body that
+     * follows is discarded chunk by chunk, never buffered; the connection closes at its end (or once
+     * {@link #MAX_DISCARD_BYTES} were thrown away), so a client still sending sees the answer instead of a reset, and
+     * the unread body is never parsed as a next request. A POST (an invoke or a fire) has the smaller invoke limit;
+     * other requests (entity PUTs with code) the general one.
      */
     static final class SizeGuard extends ChannelInboundHandlerAdapter
     {
-        private final long maxBytes;
-        private boolean discarding;
+        static final long MAX_DISCARD_BYTES = 64L * 1024 * 1024;
 
-        SizeGuard(final long maxBytes)
+        private final long maxBytes;
+        private final long maxPostBytes;
+        private boolean discarding;
+        private long discardedBytes;
+
+        SizeGuard(final long maxBytes, final long maxPostBytes)
         {
             this.maxBytes = maxBytes;
+            this.maxPostBytes = Math.min(maxBytes, maxPostBytes);
         }
 
         @Override
@@ -100,12 +108,14 @@ public final class FrontDoor implements AutoCloseable
             if (msg instanceof HttpRequest request)
             {
                 final long length = HttpUtil.getContentLength(request, -1L);
-                if (length > maxBytes)
+                final long max = request.method() == io.netty.handler.codec.http.HttpMethod.POST ? maxPostBytes :
+                    maxBytes;
+                if (length > max)
                 {
                     discarding = true;
                     ReferenceCountUtil.release(msg);
                     final byte[] body = Exchange.ErrorBody.of(
-                        dev.whisk.core.entity.Messages.requestTooLarge(length, maxBytes),
+                        dev.whisk.core.entity.Messages.requestTooLarge(length, max),
                         dev.whisk.core.activation.ActivationId.random());
                     final io.netty.handler.codec.http.FullHttpResponse response =
                         new io.netty.handler.codec.http.DefaultFullHttpResponse(
@@ -116,14 +126,29 @@ public final class FrontDoor implements AutoCloseable
                         .set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "application/json")
                         .setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length)
                         .set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
-                    ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    ctx.writeAndFlush(response);
+                    discardedBytes = 0;
+                    if (msg instanceof io.netty.handler.codec.http.LastHttpContent)
+                    {
+                        ctx.close();
+                    }
                     return;
                 }
                 discarding = false;
             }
             if (discarding)
             {
+                if (msg instanceof io.netty.handler.codec.http.HttpContent content)
+                {
+                    discardedBytes += content.content().readableBytes();
+                }
+                final boolean end = msg instanceof io.netty.handler.codec.http.LastHttpContent ||
+                    discardedBytes > MAX_DISCARD_BYTES;
                 ReferenceCountUtil.release(msg);
+                if (end)
+                {
+                    ctx.close();
+                }
                 return;
             }
             ctx.fireChannelRead(msg);

@@ -72,7 +72,7 @@ record Credentials(String namespace, String uuid, String key)
         return c;
     }
 
-    private static String randomKey()
+    static String randomKey()
     {
         final SecureRandom random = new SecureRandom();
         final StringBuilder sb = new StringBuilder(KEY_LENGTH);

@@ -6,7 +6,9 @@ import picocli.CommandLine.Command;
 /** The one entry point: {@code whisk standalone} and the commands that join it. */
 @Command(name = "whisk", mixinStandardHelpOptions = true, version = "whisk 0.1.0",
     description = "An OpenWhisk-compatible function platform.",
-    subcommands = {StandaloneCommand.class})
+    subcommands = {StandaloneCommand.class, ControllerCommand.class, InvokerCommand.class, AdminCommand.class,
+        ActionCommand.class, ActivationCommand.class, PackageCommand.class, TriggerCommand.class, RuleCommand.class,
+        NamespaceCommand.class})
 public final class Whisk implements Runnable
 {
     @CommandLine.Spec

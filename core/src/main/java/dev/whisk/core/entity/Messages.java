@@ -25,6 +25,22 @@ public final class Messages
     public static final String PARAMS_NOT_ALLOWED =
         "Request defines parameters that are not allowed (e.g., reserved properties).";
 
+    public static final String BINDING_OPERATION_NOT_PERMITTED = "Operation not permitted on package binding.";
+    public static final String PACKAGE_NAME_RESERVED = "Package name 'default' is reserved.";
+    public static final String BINDING_TARGET_MISSING = "Binding references a package that does not exist.";
+    public static final String BINDING_TO_BINDING = "Cannot bind to another package binding.";
+    public static final String BINDING_TO_SELF = "Binding may not refer to itself.";
+    public static final String RULE_NEEDS_TRIGGER_AND_ACTION = "rule requires a valid trigger and a valid action";
+    public static final String RULE_TRIGGER_MISSING = "Only rules with existing triggers can be activated";
+    public static final String RULE_STATUS_INVALID = "status must be 'active' or 'inactive'.";
+    public static final String SEQUENCE_TOO_LONG = "Too many actions in the sequence.";
+    public static final String SEQUENCE_NO_COMPONENT = "No component specified for the sequence.";
+    public static final String SEQUENCE_REFERS_TO_ITSELF = "Sequence may not refer to itself.";
+    public static final String SEQUENCE_COMPONENT_MISSING = "Sequence component does not exist.";
+    public static final String SEQUENCE_FAILED = "Sequence failed.";
+    public static final String NOT_AUTHORIZED_RESOURCE =
+        "The supplied authentication is not authorized to access this resource.";
+
     public static final String TIMED_OUT_RUN = "The action exceeded its time limits of %d milliseconds.";
     public static final String TIMED_OUT_INIT =
         "The action exceeded its time limits of %d milliseconds during initialization.";
@@ -57,6 +73,22 @@ public final class Messages
     public static String notAuthorized(final String what)
     {
         return "The supplied authentication is not authorized to access '" + what + "'.";
+    }
+
+    public static String packageNotEmpty(final int entities)
+    {
+        return "Package not empty (contains " + entities + " " + (entities == 1 ? "entity" : "entities") +
+            "). Set force param or delete package contents.";
+    }
+
+    public static String tooManyRequests(final long count, final long allowed)
+    {
+        return "Too many requests in the last minute (count: " + count + ", allowed: " + allowed + ").";
+    }
+
+    public static String tooManyConcurrentRequests(final long count, final long allowed)
+    {
+        return "Too many concurrent requests in flight (count: " + count + ", allowed: " + allowed + ").";
     }
 
     public static String requestTooLarge(final long size, final long max)

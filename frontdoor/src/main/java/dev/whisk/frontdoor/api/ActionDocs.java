@@ -1,12 +1,16 @@
 package dev.whisk.frontdoor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.Exec;
+import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Messages;
+import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.SemVer;
 import dev.whisk.core.entity.WhiskAction;
@@ -29,6 +33,17 @@ final class ActionDocs
     static final List<String> KINDS = List.of("nodejs:20", "nodejs:default", Exec.BLACKBOX);
     static final int MAX_CODE_BYTES = 48 * 1024 * 1024;
     static final int MAX_PARAMETER_BYTES = 1024 * 1024;
+    /** The parameter in which a sequence stores its components, as OpenWhisk does. */
+    static final String SEQUENCE_PARAMETER = "_actions";
+    static final int MAX_SEQUENCE_ACTIONS = 50;
+    static final int MIN_TIMEOUT_MS = 100;
+    static final int MAX_TIMEOUT_MS = 300_000;
+    static final int MIN_MEMORY_MB = 128;
+    static final int MAX_MEMORY_MB = 512;
+    static final int MIN_LOGS_MB = 0;
+    static final int MAX_LOGS_MB = 10;
+    static final int MIN_CONCURRENCY = 1;
+    static final int MAX_CONCURRENCY = 500;
 
     private ActionDocs()
     {
@@ -36,9 +51,10 @@ final class ActionDocs
 
     /**
      * @param existing the stored action for an update, or {@code null} to create.
+     * @param limits   the namespace's limits, whose action maxima (when set) replace the system's.
      */
     static WhiskAction fromPut(final ObjectNode body, final String entityNamespace, final String name,
-        final WhiskAction existing, final long nowMs)
+        final WhiskAction existing, final long nowMs, final NamespaceLimits limits)
     {
         final JsonNode execNode = body.get("exec");
         final Exec exec;
@@ -52,22 +68,33 @@ final class ActionDocs
         }
         else
         {
-            exec = exec(execNode);
+            final int slash = entityNamespace.indexOf('/');
+            exec = exec(execNode, slash < 0 ? entityNamespace : entityNamespace.substring(0, slash));
         }
-        final List<Param> parameters = body.has("parameters") ? params(body.get("parameters"), "parameters") :
-            existing != null ? existing.parameters() : List.of();
-        final ActionLimits limits = limits(body.get("limits"), existing != null ? existing.limits() :
-            ActionLimits.DEFAULT);
+        final List<Param> parameters;
+        if (exec.isSequence())
+        {
+            final ArrayNode actions = JsonNodeFactory.instance.arrayNode();
+            exec.components().forEach(actions::add);
+            parameters = List.of(Param.of(SEQUENCE_PARAMETER, actions));
+        }
+        else
+        {
+            parameters = body.has("parameters") ? params(body.get("parameters"), "parameters") :
+                existing != null && !existing.exec().isSequence() ? existing.parameters() : List.of();
+        }
+        final ActionLimits actionLimits = limits(body.get("limits"), existing != null ? existing.limits() :
+            ActionLimits.DEFAULT, limits);
         final boolean publish = body.has("publish") ? bool(body.get("publish"), "publish") :
             existing != null && existing.publish();
         final String version = version(body.get("version"), existing);
         final List<Param> annotations = annotations(body, existing, exec.kind());
         checkSize("parameters", parameters, annotations);
-        return new WhiskAction(entityNamespace, name, version, publish, exec, annotations, parameters, limits,
+        return new WhiskAction(entityNamespace, name, version, publish, exec, annotations, parameters, actionLimits,
             nowMs);
     }
 
-    private static Exec exec(final JsonNode node)
+    private static Exec exec(final JsonNode node, final String defaultNamespace)
     {
         if (!node.isObject())
         {
@@ -79,6 +106,10 @@ final class ActionDocs
             throw ApiError.badRequest("exec malformed: 'kind' must be a string");
         }
         final String kind = "nodejs:default".equals(kindNode.asText()) ? DEFAULT_NODEJS : kindNode.asText();
+        if (Exec.SEQUENCE.equals(kind))
+        {
+            return sequence(node.get("components"), defaultNamespace);
+        }
         if (!KINDS.contains(kind))
         {
             throw ApiError.badRequest(Messages.unsupportedRuntime(kindNode.asText(), "'nodejs:20', 'nodejs:default'"));
@@ -105,6 +136,36 @@ final class ActionDocs
             throw ApiError.badRequest("exec malformed: 'code' must be a string");
         }
         return Exec.code(kind, code, main);
+    }
+
+    /** The components as {@code /ns/[pkg/]name}, {@code _} and relative names resolved to the namespace. */
+    private static Exec sequence(final JsonNode components, final String defaultNamespace)
+    {
+        if (components == null || components.isNull() || (components.isArray() && components.isEmpty()))
+        {
+            throw ApiError.badRequest(Messages.SEQUENCE_NO_COMPONENT);
+        }
+        if (!components.isArray())
+        {
+            throw ApiError.badRequest("exec malformed: 'components' must be an array of action names");
+        }
+        final List<String> names = new ArrayList<>(components.size());
+        for (final JsonNode c : components)
+        {
+            if (!c.isTextual())
+            {
+                throw ApiError.badRequest("exec malformed: 'components' must be an array of action names");
+            }
+            try
+            {
+                names.add(FullyQualifiedName.parse(c.asText(), defaultNamespace).qualifiedName());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+            }
+        }
+        return new Exec(Exec.SEQUENCE, null, null, null, null, names);
     }
 
     private static String optionalText(final JsonNode node, final String field)
@@ -181,7 +242,27 @@ final class ActionDocs
         return new ArrayList<>(merged.values());
     }
 
-    private static ActionLimits limits(final JsonNode node, final ActionLimits base)
+    static int maxMemoryMb(final NamespaceLimits ns)
+    {
+        return ns.maxActionMemoryMb() == null ? MAX_MEMORY_MB : ns.maxActionMemoryMb();
+    }
+
+    static int maxTimeoutMs(final NamespaceLimits ns)
+    {
+        return ns.maxActionTimeoutMs() == null ? MAX_TIMEOUT_MS : ns.maxActionTimeoutMs();
+    }
+
+    static int maxLogsMb(final NamespaceLimits ns)
+    {
+        return ns.maxActionLogsMb() == null ? MAX_LOGS_MB : ns.maxActionLogsMb();
+    }
+
+    static int maxConcurrency(final NamespaceLimits ns)
+    {
+        return ns.maxActionConcurrency() == null ? MAX_CONCURRENCY : ns.maxActionConcurrency();
+    }
+
+    private static ActionLimits limits(final JsonNode node, final ActionLimits base, final NamespaceLimits ns)
     {
         if (node == null || node.isNull())
         {
@@ -191,10 +272,11 @@ final class ActionDocs
         {
             throw ApiError.badRequest("'limits' must be an object");
         }
-        final int timeout = limit(node, "timeout", base.timeout(), 100, 300_000, "milliseconds");
-        final int memory = limit(node, "memory", base.memory(), 128, 512, "MB");
-        final int logs = limit(node, "logs", base.logs(), 0, 10, "MB");
-        final int concurrency = limit(node, "concurrency", base.concurrency(), 1, 500, null);
+        final int timeout = limit(node, "timeout", base.timeout(), MIN_TIMEOUT_MS, maxTimeoutMs(ns), "milliseconds");
+        final int memory = limit(node, "memory", base.memory(), MIN_MEMORY_MB, maxMemoryMb(ns), "MB");
+        final int logs = limit(node, "logs", base.logs(), MIN_LOGS_MB, maxLogsMb(ns), "MB");
+        final int concurrency = limit(node, "concurrency", base.concurrency(), MIN_CONCURRENCY, maxConcurrency(ns),
+            null);
         return new ActionLimits(timeout, memory, logs, concurrency);
     }
 

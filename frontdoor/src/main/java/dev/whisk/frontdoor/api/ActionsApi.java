@@ -3,18 +3,19 @@ package dev.whisk.frontdoor.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.FullyQualifiedName;
+import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskEntity;
+import dev.whisk.core.entity.WhiskPackage;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
 import dev.whisk.storage.EntityStore;
-import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -24,22 +25,28 @@ import java.util.List;
 public final class ActionsApi
 {
     private final EntityStore store;
+    private final ActionLookup lookup;
 
     public ActionsApi(final EntityStore store)
     {
         this.store = store;
+        this.lookup = new ActionLookup(store);
     }
 
-    public void get(final Exchange ex, final String namespace, final String pkg, final String name)
+    /** GET of an action: the caller's own, or one in a package another namespace shared (also via a binding). */
+    public void get(final Exchange ex, final Identity identity, final String namespace, final String pkg,
+        final String name)
     {
-        final WhiskAction action = find(store, namespace, pkg, name);
+        final WhiskAction action = lookup.action(identity, namespace, pkg, name).action();
         final boolean withCode = !"false".equalsIgnoreCase(ex.query("code"));
         ex.sendJson(HttpResponseStatus.OK, toJson(withCode ? action : action.withoutCode()));
     }
 
-    public void put(final Exchange ex, final String namespace, final String pkg, final String name)
+    public void put(final Exchange ex, final Identity identity, final String namespace, final String pkg,
+        final String name)
     {
         final FullyQualifiedName fqn = name(namespace, pkg, name);
+        requireWritablePackage(identity, namespace, pkg, name);
         final ObjectNode body = Bodies.object(ex.body());
         final WhiskEntity current = store.get(fqn.path());
         if (current != null && !(current instanceof WhiskAction))
@@ -52,67 +59,142 @@ public final class ActionsApi
             throw new ApiError(HttpResponseStatus.CONFLICT, Messages.ENTITY_EXISTS);
         }
         final WhiskAction existing = (WhiskAction)current;
-        final long now = Math.max(System.currentTimeMillis(), existing == null ? 0 : existing.updated() + 1);
-        final WhiskAction action = ActionDocs.fromPut(body, fqn.entityPath(), name, existing, now);
-        store.put(action, existing).whenComplete((result, failure) ->
+        final long now = Writes.stamp(existing == null ? 0 : existing.updated());
+        final WhiskAction action = ActionDocs.fromPut(body, fqn.entityPath(), name, existing, now, identity.limits());
+        if (action.exec().isSequence())
         {
-            if (failure != null)
-            {
-                ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
-            }
-            else if (result == WriteResult.OK)
-            {
-                ex.sendJson(HttpResponseStatus.OK, toJson(action));
-            }
-            else
-            {
-                ex.sendError(HttpResponseStatus.CONFLICT, existing == null ? Messages.ENTITY_EXISTS :
-                    Messages.CONCURRENT_MODIFICATION);
-            }
-        });
+            checkSequence(identity, fqn.path(), action.exec().components());
+        }
+        Writes.answer(ex, store.put(action, existing), toJson(action), Writes.conflictMessage(existing));
     }
 
-    public void delete(final Exchange ex, final String namespace, final String pkg, final String name)
+    public void delete(final Exchange ex, final Identity identity, final String namespace, final String pkg,
+        final String name)
     {
+        name(namespace, pkg, name);
+        requireWritablePackage(identity, namespace, pkg, name);
         final WhiskAction action = find(store, namespace, pkg, name);
-        store.delete(action.docId(), action).whenComplete((result, failure) ->
-        {
-            if (failure != null)
-            {
-                ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
-            }
-            else if (result == WriteResult.OK)
-            {
-                ex.sendJson(HttpResponseStatus.OK, toJson(action));
-            }
-            else if (result == WriteResult.NOT_FOUND)
-            {
-                ex.sendError(HttpResponseStatus.NOT_FOUND, Messages.RESOURCE_NOT_FOUND);
-            }
-            else
-            {
-                ex.sendError(HttpResponseStatus.CONFLICT, Messages.CONCURRENT_MODIFICATION);
-            }
-        });
+        Writes.answer(ex, store.delete(action.docId(), action), toJson(action), Messages.CONCURRENT_MODIFICATION);
     }
 
+    /** The caller's own actions, including those inside its packages. */
     public void list(final Exchange ex, final String namespace)
     {
         final Paging paging = Paging.of(ex, "actions");
         if (paging.count())
         {
-            final ObjectNode count = Json.MAPPER.createObjectNode().put("actions",
-                store.count(namespace, "actions"));
-            ex.sendJson(HttpResponseStatus.OK, count.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sendCount(ex, store.count(namespace, "actions"));
             return;
         }
-        final List<WhiskEntity> page = store.list(namespace, "actions", paging.skip(), paging.limit());
+        sendList(ex, store.list(namespace, "actions", paging.skip(), paging.limit()));
+    }
+
+    /** {@code GET actions/pkg/}: the actions of a package, or of the package a binding binds. */
+    public void listPackage(final Exchange ex, final Identity identity, final String namespace, final String pkg)
+    {
+        final String shown = namespace + "/" + pkg;
+        WhiskPackage p = lookup.readablePackage(identity, namespace, pkg, shown);
+        if (p.isBinding())
+        {
+            p = lookup.boundPackage(identity, p, shown);
+        }
+        final String packagePath = p.namespace() + "/" + p.name();
+        final Paging paging = Paging.of(ex, "actions");
+        if (paging.count())
+        {
+            sendCount(ex, store.count(packagePath, "actions"));
+            return;
+        }
+        sendList(ex, store.list(packagePath, "actions", paging.skip(), paging.limit()));
+    }
+
+    /**
+     * A sequence's components must exist and be readable by the caller, must not include the sequence itself (at
+     * any depth), and may hold at most {@value ActionDocs#MAX_SEQUENCE_ACTIONS} atomic actions, nested sequences
+     * counted by their atomic actions.
+     */
+    private void checkSequence(final Identity identity, final String selfPath, final List<String> components)
+    {
+        if (atomicActions(identity, selfPath, components, 0) > ActionDocs.MAX_SEQUENCE_ACTIONS)
+        {
+            throw ApiError.badRequest(Messages.SEQUENCE_TOO_LONG);
+        }
+    }
+
+    private int atomicActions(final Identity identity, final String selfPath, final List<String> components,
+        final int depth)
+    {
+        int atomic = 0;
+        for (final String c : components)
+        {
+            final FullyQualifiedName n = FullyQualifiedName.parse(c, identity.namespace());
+            if (n.path().equals(selfPath))
+            {
+                throw ApiError.badRequest(Messages.SEQUENCE_REFERS_TO_ITSELF);
+            }
+            final WhiskAction component;
+            try
+            {
+                component = lookup.action(identity, n.namespace(), n.pkg(), n.name()).action();
+            }
+            catch (final ApiError ex)
+            {
+                if (ex.status().code() == HttpResponseStatus.FORBIDDEN.code())
+                {
+                    throw ex;
+                }
+                throw ApiError.badRequest(Messages.SEQUENCE_COMPONENT_MISSING);
+            }
+            atomic += component.exec().isSequence() && depth < ActionDocs.MAX_SEQUENCE_ACTIONS ?
+                atomicActions(identity, selfPath, component.exec().components(), depth + 1) : 1;
+            if (atomic > ActionDocs.MAX_SEQUENCE_ACTIONS)
+            {
+                return atomic;
+            }
+        }
+        return atomic;
+    }
+
+    private void requireWritablePackage(final Identity identity, final String namespace, final String pkg,
+        final String name)
+    {
+        if (!namespace.equals(identity.namespace()))
+        {
+            throw ActionLookup.forbidden(namespace + "/" + (pkg == null ? "" : pkg + "/") + name);
+        }
+        if (pkg == null)
+        {
+            return;
+        }
+        final WhiskEntity p = store.get(namespace + "/" + pkg);
+        if (p == null)
+        {
+            throw ApiError.notFound();
+        }
+        if (!(p instanceof WhiskPackage wp))
+        {
+            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.WRONG_COLLECTION);
+        }
+        if (wp.isBinding())
+        {
+            throw ApiError.badRequest(Messages.BINDING_OPERATION_NOT_PERMITTED);
+        }
+    }
+
+    private static void sendCount(final Exchange ex, final int count)
+    {
+        final ObjectNode out = Json.MAPPER.createObjectNode().put("actions", count);
+        ex.sendJson(HttpResponseStatus.OK, out.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void sendList(final Exchange ex, final List<WhiskEntity> page)
+    {
         final ArrayNode out = Json.MAPPER.createArrayNode();
         for (final WhiskEntity e : page)
         {
             out.add(listItem((WhiskAction)e));
         }
-        ex.sendJson(HttpResponseStatus.OK, out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ex.sendJson(HttpResponseStatus.OK, out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** The action at {@code ns/[pkg/]name}, or a 404 (409 when the name belongs to another collection). */
@@ -133,12 +215,7 @@ public final class ActionsApi
 
     private static FullyQualifiedName name(final String namespace, final String pkg, final String name)
     {
-        if (!EntityName.isValid(namespace) || (pkg != null && !EntityName.isValid(pkg)) ||
-            !EntityName.isValid(name))
-        {
-            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
-        }
-        return new FullyQualifiedName(namespace, pkg, name);
+        return ActionLookup.name(namespace, pkg, name);
     }
 
     /** List items carry no code, no kind and no parameters: {@code exec} is only {@code {"binary":b}}. */

@@ -8,10 +8,13 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.scheduler.ActivationWaiter;
 import dev.whisk.scheduler.Scheduler;
+import dev.whisk.storage.ActivationStore;
 import dev.whisk.storage.EntityStore;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -27,6 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class InvokeApi
 {
+    private AlarmFeed alarmFeed;
+
     private static final FastThreadLocal<InvokeRequest> REQUEST = new FastThreadLocal<>()
     {
         @Override
@@ -39,18 +44,41 @@ public final class InvokeApi
     private final EntityStore store;
     private final Scheduler scheduler;
     private final FrontDoorConfig config;
+    private final Admission admission;
+    private final ActionLookup lookup;
+    private final ActivationStore activations;
 
-    public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config)
+    public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final ActivationStore activations)
     {
+        this.activations = activations;
         this.store = store;
         this.scheduler = scheduler;
         this.config = config;
+        this.admission = admission;
+        this.lookup = new ActionLookup(store);
     }
 
+    /**
+     * Invokes the caller's own action, or one in a package shared with it (directly or through a binding); the
+     * arguments merge package &lt; binding &lt; action &lt; body.
+     */
     public void invoke(final Exchange ex, final Identity identity, final String namespace, final String pkg,
         final String name)
     {
-        final WhiskAction action = ActionsApi.find(store, namespace, pkg, name);
+        final WhiskAction action;
+        final List<Param> inherited;
+        if (pkg == null && namespace.equals(identity.namespace()))
+        {
+            action = ActionsApi.find(store, namespace, null, name);
+            inherited = List.of();
+        }
+        else
+        {
+            final ActionLookup.Resolved resolved = lookup.action(identity, namespace, pkg, name);
+            action = resolved.action();
+            inherited = resolved.inherited();
+        }
         final byte[] body = ex.body();
         if (body.length > config.maxInvokeBodyBytes())
         {
@@ -60,8 +88,146 @@ public final class InvokeApi
         final boolean blocking = ex.queryFlag("blocking");
         final boolean resultOnly = ex.queryFlag("result");
         final int waitMs = blockingWait(ex.query("timeout"));
-        final byte[] params = mergeParams(action, body);
+        final byte[] params = action.exec().isSequence() ? Bodies.requireObject(body) :
+            mergeParams(action, inherited, body);
+        if (alarmFeed != null && alarmFeed.handles(action))
+        {
+            alarmFeed.invoke(ex, identity, action, params, blocking, resultOnly);
+            return;
+        }
+        submit(ex, identity, action, params, blocking, waitMs,
+            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly));
+    }
 
+    /**
+     * Admits, then publishes one invoke of {@code action} with the merged {@code params} as {@code identity};
+     * a blocking {@code waiter} is registered for the result and told when its {@code waitMs} ran out.
+     */
+    void submit(final Exchange ex, final Identity identity, final WhiskAction action, final byte[] params,
+        final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
+    {
+        final Admission.Decision decision = admission.tryAdmit(identity.namespace(), identity.limits(),
+            System.currentTimeMillis());
+        if (decision != Admission.Decision.ADMITTED)
+        {
+            throw admission.refusal(decision, identity.namespace(), identity.limits());
+        }
+        if (action.exec().isSequence())
+        {
+            final String activationId = ActivationId.random();
+            if (blocking)
+            {
+                scheduler.waiters().register(activationId, waiter);
+            }
+            else
+            {
+                waiter.onJournaled(activationId);
+            }
+            new SequenceRun(this, lookup, activations, scheduler.waiters(), admission, identity, action, activationId)
+                .start(params);
+            if (blocking)
+            {
+                ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs, TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+
+        final InvokeRequest r = fill(identity, action, params, blocking, null);
+        final String activationId = ActivationId.toString(r.idHi, r.idLo);
+        if (blocking)
+        {
+            scheduler.waiters().register(activationId, waiter);
+        }
+        if (!scheduler.tryPublish(r, waiter))
+        {
+            scheduler.waiters().cancel(activationId, waiter);
+            admission.release(identity.namespace());
+            ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE);
+            return;
+        }
+        if (blocking)
+        {
+            ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Publishes one component run of a sequence, caused by {@code cause}, not throttle-checked but counted in
+     * flight; {@code waiter} hears its result. False when the ring is full.
+     */
+    boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
+        final String cause, final ActivationWaiter waiter)
+    {
+        final InvokeRequest r = fill(identity, action, params, true, cause);
+        final String activationId = ActivationId.toString(r.idHi, r.idLo);
+        scheduler.waiters().register(activationId, waiter);
+        admission.countIn(identity.namespace());
+        if (!scheduler.tryPublish(r, waiter))
+        {
+            scheduler.waiters().cancel(activationId, waiter);
+            admission.release(identity.namespace());
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Starts a non-blocking run of {@code action} for a rule of a fired trigger, as {@code identity}: its own
+     * parameters (after {@code inherited}) below {@code args}; not throttle-checked (the fire was), counted in flight.
+     *
+     * @return the activation id, or {@code null} when the ring is full.
+     * @throws ApiError when the arguments may not override the action's final parameters.
+     */
+    String startForRule(final Identity identity, final WhiskAction action, final List<Param> inherited,
+        final byte[] args)
+    {
+        if (action.exec().isSequence())
+        {
+            final String activationId = ActivationId.random();
+            admission.countIn(identity.namespace());
+            new SequenceRun(this, lookup, activations, scheduler.waiters(), admission, identity, action,
+                activationId).start(args);
+            return activationId;
+        }
+        final InvokeRequest r = fill(identity, action, mergeParams(action, inherited, args), false, null);
+        admission.countIn(identity.namespace());
+        if (!scheduler.tryPublish(r, NOBODY))
+        {
+            admission.release(identity.namespace());
+            return null;
+        }
+        return ActivationId.toString(r.idHi, r.idLo);
+    }
+
+    /** The waiter of a run nobody waits for: its record is its outcome. */
+    private static final ActivationWaiter NOBODY = new ActivationWaiter()
+    {
+        @Override
+        public void onJournaled(final String activationId)
+        {
+        }
+
+        @Override
+        public void onActivation(final dev.whisk.core.activation.Activation activation)
+        {
+        }
+    };
+
+    /** Lets the platform run the {@code /whisk.system/alarms} feeds itself. */
+    public void runAlarmFeedsWith(final AlarmFeed feed)
+    {
+        this.alarmFeed = feed;
+    }
+
+    ActionLookup lookup()
+    {
+        return lookup;
+    }
+
+    /** The calling thread's reusable request, filled for one run of {@code action}. */
+    private static InvokeRequest fill(final Identity identity, final WhiskAction action, final byte[] params,
+        final boolean blocking, final String cause)
+    {
         final InvokeRequest r = REQUEST.get();
         r.idHi = ActivationId.randomHalf();
         r.idLo = ActivationId.randomHalf();
@@ -78,26 +244,15 @@ public final class InvokeApi
         r.actionPath = action.docId();
         r.actionVersion = action.version();
         r.kind = action.exec().kind();
-        r.cause = null;
+        r.cause = cause;
         r.apiKey = provideKey ? identity.apiKey() : null;
         r.params = params;
+        return r;
+    }
 
-        final String activationId = ActivationId.toString(r.idHi, r.idLo);
-        final InvokeWaiter waiter = new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly);
-        if (blocking)
-        {
-            scheduler.waiters().register(activationId, waiter);
-        }
-        if (!scheduler.tryPublish(r, waiter))
-        {
-            scheduler.waiters().cancel(activationId, waiter);
-            ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE);
-            return;
-        }
-        if (blocking)
-        {
-            ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs, TimeUnit.MILLISECONDS);
-        }
+    int maxBlockingWaitMs()
+    {
+        return config.maxBlockingWaitMs();
     }
 
     private int blockingWait(final String timeout)
@@ -125,9 +280,9 @@ public final class InvokeApi
      * The arguments: the action's own (non-init) parameters under the request body. With no action parameters the
      * body goes through untouched after a streaming check that it is one JSON object.
      */
-    static byte[] mergeParams(final WhiskAction action, final byte[] body)
+    static byte[] mergeParams(final WhiskAction action, final List<Param> inherited, final byte[] body)
     {
-        final List<Param> defaults = action.parameters();
+        final List<Param> defaults = PutFields.merge(inherited, action.parameters());
         boolean anyArgs = false;
         for (final Param p : defaults)
         {

@@ -3,7 +3,6 @@ package dev.whisk.frontdoor.api;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.frontdoor.Exchange;
-import dev.whisk.scheduler.ActivationWaiter;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -13,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * One invoke caller waiting on the scheduler. Callbacks come from scheduler threads; the answer is written on the
  * connection's event loop by {@link Exchange}, which also makes sure only the first answer is sent.
  */
-final class InvokeWaiter implements ActivationWaiter
+final class InvokeWaiter implements ExpiringWaiter
 {
     private final Exchange ex;
     private final Waiters waiters;
@@ -54,7 +53,8 @@ final class InvokeWaiter implements ActivationWaiter
     }
 
     /** The caller's wait ran out: if no result came first, answer 202 with the id; the run goes on. */
-    void onWaitExpired(final String activationId)
+    @Override
+    public void onWaitExpired(final String activationId)
     {
         if (waiters.cancel(activationId, this))
         {

@@ -1,0 +1,172 @@
+package dev.whisk.frontdoor;
+
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.core.entity.NamespaceLimits;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Per-namespace admission control before an invoke enters the ring: {@code concurrentInvocations} (accepted and not
+ * yet completed) and {@code invocationsPerMinute} (a fixed window per wall-clock minute, as OpenWhisk's
+ * {@code RateThrottler} counts); trigger fires have their own window, {@code firesPerMinute}. Lock-free and
+ * allocation-free once a namespace has its counters: one atomic increment for the in-flight count and one
+ * compare-and-set on a word that packs {@code minute << 32 | count}.
+ * <p>
+ * Threads: {@link #tryAdmit} and {@link #release} from event loops; {@link #onCompleted} from the scheduler's
+ * completion thread. Example: limits 60/min and 30 in flight; the 61st admit within minute m is refused with the
+ * per-minute text and does not count; the first admit of minute m+1 resets the window to 1.
+ * Caveat: counters live in memory; activations in flight across a restart are not counted afterwards.
+ */
+public final class Admission
+{
+    private static final long MINUTE_MS = 60_000L;
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+
+    /** Outcome of an admission attempt. */
+    public enum Decision
+    {
+        ADMITTED,
+        TOO_MANY_PER_MINUTE,
+        TOO_MANY_CONCURRENT
+    }
+
+    private final ConcurrentHashMap<String, Counters> byNamespace = new ConcurrentHashMap<>();
+    private final Function<String, Counters> newCounters = ns -> new Counters();
+
+    /**
+     * Counts one invoke for {@code namespace} if both limits allow it. An admitted invoke must later be matched by
+     * {@link #onCompleted} (its activation ended) or {@link #release} (it never entered the ring).
+     */
+    public Decision tryAdmit(final String namespace, final NamespaceLimits limits, final long nowMs)
+    {
+        final Counters c = counters(namespace);
+        final int inFlight = c.inFlight.incrementAndGet();
+        if (inFlight > limits.concurrentInvocations())
+        {
+            c.inFlight.decrementAndGet();
+            return Decision.TOO_MANY_CONCURRENT;
+        }
+        if (!tryCount(c.minuteWindow, limits.invocationsPerMinute(), nowMs / MINUTE_MS))
+        {
+            c.inFlight.decrementAndGet();
+            return Decision.TOO_MANY_PER_MINUTE;
+        }
+        return Decision.ADMITTED;
+    }
+
+    /** Adds one to the {@code minute << 32 | count} window unless it is at {@code allowed}; a new minute resets it. */
+    private static boolean tryCount(final AtomicLong window, final int allowed, final long minute)
+    {
+        while (true)
+        {
+            final long word = window.get();
+            final long next;
+            if (word >>> 32 != minute)
+            {
+                if (allowed <= 0)
+                {
+                    return false;
+                }
+                next = minute << 32 | 1;
+            }
+            else if ((word & COUNT_MASK) >= allowed)
+            {
+                return false;
+            }
+            else
+            {
+                next = word + 1;
+            }
+            if (window.compareAndSet(word, next))
+            {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Counts one trigger fire for {@code namespace} against {@code firesPerMinute} (same fixed window as invokes):
+     * {@link Decision#ADMITTED} or {@link Decision#TOO_MANY_PER_MINUTE}.
+     */
+    public Decision tryFire(final String namespace, final NamespaceLimits limits, final long nowMs)
+    {
+        return tryCount(counters(namespace).fireWindow, limits.firesPerMinute(), nowMs / MINUTE_MS) ?
+            Decision.ADMITTED : Decision.TOO_MANY_PER_MINUTE;
+    }
+
+    /** The 429 of a refused fire, with the per-minute text. */
+    public ApiError fireRefusal(final String namespace, final NamespaceLimits limits)
+    {
+        return new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, Messages.tooManyRequests(
+            counters(namespace).fireWindow.get() & COUNT_MASK, limits.firesPerMinute()));
+    }
+
+    /** Counts one run in flight without a check: a sequence's components, throttled only as the sequence. */
+    public void countIn(final String namespace)
+    {
+        counters(namespace).inFlight.incrementAndGet();
+    }
+
+    /** Undoes the in-flight count of an admitted invoke that was never published. */
+    public void release(final String namespace)
+    {
+        decrement(byNamespace.get(namespace));
+    }
+
+    /** Completion hook: the activation ended, so its namespace has one fewer in flight. */
+    public void onCompleted(final Activation activation)
+    {
+        decrement(byNamespace.get(activation.namespace()));
+    }
+
+    /** Activations admitted and not yet completed, for tests and metrics. */
+    public int inFlight(final String namespace)
+    {
+        final Counters c = byNamespace.get(namespace);
+        return c == null ? 0 : c.inFlight.get();
+    }
+
+    /** The 429 error of a refusal, with the spec's text and the current count. */
+    public ApiError refusal(final Decision decision, final String namespace, final NamespaceLimits limits)
+    {
+        final Counters c = counters(namespace);
+        final String message = decision == Decision.TOO_MANY_CONCURRENT ?
+            Messages.tooManyConcurrentRequests(c.inFlight.get(), limits.concurrentInvocations()) :
+            Messages.tooManyRequests(c.minuteWindow.get() & COUNT_MASK, limits.invocationsPerMinute());
+        return new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, message);
+    }
+
+    private Counters counters(final String namespace)
+    {
+        final Counters c = byNamespace.get(namespace);
+        return c != null ? c : byNamespace.computeIfAbsent(namespace, newCounters);
+    }
+
+    private static void decrement(final Counters c)
+    {
+        if (c == null)
+        {
+            return;
+        }
+        while (true)
+        {
+            final int v = c.inFlight.get();
+            if (v <= 0 || c.inFlight.compareAndSet(v, v - 1))
+            {
+                return;
+            }
+        }
+    }
+
+    private static final class Counters
+    {
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AtomicLong minuteWindow = new AtomicLong();
+        private final AtomicLong fireWindow = new AtomicLong();
+    }
+}

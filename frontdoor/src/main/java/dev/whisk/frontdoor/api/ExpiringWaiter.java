@@ -1,0 +1,10 @@
+package dev.whisk.frontdoor.api;
+
+import dev.whisk.scheduler.ActivationWaiter;
+
+/** A caller that waits for its activation only so long: told on its event loop when the wait ran out. */
+interface ExpiringWaiter extends ActivationWaiter
+{
+    /** The wait ran out; answer unless the result came first (whoever cancels the waiter first answers). */
+    void onWaitExpired(String activationId);
+}

@@ -1,0 +1,261 @@
+package dev.whisk.frontdoor.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationId;
+import dev.whisk.core.activation.ActivationStatus;
+import dev.whisk.core.entity.ActionLimits;
+import dev.whisk.core.entity.EntityName;
+import dev.whisk.core.entity.FullyQualifiedName;
+import dev.whisk.core.entity.Identity;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.core.entity.Param;
+import dev.whisk.core.entity.RuleLink;
+import dev.whisk.core.entity.RuleStatus;
+import dev.whisk.core.entity.WhiskEntity;
+import dev.whisk.core.entity.WhiskTrigger;
+import dev.whisk.core.json.Json;
+import dev.whisk.frontdoor.Admission;
+import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.Exchange;
+import dev.whisk.storage.ActivationStore;
+import dev.whisk.storage.EntityStore;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Triggers: create, update (keeping their rules), read, list, delete, and fire. A fire with no active rule answers
+ * 204 and records nothing, as OpenWhisk does; otherwise each active rule's action is started, non-blocking, as the
+ * firing identity, with the trigger's parameters below the event's, and the trigger's own activation (result: the
+ * arguments; logs: one JSON line per rule) is recorded and its id answered with 202.
+ */
+public final class TriggersApi
+{
+    private final EntityStore store;
+    private final Admission admission;
+    private final InvokeApi invoke;
+    private final ActivationStore activations;
+
+    public TriggersApi(final EntityStore store, final Admission admission, final InvokeApi invoke,
+        final ActivationStore activations)
+    {
+        this.store = store;
+        this.admission = admission;
+        this.invoke = invoke;
+        this.activations = activations;
+    }
+
+    public void get(final Exchange ex, final String namespace, final String name)
+    {
+        ex.sendJson(HttpResponseStatus.OK, bytes(document(find(store, namespace, name))));
+    }
+
+    public void put(final Exchange ex, final String namespace, final String name)
+    {
+        if (!EntityName.isValid(name))
+        {
+            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+        }
+        final ObjectNode body = Bodies.object(ex.body());
+        final WhiskEntity current = store.get(namespace + "/" + name);
+        if (current != null && !(current instanceof WhiskTrigger))
+        {
+            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.WRONG_COLLECTION);
+        }
+        if (current != null && !ex.queryFlag("overwrite"))
+        {
+            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.ENTITY_EXISTS);
+        }
+        final WhiskTrigger existing = (WhiskTrigger)current;
+        if (body.has("limits") && !body.get("limits").isObject() && !body.get("limits").isNull())
+        {
+            throw ApiError.badRequest("'limits' must be an object");
+        }
+        final List<Param> parameters = PutFields.parameters(body, existing == null ? null : existing.parameters());
+        final List<Param> annotations = PutFields.annotations(body, existing == null ? null :
+            existing.annotations());
+        PutFields.checkSize(parameters, annotations, ActionDocs.MAX_PARAMETER_BYTES);
+        final WhiskTrigger t = new WhiskTrigger(namespace, name,
+            PutFields.version(body, existing == null ? null : existing.version()),
+            PutFields.publish(body, existing != null && existing.publish()), annotations, parameters,
+            existing == null ? null : existing.rules(), Writes.stamp(existing == null ? 0 : existing.updated()));
+        Writes.answer(ex, store.put(t, existing), bytes(document(t)), Writes.conflictMessage(existing));
+    }
+
+    public void delete(final Exchange ex, final String namespace, final String name)
+    {
+        final WhiskTrigger t = find(store, namespace, name);
+        Writes.answer(ex, store.delete(t.docId(), t), bytes(document(t)), Messages.CONCURRENT_MODIFICATION);
+    }
+
+    public void list(final Exchange ex, final String namespace)
+    {
+        final Paging paging = Paging.of(ex, "triggers");
+        if (paging.count())
+        {
+            ex.sendJson(HttpResponseStatus.OK, bytes(Json.MAPPER.createObjectNode().put("triggers",
+                store.count(namespace, "triggers"))));
+            return;
+        }
+        final ArrayNode out = Json.MAPPER.createArrayNode();
+        for (final WhiskEntity e : store.list(namespace, "triggers", paging.skip(), paging.limit()))
+        {
+            final WhiskTrigger t = (WhiskTrigger)e;
+            final ObjectNode item = out.addObject();
+            item.put("namespace", t.namespace());
+            item.put("name", t.name());
+            item.put("version", t.version());
+            item.put("publish", t.publish());
+            item.set("annotations", Json.MAPPER.valueToTree(t.annotations()));
+            item.put("updated", t.updated());
+        }
+        ex.sendJson(HttpResponseStatus.OK, bytes(out));
+    }
+
+    /**
+     * {@code POST triggers/name}: counted against the caller's {@code firesPerMinute} (429 over it), then 204 with no
+     * body and no activation when no rule is active.
+     */
+    public void fire(final Exchange ex, final Identity identity, final String namespace, final String name)
+    {
+        final WhiskTrigger t = find(store, namespace, name);
+        final ObjectNode payload = Bodies.object(ex.body());
+        if (admission.tryFire(identity.namespace(), identity.limits(), System.currentTimeMillis()) !=
+            Admission.Decision.ADMITTED)
+        {
+            throw admission.fireRefusal(identity.namespace(), identity.limits());
+        }
+        final String activationId = fire(identity, t, payload);
+        if (activationId == null)
+        {
+            ex.sendJson(HttpResponseStatus.NO_CONTENT, null);
+            return;
+        }
+        ex.send(HttpResponseStatus.ACCEPTED, bytes(Json.MAPPER.createObjectNode().put("activationId", activationId)),
+            activationId);
+    }
+
+    /**
+     * An alarm's fire: as {@code owner}'s identity, counted against its fires per minute.
+     *
+     * @return false when the owner or the trigger no longer exists.
+     */
+    public boolean fireFromAlarm(final Identity owner, final String trigger, final byte[] payload)
+    {
+        if (owner == null || !(store.get(trigger) instanceof WhiskTrigger t))
+        {
+            return false;
+        }
+        if (admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) ==
+            Admission.Decision.ADMITTED)
+        {
+            fire(owner, t, Bodies.object(payload));
+        }
+        return true;
+    }
+
+    /** Runs the active rules of {@code t}; returns the trigger activation's id, or null when no rule is active. */
+    private String fire(final Identity identity, final WhiskTrigger t, final ObjectNode payload)
+    {
+        if (!t.hasActiveRule())
+        {
+            return null;
+        }
+        final ObjectNode args = Json.MAPPER.createObjectNode();
+        for (final Param p : t.parameters())
+        {
+            args.set(p.key(), p.value());
+        }
+        args.setAll(payload);
+        final byte[] argBytes = bytes(args);
+        final long startMs = System.currentTimeMillis();
+        final List<String> logs = new ArrayList<>(t.rules().size());
+        for (final Map.Entry<String, RuleLink> rule : t.rules().entrySet())
+        {
+            logs.add(startRule(identity, rule.getKey(), rule.getValue(), argBytes));
+        }
+        final String activationId = ActivationId.random();
+        activations.append(new Activation(activationId, identity.namespace(), identity.subject(), t.name(),
+            t.version(), t.docId(), "trigger", startMs, 0, null, ActivationStatus.SUCCESS, argBytes, logs,
+            ActionLimits.DEFAULT, false, 0, -1));
+        return activationId;
+    }
+
+    /** Starts one rule's action and returns the trigger record's log line for it, as OpenWhisk writes them. */
+    private String startRule(final Identity identity, final String rule, final RuleLink link, final byte[] args)
+    {
+        final ObjectNode line = Json.MAPPER.createObjectNode();
+        final String action = link.action().docId();
+        if (link.status() != RuleStatus.ACTIVE)
+        {
+            return line.put("statusCode", 1).put("success", false).put("rule", rule).put("action", action)
+                .put("error", "Rule '" + rule + "' is inactive, action '" + action + "' was not activated.")
+                .toString();
+        }
+        try
+        {
+            final FullyQualifiedName n = FullyQualifiedName.parse("/" + action, identity.namespace());
+            final ActionLookup.Resolved resolved = invoke.lookup().action(identity, n.namespace(), n.pkg(),
+                n.name());
+            final String id = invoke.startForRule(identity, resolved.action(), resolved.inherited(), args);
+            if (id == null)
+            {
+                return line.put("statusCode", 3).put("success", false).put("rule", rule).put("action", action)
+                    .put("error", Messages.SERVICE_UNAVAILABLE).toString();
+            }
+            return line.put("statusCode", 0).put("success", true).put("activationId", id).put("rule", rule)
+                .put("action", action).toString();
+        }
+        catch (final ApiError | IllegalArgumentException failure)
+        {
+            return line.put("statusCode", 1).put("success", false).put("rule", rule).put("action", action)
+                .put("error", failure.getMessage()).toString();
+        }
+    }
+
+    static WhiskTrigger find(final EntityStore store, final String namespace, final String name)
+    {
+        if (!EntityName.isValid(name))
+        {
+            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+        }
+        final WhiskEntity e = store.get(namespace + "/" + name);
+        if (e == null)
+        {
+            throw ApiError.notFound();
+        }
+        if (!(e instanceof WhiskTrigger t))
+        {
+            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.WRONG_COLLECTION);
+        }
+        return t;
+    }
+
+    static ObjectNode document(final WhiskTrigger t)
+    {
+        final ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("namespace", t.namespace());
+        out.put("name", t.name());
+        out.put("version", t.version());
+        out.put("publish", t.publish());
+        out.set("parameters", Json.MAPPER.valueToTree(t.parameters()));
+        out.putObject("limits");
+        out.set("annotations", Json.MAPPER.valueToTree(t.annotations()));
+        out.put("updated", t.updated());
+        if (!t.rules().isEmpty())
+        {
+            out.set("rules", Json.MAPPER.valueToTree(t.rules()));
+        }
+        return out;
+    }
+
+    static byte[] bytes(final com.fasterxml.jackson.databind.JsonNode node)
+    {
+        return node.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,278 @@
+package dev.whisk.frontdoor.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.whisk.core.entity.Identity;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.core.entity.Param;
+import dev.whisk.core.entity.WhiskAction;
+import dev.whisk.core.entity.WhiskPackage;
+import dev.whisk.core.json.Json;
+import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.Authenticator;
+import dev.whisk.frontdoor.Exchange;
+import dev.whisk.scheduler.Waiters;
+import dev.whisk.storage.EntityStore;
+import dev.whisk.storage.SubjectStore;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code /api/v1/web/{ns}/{pkg|default}/{action}[.ext][/path]}: actions annotated {@code web-export} answer plain HTTP.
+ * The action runs as, is recorded under and is throttled as the owner of {@code ns}. Arguments merge
+ * package &lt; binding &lt; action &lt; query &lt; body, plus the {@code __ow_*} request fields ({@code raw-http}
+ * passes query and body unparsed); {@code final} parameters cannot be overridden. The result is rendered by the
+ * extension ({@link WebResponses}). An unknown namespace, an unknown action and a missing {@code web-export} all give
+ * the same 404.
+ */
+public final class WebActionsApi
+{
+    static final List<String> EXTENSIONS = List.of("json", "html", "http", "svg", "text");
+    private static final String REQUIRE_AUTH_HEADER = "x-require-whisk-auth";
+
+    private final SubjectStore subjects;
+    private final Authenticator authenticator;
+    private final InvokeApi invoke;
+    private final Waiters waiters;
+    private final ActionLookup lookup;
+
+    public WebActionsApi(final SubjectStore subjects, final EntityStore store, final Authenticator authenticator,
+        final InvokeApi invoke, final Waiters waiters)
+    {
+        this.subjects = subjects;
+        this.authenticator = authenticator;
+        this.invoke = invoke;
+        this.waiters = waiters;
+        this.lookup = new ActionLookup(store);
+    }
+
+    /**
+     * {@code OPTIONS} on a web route: the controller answers the CORS preflight itself, allowing every web method
+     * and echoing the headers the browser asks for.
+     */
+    public static void answerPreflight(final Exchange ex)
+    {
+        final List<Map.Entry<String, String>> headers = new ArrayList<>(2);
+        headers.add(Map.entry("Access-Control-Allow-Methods", "OPTIONS, GET, DELETE, POST, PUT, HEAD, PATCH"));
+        final String asked = ex.requestHeaders().get("Access-Control-Request-Headers");
+        if (asked != null)
+        {
+            headers.add(Map.entry("Access-Control-Allow-Headers", asked));
+        }
+        ex.sendContent(HttpResponseStatus.OK, null, null, headers, null);
+    }
+
+    /** @param seg the path segments after {@code /api/v1}, starting with {@code web}. */
+    public void handle(final Exchange ex, final String[] seg)
+    {
+        if (seg.length < 4)
+        {
+            throw ApiError.notFound();
+        }
+        final String namespace = seg[1];
+        final String pkg = WhiskPackage.RESERVED_NAME.equals(seg[2]) ? null : seg[2];
+        final String last = seg[3];
+        final int dot = last.lastIndexOf('.');
+        final boolean known = dot > 0 && EXTENSIONS.contains(last.substring(dot + 1));
+        final String name = known ? last.substring(0, dot) : last;
+        final String extension = known ? last.substring(dot + 1) : "http";
+        final StringBuilder owPath = new StringBuilder();
+        for (int i = 4; i < seg.length; i++)
+        {
+            owPath.append('/').append(seg[i]);
+        }
+
+        final Identity owner = subjects.findByNamespace(namespace);
+        if (owner == null)
+        {
+            throw ApiError.notFound();
+        }
+        final ActionLookup.Resolved resolved;
+        try
+        {
+            resolved = lookup.action(owner, namespace, pkg, name);
+        }
+        catch (final ApiError notThere)
+        {
+            throw ApiError.notFound();
+        }
+        final WhiskAction action = resolved.action();
+        if (!Param.isTrue(action.annotations(), "web-export"))
+        {
+            throw ApiError.notFound();
+        }
+        final Identity caller = authenticator.tryAuthenticate(ex);
+        requireWhiskAuth(ex, action, caller);
+        final byte[] params = arguments(ex, action, resolved.inherited(), owPath.toString(), caller);
+        invoke.submit(ex, owner, action, params, true, invoke.maxBlockingWaitMs(),
+            new WebWaiter(ex, waiters, extension));
+    }
+
+    private static void requireWhiskAuth(final Exchange ex, final WhiskAction action, final Identity caller)
+    {
+        final JsonNode required = Param.find(action.annotations(), "require-whisk-auth");
+        if (required == null || required.isNull() || (required.isBoolean() && !required.booleanValue()))
+        {
+            return;
+        }
+        if (required.isBoolean())
+        {
+            if (caller == null)
+            {
+                throw new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_REQUIRED);
+            }
+            return;
+        }
+        final String sent = ex.requestHeaders().get(REQUIRE_AUTH_HEADER);
+        if (sent == null || !sent.equals(required.asText()))
+        {
+            throw new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
+        }
+    }
+
+    /** The action's arguments as JSON text: defaults, then the request (checked for overrides), then {@code __ow_*}. */
+    static byte[] arguments(final Exchange ex, final WhiskAction action, final List<Param> inherited,
+        final String owPath, final Identity caller)
+    {
+        final boolean raw = Param.isTrue(action.annotations(), "raw-http");
+        final ObjectNode request = Json.MAPPER.createObjectNode();
+        JsonNode owBody = null;
+        final String contentType = contentType(ex);
+        final byte[] body = ex.body();
+        if (raw)
+        {
+            owBody = TextNode.valueOf(body.length == 0 ? "" : isText(contentType) && !isJson(contentType) ?
+                new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+        }
+        else
+        {
+            for (final Map.Entry<String, List<String>> q : ex.queryParameters().entrySet())
+            {
+                request.put(q.getKey(), q.getValue().isEmpty() ? "" : q.getValue().get(0));
+            }
+            owBody = parseBody(body, contentType, request);
+            for (final Iterator<String> it = request.fieldNames(); it.hasNext(); )
+            {
+                if (it.next().startsWith("__ow_"))
+                {
+                    throw ApiError.badRequest(Messages.PARAMS_NOT_ALLOWED);
+                }
+            }
+        }
+        final List<Param> defaults = PutFields.merge(inherited, action.parameters());
+        final boolean isFinal = Param.isTrue(action.annotations(), "final");
+        final ObjectNode args = Json.MAPPER.createObjectNode();
+        for (final Param p : defaults)
+        {
+            if (p.init())
+            {
+                continue;
+            }
+            if (isFinal && request.has(p.key()) && p.value() != null && !p.value().isNull())
+            {
+                throw ApiError.badRequest(Messages.PARAMS_NOT_ALLOWED);
+            }
+            args.set(p.key(), p.value());
+        }
+        args.setAll(request);
+        args.put("__ow_method", ex.method().name().toLowerCase(Locale.ROOT));
+        final ObjectNode headers = args.putObject("__ow_headers");
+        for (final Map.Entry<String, String> h : ex.requestHeaders())
+        {
+            final String key = h.getKey().toLowerCase(Locale.ROOT);
+            if (!"authorization".equals(key))
+            {
+                headers.put(key, h.getValue());
+            }
+        }
+        args.put("__ow_path", owPath);
+        if (caller != null)
+        {
+            args.put("__ow_user", caller.namespace());
+        }
+        if (raw)
+        {
+            args.put("__ow_query", ex.rawQuery());
+        }
+        if (owBody != null)
+        {
+            args.set("__ow_body", owBody);
+        }
+        return args.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Merges an object or form body into {@code request}; anything else becomes {@code __ow_body}. */
+    private static JsonNode parseBody(final byte[] body, final String contentType, final ObjectNode request)
+    {
+        if (body.length == 0)
+        {
+            return null;
+        }
+        if (isJson(contentType))
+        {
+            final JsonNode node;
+            try
+            {
+                node = Json.MAPPER.readTree(body);
+            }
+            catch (final IOException ex)
+            {
+                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getMessage());
+            }
+            if (node != null && node.isObject())
+            {
+                request.setAll((ObjectNode)node);
+                return null;
+            }
+            return node;
+        }
+        if (contentType.startsWith("application/x-www-form-urlencoded"))
+        {
+            final QueryStringDecoder form = new QueryStringDecoder(new String(body, StandardCharsets.UTF_8), false);
+            for (final Map.Entry<String, List<String>> f : form.parameters().entrySet())
+            {
+                request.put(f.getKey(), f.getValue().isEmpty() ? "" : f.getValue().get(0));
+            }
+            return null;
+        }
+        return isText(contentType) ? TextNode.valueOf(new String(body, StandardCharsets.UTF_8)) :
+            TextNode.valueOf(Base64.getEncoder().encodeToString(body));
+    }
+
+    private static String contentType(final Exchange ex)
+    {
+        final String ct = ex.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
+        return ct == null ? "application/json" : ct.toLowerCase(Locale.ROOT).trim();
+    }
+
+    static boolean isJson(final String contentType)
+    {
+        final String base = baseType(contentType);
+        return "application/json".equals(base) || base.endsWith("+json");
+    }
+
+    /** Text types: their bodies pass as strings; every other type is binary and passes as base64. */
+    static boolean isText(final String contentType)
+    {
+        final String base = baseType(contentType);
+        return base.startsWith("text/") || isJson(base) || base.endsWith("+xml") || "application/xml".equals(base) ||
+            "application/javascript".equals(base) || "application/x-www-form-urlencoded".equals(base);
+    }
+
+    static String baseType(final String contentType)
+    {
+        final int semi = contentType.indexOf(';');
+        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.whisk.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code whisk activation list|get|logs|result|poll}. */
+@Command(name = "activation", mixinStandardHelpOptions = true, description = "Work with activations.",
+    subcommands = {ActivationCommand.ListActivations.class, ActivationCommand.Get.class,
+        ActivationCommand.Logs.class, ActivationCommand.Result.class, ActivationCommand.Poll.class})
+final class ActivationCommand implements Runnable
+{
+    @Override
+    public void run()
+    {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List activations, newest first.")
+    static final class ListActivations extends ClientCommand
+    {
+        @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1", description = "name or pkg/name")
+        String name;
+
+        @Option(names = "--skip", defaultValue = "0")
+        int skip;
+
+        @Option(names = "--limit", defaultValue = "30")
+        int limit;
+
+        @Option(names = "--since", description = "epoch ms")
+        Long since;
+
+        @Option(names = "--upto", description = "epoch ms")
+        Long upto;
+
+        @Option(names = {"-f", "--full"}, description = "Full records.")
+        boolean full;
+
+        @Override
+        int execute(final RestClient client) throws IOException
+        {
+            final StringBuilder q = new StringBuilder("/namespaces/_/activations").append(pagingQuery(skip, limit));
+            if (name != null)
+            {
+                q.append("&name=").append(RestClient.encode(name));
+            }
+            if (since != null)
+            {
+                q.append("&since=").append(since);
+            }
+            if (upto != null)
+            {
+                q.append("&upto=").append(upto);
+            }
+            if (full)
+            {
+                q.append("&docs=true");
+            }
+            return request(client, "GET", q.toString(), null);
+        }
+    }
+
+    @Command(name = "poll", mixinStandardHelpOptions = true,
+        description = "Print activations as they arrive (with their logs), until --exit seconds passed.")
+    static final class Poll extends ClientCommand
+    {
+        private static final long INTERVAL_MS = 1_000;
+
+        @Option(names = {"-e", "--exit"}, defaultValue = "0", description = "Stop after this many seconds (0: never).")
+        long exitSeconds;
+
+        @Override
+        int execute(final RestClient client) throws IOException
+        {
+            final long startMs = System.currentTimeMillis();
+            final long deadlineMs = exitSeconds <= 0 ? Long.MAX_VALUE : startMs + exitSeconds * 1_000;
+            final Set<String> seen = new HashSet<>();
+            System.out.println("Enter Ctrl-c to exit.");
+            while (System.currentTimeMillis() < deadlineMs)
+            {
+                final RestClient.Response r = client.send("GET", "/namespaces/_/activations?docs=true&limit=200" +
+                    "&since=" + startMs, null);
+                if (!r.isOk())
+                {
+                    return print(r);
+                }
+                final List<JsonNode> fresh = new ArrayList<>();
+                r.json().forEach(a ->
+                {
+                    if (seen.add(a.path("activationId").asText()))
+                    {
+                        fresh.add(a);
+                    }
+                });
+                for (int i = fresh.size() - 1; i >= 0; i--)
+                {
+                    final JsonNode a = fresh.get(i);
+                    System.out.println("Activation: '" + a.path("name").asText() + "' (" +
+                        a.path("activationId").asText() + ")");
+                    a.path("logs").forEach(line -> System.out.println(line.asText()));
+                }
+                System.out.flush();
+                try
+                {
+                    Thread.sleep(Math.min(INTERVAL_MS, Math.max(1, deadlineMs - System.currentTimeMillis())));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
+            return 0;
+        }
+    }
+
+    /** The commands that take one activation id. */
+    abstract static class One extends ClientCommand
+    {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        abstract String suffix();
+
+        @Override
+        int execute(final RestClient client) throws IOException
+        {
+            return request(client, "GET", "/namespaces/_/activations/" + RestClient.encode(id) + suffix(), null);
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an activation record.")
+    static final class Get extends One
+    {
+        @Override
+        String suffix()
+        {
+            return "";
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Show an activation's logs.")
+    static final class Logs extends One
+    {
+        @Override
+        String suffix()
+        {
+            return "/logs";
+        }
+    }
+
+    @Command(name = "result", mixinStandardHelpOptions = true, description = "Show an activation's result.")
+    static final class Result extends One
+    {
+        @Override
+        String suffix()
+        {
+            return "/result";
+        }
+    }
+}
