@@ -1,7 +1,10 @@
 package dev.whisk.invoker;
 
 import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationId;
+import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.CompletionMessage;
+import dev.whisk.core.wire.Heartbeat;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.pool.ActionCodeSource;
@@ -45,6 +48,14 @@ public final class InvokerAgent implements Agent, JobListener
     private final InvokeRequest request = new InvokeRequest();
     private final ExpandableArrayBuffer outBuffer = new ExpandableArrayBuffer(4096);
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+    private final Heartbeat heartbeat = new Heartbeat();
+    private final ExpandableArrayBuffer heartbeatBuffer = new ExpandableArrayBuffer(256);
+    private long heartbeatIntervalNs;
+    private long nextHeartbeatNs;
+    private static final long RESEND_INTERVAL_NS = 1_000_000_000L;
+    /** Completions not yet acknowledged by a remote controller, by activation id, oldest first. */
+    private final java.util.LinkedHashMap<String, byte[]> unacked = new java.util.LinkedHashMap<>();
+    private long nextResendNs;
 
     /**
      * Creates the agent and its container pool; call {@link #start()} before the agent runs.
@@ -74,13 +85,47 @@ public final class InvokerAgent implements Agent, JobListener
         return pool;
     }
 
+    /**
+     * Makes this invoker announce itself every {@code intervalNs} on its completion publication, naming the channel
+     * it takes requests on, so a controller in another process can route to it and notice when it dies. Call before
+     * the agent starts.
+     */
+    public void heartbeatEvery(final long intervalNs, final String requestChannel, final int totalMemoryMb)
+    {
+        this.heartbeatIntervalNs = intervalNs;
+        this.heartbeat.invokerId = invokerId;
+        this.heartbeat.requestChannel = requestChannel;
+        this.heartbeat.totalMemoryMb = totalMemoryMb;
+        this.heartbeat.flags = Heartbeat.FLAG_CAN_RUN;
+    }
+
     @Override
     public int doWork()
     {
-        int work = drainBacklog();
+        int work = 0;
+        if (heartbeatIntervalNs > 0)
+        {
+            final long nowNs = System.nanoTime();
+            work += sendHeartbeatIfDue(nowNs) + resendUnacked(nowNs);
+        }
+        work += drainBacklog();
         work += requests.poll(assembler, FRAGMENT_LIMIT);
         work += pool.doWork();
         return work;
+    }
+
+    private int sendHeartbeatIfDue(final long nowNs)
+    {
+        if (nowNs < nextHeartbeatNs)
+        {
+            return 0;
+        }
+        nextHeartbeatNs = nowNs + heartbeatIntervalNs;
+        heartbeat.freeMemoryMb = pool.metrics().freeMemoryMb();
+        heartbeat.sentMs = System.currentTimeMillis();
+        final int length = heartbeat.encode(heartbeatBuffer, 0);
+        // A heartbeat that cannot go now is not queued: the next one carries fresher numbers.
+        return completions.offer(heartbeatBuffer, 0, length) > 0 ? 1 : 0;
     }
 
     @Override
@@ -97,7 +142,14 @@ public final class InvokerAgent implements Agent, JobListener
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (MessageHeader.templateId(buffer, offset, length) != MessageHeader.INVOKE)
+        final short template = MessageHeader.templateId(buffer, offset, length);
+        if (template == MessageHeader.ACK && ActivationRef.is(buffer, offset, length, MessageHeader.ACK))
+        {
+            unacked.remove(ActivationId.toString(ActivationRef.idHi(buffer, offset), ActivationRef.idLo(buffer,
+                offset)));
+            return;
+        }
+        if (template != MessageHeader.INVOKE)
         {
             LOG.warn("event=unknown-message invoker={} length={}", invokerId, length);
             return;
@@ -130,12 +182,44 @@ public final class InvokerAgent implements Agent, JobListener
             a = Jobs.fitLogs(a, completions.maxMessageLength() - (length - Jobs.logBytes(a)));
             length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(), a);
         }
-        if (!backlog.isEmpty() || completions.offer(outBuffer, 0, length) < 0)
+        final boolean sent = backlog.isEmpty() && completions.offer(outBuffer, 0, length) >= 0;
+        final boolean keepUntilAcked = heartbeatIntervalNs > 0 && templateId == MessageHeader.COMPLETION;
+        if (!sent || keepUntilAcked)
         {
             final byte[] copy = new byte[length];
             outBuffer.getBytes(0, copy);
-            backlog.addLast(copy);
+            if (!sent)
+            {
+                backlog.addLast(copy);
+            }
+            if (keepUntilAcked)
+            {
+                unacked.put(a.activationId(), copy);
+            }
         }
+    }
+
+    /**
+     * With a controller in another process, a completion is resent every second until the controller acknowledges
+     * it: a controller that restarts, or a datagram that is lost, costs no record.
+     */
+    private int resendUnacked(final long nowNs)
+    {
+        if (unacked.isEmpty() || nowNs < nextResendNs)
+        {
+            return 0;
+        }
+        nextResendNs = nowNs + RESEND_INTERVAL_NS;
+        int sent = 0;
+        for (final byte[] message : unacked.values())
+        {
+            if (completions.offer(new org.agrona.concurrent.UnsafeBuffer(message)) < 0)
+            {
+                break;
+            }
+            sent++;
+        }
+        return sent;
     }
 
     private int drainBacklog()

@@ -1,22 +1,8 @@
 package dev.whisk.launcher;
 
-import dev.whisk.core.entity.NamespaceLimits;
-import dev.whisk.frontdoor.ApiHandler;
-import dev.whisk.frontdoor.Authenticator;
-import dev.whisk.frontdoor.FrontDoor;
-import dev.whisk.frontdoor.api.ActionsApi;
-import dev.whisk.frontdoor.api.ActivationsApi;
-import dev.whisk.frontdoor.api.InvokeApi;
-import dev.whisk.frontdoor.api.NamespacesApi;
+import dev.whisk.core.concurrent.WakeableIdleStrategy;
 import dev.whisk.invoker.InvokerAgent;
-import dev.whisk.scheduler.ChronicleJournal;
-import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InvokerTable;
-import dev.whisk.scheduler.Scheduler;
-import dev.whisk.scheduler.Waiters;
-import dev.whisk.storage.FileActivationStore;
-import dev.whisk.storage.FileEntityStore;
-import dev.whisk.storage.FileSubjectStore;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -26,86 +12,67 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole platform in one JVM: stores, an embedded Aeron media driver over IPC, the scheduler ring and journal,
- * one invoker with its container pool, and the front door. Starts in dependency order and closes in reverse.
+ * The whole platform in one JVM: the {@link ControlPlane} (stores, scheduler ring and journal, front door) and one
+ * invoker with its container pool, joined by an embedded Aeron media driver over IPC. The invoker and the completion
+ * agent share one thread, which the dispatcher and the pool wake when they hand it work. Starts in dependency order
+ * and closes in reverse.
  */
 public final class Standalone implements AutoCloseable
 {
-    public static final int REQUEST_STREAM = 1001;
-    public static final int COMPLETION_STREAM = 1002;
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
 
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final Credentials guest;
-    private final FrontDoor frontDoor;
+    private final ControlPlane controlPlane;
     private final InvokerAgent invoker;
-    private final String apiHost;
 
     public Standalone(final StandaloneConfig config) throws IOException, InterruptedException
     {
         boolean started = false;
         try
         {
-            Files.createDirectories(config.dataDir());
-            final FileEntityStore entities = own(FileEntityStore.open(config.dataDir().resolve("entities")));
-            final FileSubjectStore subjects = own(FileSubjectStore.open(config.dataDir().resolve("subjects")));
-            final FileActivationStore activations =
-                own(FileActivationStore.open(config.dataDir().resolve("activations")));
-            guest = Credentials.ensure(config.dataDir(), subjects, "guest", NamespaceLimits.UNTHROTTLED);
-
             final MediaDriver driver = own(MediaDriver.launchEmbedded(new MediaDriver.Context()
                 .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(idle(config))
+                .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, 1_000_000))
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true)));
             final Aeron aeron = own(Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())));
-            final Publication requestPub = own(aeron.addPublication(config.aeronChannel(), REQUEST_STREAM));
-            final Subscription requestSub = own(aeron.addSubscription(config.aeronChannel(), REQUEST_STREAM));
-            final Publication completionPub = own(aeron.addPublication(config.aeronChannel(), COMPLETION_STREAM));
-            final Subscription completionSub = own(aeron.addSubscription(config.aeronChannel(), COMPLETION_STREAM));
+            final Publication requestPub = own(aeron.addPublication(config.aeronChannel(),
+                NodeChannels.REQUEST_STREAM));
+            final Subscription requestSub = own(aeron.addSubscription(config.aeronChannel(),
+                NodeChannels.REQUEST_STREAM));
+            final Publication completionPub = own(aeron.addPublication(config.aeronChannel(),
+                NodeChannels.COMPLETION_STREAM));
+            final Subscription completionSub = own(aeron.addSubscription(config.aeronChannel(),
+                NodeChannels.COMPLETION_STREAM));
             awaitConnected(requestPub, completionPub);
 
+            final WakeableIdleStrategy invokerIdle = new WakeableIdleStrategy(64, config.agentMaxParkNs());
+            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(),
+                new InvokerTable(List.of(requestPub), List.of(invokerIdle::wake)), completionSub, null,
+                NodeChannels.REQUEST_STREAM));
             invoker = new InvokerAgent(0, requestSub, completionPub, config.pool(),
-                new StoreCodeSource(entities, config.pool().runtimeImages()));
+                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
             invoker.start();
-            final Waiters waiters = new Waiters();
-            final CompletionAgent completions = new CompletionAgent(completionSub, activations, waiters);
-            final AgentRunner runner = new AgentRunner(idle(config),
-                error -> LOG.error("event=agent-error", error), null, new CompositeAgent(invoker, completions));
+            invoker.pool().wakeOwnerWith(invokerIdle::wake);
+            final AgentRunner runner = new AgentRunner(invokerIdle, error -> LOG.error("event=agent-error", error),
+                null, new CompositeAgent(invoker, controlPlane.completions()));
             AgentRunner.startOnThread(runner);
             own(runner);
-
-            final ChronicleJournal journal = new ChronicleJournal(config.scheduler().journalDir());
-            final int recovered = Scheduler.recover(journal, activations);
-            if (recovered > 0)
-            {
-                LOG.warn("event=recovered-unfinished count={}", recovered);
-            }
-            final Scheduler scheduler = own(new Scheduler(config.scheduler(), journal,
-                new InvokerTable(List.of(requestPub)), activations, waiters));
-
-            final ApiHandler api = new ApiHandler(new Authenticator(subjects), new ActionsApi(entities),
-                new InvokeApi(entities, scheduler, config.frontDoor()), new ActivationsApi(activations),
-                new NamespacesApi());
-            frontDoor = own(new FrontDoor(config.frontDoor(), api));
-            apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
-            LOG.info("event=standalone-started apiHost={} dataDir={} memoryBudgetMb={}", apiHost, config.dataDir(),
-                config.pool().memoryBudgetMb());
+            LOG.info("event=standalone-started apiHost={} dataDir={} memoryBudgetMb={}", controlPlane.apiHost(),
+                config.dataDir(), config.pool().memoryBudgetMb());
             started = true;
         }
         finally
@@ -119,23 +86,23 @@ public final class Standalone implements AutoCloseable
 
     public String apiHost()
     {
-        return apiHost;
+        return controlPlane.apiHost();
     }
 
     public InetSocketAddress address()
     {
-        return frontDoor.localAddress();
+        return controlPlane.address();
     }
 
     /** The {@code uuid:key} credential of namespace {@code guest}. */
     public String guestAuth()
     {
-        return guest.auth();
+        return controlPlane.guest().auth();
     }
 
     Credentials guestCredentials()
     {
-        return guest;
+        return controlPlane.guest();
     }
 
     public InvokerAgent invoker()
@@ -147,11 +114,6 @@ public final class Standalone implements AutoCloseable
     {
         resources.add(resource);
         return resource;
-    }
-
-    private static IdleStrategy idle(final StandaloneConfig config)
-    {
-        return new BackoffIdleStrategy(64, 16, 1_000, config.agentMaxParkNs());
     }
 
     private static void awaitConnected(final Publication... publications) throws InterruptedException
@@ -176,7 +138,7 @@ public final class Standalone implements AutoCloseable
         }
     }
 
-    /** Closes everything in reverse start order; idempotent. */
+    /** Closes everything in reverse start order (the invoker first, removing its containers); idempotent. */
     @Override
     public synchronized void close()
     {

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * Everything a standalone platform needs, gathered from defaults, environment and flags by the launcher.
  *
  * @param dataDir        journal, stores and credentials live here.
- * @param agentMaxParkNs the longest an idle agent thread parks between checks (latency vs idle CPU).
+ * @param agentMaxParkNs the longest an idle agent parks when nobody wakes it; in-process producers wake it at once,
+ *                       so this bounds only how late polled work (timers, remote messages) is noticed.
  */
 public record StandaloneConfig(Path dataDir, FrontDoorConfig frontDoor, SchedulerConfig scheduler,
                                ContainerPoolConfig pool, String aeronChannel, long agentMaxParkNs)
@@ -26,7 +27,7 @@ public record StandaloneConfig(Path dataDir, FrontDoorConfig frontDoor, Schedule
         final FrontDoorConfig fd = new FrontDoorConfig(host, port, d.ioThreads(), d.maxBodyBytes(),
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs());
         return new StandaloneConfig(dataDir, fd, SchedulerConfig.defaults(dataDir.resolve("journal")),
-            ContainerPoolConfig.defaults(INVOKER_LABEL, "http://" + host + ":" + port), DEFAULT_CHANNEL, 50_000);
+            ContainerPoolConfig.defaults(INVOKER_LABEL, "http://" + host + ":" + port), DEFAULT_CHANNEL, 1_000_000);
     }
 
     public StandaloneConfig withFrontDoor(final FrontDoorConfig fd)

@@ -35,6 +35,8 @@ class RestartTest
             await().atMost(Duration.ofSeconds(30)).until(() ->
                 api.get("/namespaces/_/activations/" + id).json().path("logs").isArray());
         }
+        assertThat(TestPlatform.containersOf(TestPlatform.invokerLabel()))
+            .as("an orderly stop removes the platform's containers").isZero();
         try (Standalone second = TestPlatform.start(dataDir))
         {
             assertThat(second.guestAuth()).as("the credential is kept").isEqualTo(auth);

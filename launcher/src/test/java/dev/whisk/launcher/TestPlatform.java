@@ -35,10 +35,75 @@ final class TestPlatform
         final StandaloneConfig config = d
             .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
                 maxBlockingWaitMs))
-            .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), "test-" + ProcessHandle.current().pid(),
+            .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel(),
                 p.runtimeImages(), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
                 p.clientThreads()));
         return new Standalone(config);
+    }
+
+    /** The invoker label of the platforms this test JVM starts. */
+    static String invokerLabel()
+    {
+        return "test-" + ProcessHandle.current().pid();
+    }
+
+    /** How many containers, running or not, carry the invoker label {@code label}. */
+    static int containersOf(final String label)
+    {
+        return containersOf(label, null);
+    }
+
+    /** How many containers of invoker {@code label} serve action {@code actionPath} ({@code null}: any). */
+    static int containersOf(final String label, final String actionPath)
+    {
+        final java.util.Map<String, String> labels = new java.util.HashMap<>();
+        labels.put(DockerDriver.LABEL_INVOKER, label);
+        if (actionPath != null)
+        {
+            labels.put(DockerDriver.LABEL_ACTION, actionPath);
+        }
+        final var cfg = com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
+            .withDockerHost("unix:///var/run/docker.sock").build();
+        try (var docker = com.github.dockerjava.core.DockerClientImpl.getInstance(cfg,
+            new com.github.dockerjava.zerodep.ZerodepDockerHttpClient.Builder().dockerHost(cfg.getDockerHost())
+                .build()))
+        {
+            return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(labels).exec().size();
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+
+    /** The engine's logs (stdout and stderr) of every container of invoker {@code label}, concatenated. */
+    static String logsOfContainers(final String label) throws IOException, InterruptedException
+    {
+        final Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter",
+            "label=" + DockerDriver.LABEL_INVOKER + "=" + label).redirectErrorStream(true).start();
+        final String ids = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        ps.waitFor(30, TimeUnit.SECONDS);
+        final StringBuilder all = new StringBuilder();
+        for (final String id : ids.split("\\s+"))
+        {
+            if (!id.isBlank())
+            {
+                final Process logs = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
+                all.append(new String(logs.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                logs.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        return all.toString();
+    }
+
+    /** Removes containers a killed process left behind. */
+    static void removeContainersOf(final String label)
+    {
+        try (DockerDriver driver = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        {
+            driver.removeAll(label);
+        }
     }
 
     static void requireDockerAndImage() throws IOException, InterruptedException

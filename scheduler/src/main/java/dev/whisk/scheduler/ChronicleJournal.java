@@ -15,29 +15,35 @@ import java.util.function.Consumer;
 
 /**
  * The journal on Chronicle Queue: memory-mapped, append-only files rolled daily. An appended excerpt is in the page
- * cache when {@link #append} returns, so it survives the death of this process (not of the machine).
+ * cache when {@link #append} returns, so it survives the death of this process (not of the machine). Each appending
+ * thread gets its own appender, as Chronicle requires.
  */
 public final class ChronicleJournal implements Journal
 {
     private final ChronicleQueue queue;
-    private ExcerptAppender appender;
-    private byte[] scratch = new byte[4096];
+    private final ThreadLocal<ExcerptAppender> appenders;
+    private final java.util.List<ExcerptAppender> created = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ThreadLocal<byte[][]> scratch = ThreadLocal.withInitial(() -> new byte[][]{new byte[4096]});
 
     public ChronicleJournal(final Path dir)
     {
         this.queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(RollCycles.FAST_DAILY).build();
+        this.appenders = ThreadLocal.withInitial(() ->
+        {
+            final ExcerptAppender a = queue.createAppender();
+            created.add(a);
+            return a;
+        });
     }
 
     @Override
     public void append(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (appender == null)
+        final ExcerptAppender appender = appenders.get();
+        final byte[][] holder = scratch.get();
+        if (holder[0].length < length)
         {
-            appender = queue.createAppender();
-        }
-        if (scratch.length < length)
-        {
-            scratch = new byte[Math.max(length, scratch.length * 2)];
+            holder[0] = new byte[Math.max(length, holder[0].length * 2)];
         }
         final byte[] src;
         final int srcOffset;
@@ -48,8 +54,8 @@ public final class ChronicleJournal implements Journal
         }
         else
         {
-            buffer.getBytes(offset, scratch, 0, length);
-            src = scratch;
+            buffer.getBytes(offset, holder[0], 0, length);
+            src = holder[0];
             srcOffset = 0;
         }
         try (DocumentContext dc = appender.writingDocument())
@@ -61,7 +67,6 @@ public final class ChronicleJournal implements Journal
     @Override
     public void replay(final Consumer<DirectBuffer> onMessage)
     {
-        final Bytes<?> bytes = Bytes.allocateElasticOnHeap(4096);
         try (ExcerptTailer tailer = queue.createTailer())
         {
             while (true)
@@ -72,25 +77,21 @@ public final class ChronicleJournal implements Journal
                     {
                         break;
                     }
-                    bytes.clear();
-                    dc.wire().bytes().copyTo(bytes);
-                    final byte[] copy = bytes.toByteArray();
+                    final Bytes<?> in = dc.wire().bytes();
+                    final byte[] copy = new byte[(int)in.readRemaining()];
+                    in.read(copy);
                     onMessage.accept(new UnsafeBuffer(copy));
                 }
             }
-        }
-        finally
-        {
-            bytes.releaseLast();
         }
     }
 
     @Override
     public void close()
     {
-        if (appender != null)
+        for (final ExcerptAppender a : created)
         {
-            appender.close();
+            a.close();
         }
         queue.close();
     }

@@ -2,6 +2,7 @@ package dev.whisk.scheduler;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.wire.CompletionMessage;
+import dev.whisk.core.wire.Heartbeat;
 import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.storage.ActivationStore;
 import io.aeron.FragmentAssembler;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * Takes results and completions from the invokers: a result answers its blocking caller at once; a completion is
@@ -30,12 +32,35 @@ public final class CompletionAgent implements Agent
     private final Waiters waiters;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
     private final ArrayDeque<Activation> backlog = new ArrayDeque<>();
+    private final Consumer<Activation> onCompletion;
+    private final Membership membership;
+    private final Heartbeat heartbeat = new Heartbeat();
 
     public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters)
     {
+        this(completions, store, waiters, activation -> { });
+    }
+
+    public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters,
+        final Consumer<Activation> onCompletion)
+    {
+        this(completions, store, waiters, onCompletion, null);
+    }
+
+    /**
+     * @param onCompletion told of every completed activation (once each, on this agent's thread), e.g. so that
+     *                     admission control can count it out of flight; must not block.
+     * @param membership   for invokers in other processes: heartbeats, silence, in-flight bookkeeping; {@code null}
+     *                     for in-process invokers.
+     */
+    public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters,
+        final Consumer<Activation> onCompletion, final Membership membership)
+    {
+        this.membership = membership;
         this.completions = completions;
         this.store = store;
         this.waiters = waiters;
+        this.onCompletion = onCompletion;
     }
 
     @Override
@@ -46,6 +71,10 @@ public final class CompletionAgent implements Agent
         {
             backlog.pollFirst();
             work++;
+        }
+        if (membership != null)
+        {
+            work += membership.checkSilence(System.nanoTime());
         }
         return work + completions.poll(assembler, FRAGMENT_LIMIT);
     }
@@ -59,20 +88,59 @@ public final class CompletionAgent implements Agent
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final short template = MessageHeader.templateId(buffer, offset, length);
+        if (template == MessageHeader.HEARTBEAT && membership != null)
+        {
+            membership.onHeartbeat(heartbeat.decode(buffer, offset, length), System.nanoTime());
+            return;
+        }
         if (template != MessageHeader.RESULT && template != MessageHeader.COMPLETION)
         {
             LOG.warn("event=unknown-message template={} length={}", template, length);
             return;
         }
         final Activation activation = CompletionMessage.activation(buffer, offset, length);
-        if (template == MessageHeader.COMPLETION && (!backlog.isEmpty() || !store.append(activation)))
+        final boolean live = membership == null || isStillInFlight(template, activation);
+        if (live && template == MessageHeader.COMPLETION)
         {
-            backlog.addLast(activation);
+            // A remote invoker hears its acknowledgement only once the record is durable; until then it resends.
+            final int invokerId = CompletionMessage.invokerId(buffer, offset);
+            final Consumer<Activation> onDurable = membership == null ? null :
+                stored -> membership.acknowledge(invokerId, stored.activationId());
+            if (!backlog.isEmpty() || !store.append(activation, onDurable))
+            {
+                backlog.addLast(activation);
+            }
+            onCompletion.accept(activation);
+        }
+        else if (membership != null && template == MessageHeader.COMPLETION)
+        {
+            // A duplicate of one already recorded (or ended with its invoker): the invoker resends until it hears.
+            membership.acknowledge(CompletionMessage.invokerId(buffer, offset), activation.activationId());
+        }
+        if (!live)
+        {
+            return;
         }
         final ActivationWaiter waiter = waiters.take(activation.activationId());
         if (waiter != null)
         {
             waiter.onActivation(activation);
         }
+    }
+
+    /**
+     * For a remote invoker: a result counts while its activation is in flight; a completion takes it out. Either
+     * arriving after the activation was failed with its silent invoker is dropped, so nothing is recorded twice.
+     */
+    private boolean isStillInFlight(final short template, final Activation activation)
+    {
+        final boolean live = template == MessageHeader.RESULT ?
+            membership.inFlight().contains(activation.activationId()) :
+            membership.inFlight().complete(activation.activationId());
+        if (!live)
+        {
+            LOG.warn("event=late-message-dropped activationId={} template={}", activation.activationId(), template);
+        }
+        return live;
     }
 }

@@ -6,7 +6,10 @@ import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.Messages;
+import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.core.wire.MessageHeader;
+import org.agrona.concurrent.UnsafeBuffer;
 import dev.whisk.storage.ActivationStore;
 import io.aeron.Publication;
 import org.agrona.concurrent.IdleStrategy;
@@ -32,8 +35,22 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     private final IdleStrategy retryIdle = new YieldingIdleStrategy();
     private final InvokeRequest failed = new InvokeRequest();
 
-    DispatchHandler(final InvokerTable invokers, final ActivationStore activations, final Waiters waiters)
+    private final InFlight inFlight;
+
+    /**
+     * @param inFlight where activations sent to invokers in other processes are tracked until they complete;
+     *                 {@code null} when every invoker is in this process.
+     */
+    private final Journal journal;
+    private final java.util.function.Consumer<Activation> onUndeliverable;
+    private final UnsafeBuffer refBuffer = new UnsafeBuffer(new byte[ActivationRef.LENGTH]);
+
+    DispatchHandler(final InvokerTable invokers, final ActivationStore activations, final Waiters waiters,
+        final InFlight inFlight, final Journal journal, final java.util.function.Consumer<Activation> onUndeliverable)
     {
+        this.onUndeliverable = onUndeliverable;
+        this.journal = journal;
+        this.inFlight = inFlight;
         this.invokers = invokers;
         this.activations = activations;
         this.waiters = waiters;
@@ -42,23 +59,48 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     @Override
     public void onEvent(final InvokeEvent event, final long sequence, final boolean endOfBatch)
     {
-        final int home = invokers.homeOf(event.actionHash);
+        final int home = invokers.select(event.actionHash, System.nanoTime());
+        if (home < 0)
+        {
+            recordUndeliverable(event);
+            event.clear();
+            return;
+        }
         final Publication publication = invokers.publication(home);
+        final String activationId = event.activationId;
+        if (inFlight != null)
+        {
+            // Before the offer: the completion may come back before the offer call returns.
+            inFlight.add(home, activationId, failed.decode(event.buffer, 0, event.length));
+        }
+        // Journaled before the offer: a request that may have reached an invoker is never dispatched again after a
+        // restart (at most once); if the offer then fails it is recorded as undeliverable right here.
+        ActivationRef.encode(refBuffer, 0, MessageHeader.DISPATCHED, event.idHi, event.idLo, home);
+        journal.append(refBuffer, 0, ActivationRef.LENGTH);
         long result = Publication.NOT_CONNECTED;
         for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++)
         {
             result = publication.offer(event.buffer, 0, event.length);
-            if (result >= 0 || result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)
+            // Only back pressure is worth a short wait; an invoker that is not connected (or closed) is not coming
+            // back within it, and waiting would stall every other invoker's requests behind this one.
+            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
             {
                 break;
             }
             retryIdle.idle();
         }
         retryIdle.reset();
-        if (result < 0)
+        if (result >= 0)
+        {
+            invokers.wake(home);
+        }
+        else
         {
             LOG.warn("event=dispatch-failed activationId={} invoker={} code={}", event.activationId, home, result);
-            recordUndeliverable(event);
+            if (inFlight == null || inFlight.complete(activationId))
+            {
+                recordUndeliverable(event);
+            }
         }
         event.clear();
     }
@@ -75,6 +117,7 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), false,
             (int)(now - r.acceptedMs), -1);
         activations.append(a);
+        onUndeliverable.accept(a);
         final ActivationWaiter waiter = waiters.take(event.activationId);
         if (waiter != null)
         {

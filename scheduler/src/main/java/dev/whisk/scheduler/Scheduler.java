@@ -1,21 +1,16 @@
 package dev.whisk.scheduler;
 
 import com.lmax.disruptor.ExceptionHandler;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.ActionLimits;
-import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.InvokeRequest;
-import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.storage.ActivationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,13 +30,49 @@ public final class Scheduler implements AutoCloseable
     public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
         final ActivationStore activations, final Waiters waiters)
     {
+        this(config, journal, invokers, activations, waiters, null);
+    }
+
+    /**
+     * @param inFlight tracks activations sent to invokers in other processes (see {@link Membership}); {@code null}
+     *                 when all invokers are in this process.
+     */
+    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
+        final ActivationStore activations, final Waiters waiters, final InFlight inFlight)
+    {
+        this(config, journal, invokers, activations, waiters, inFlight, activation -> { });
+    }
+
+    /**
+     * @param onUndeliverable told of each request that ends here because no invoker could take it (its record is
+     *                        already stored), e.g. so admission control counts it out of flight.
+     */
+    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
+        final ActivationStore activations, final Waiters waiters, final InFlight inFlight,
+        final java.util.function.Consumer<Activation> onUndeliverable)
+    {
         this.journal = journal;
         this.waiters = waiters;
+        // Handlers block on a condition only while idle; a producer takes the lock only to wake one that is
+        // waiting, so under load publishing is lock-free, and an idle ring costs no CPU on a small machine.
         this.disruptor = new Disruptor<>(InvokeEvent::new, config.ringSize(), threads(),
-            ProducerType.MULTI, new SleepingWaitStrategy(200, config.waitSleepNs()));
+            ProducerType.MULTI, new LiteBlockingWaitStrategy());
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        disruptor.handleEventsWith(new JournalHandler(journal))
-            .then(new DispatchHandler(invokers, activations, waiters));
+        final JournalHandler journalStage = new JournalHandler(journal);
+        final DispatchHandler dispatchStage = new DispatchHandler(invokers, activations, waiters, inFlight,
+            journal, onUndeliverable);
+        if (config.stageThreads() == 1)
+        {
+            disruptor.handleEventsWith((event, sequence, endOfBatch) ->
+            {
+                journalStage.onEvent(event, sequence, endOfBatch);
+                dispatchStage.onEvent(event, sequence, endOfBatch);
+            });
+        }
+        else
+        {
+            disruptor.handleEventsWith(journalStage).then(dispatchStage);
+        }
         this.ring = disruptor.start();
     }
 
@@ -55,46 +86,46 @@ public final class Scheduler implements AutoCloseable
         return ring.tryPublishEvent(InvokeEvent.TRANSLATOR, request, waiter);
     }
 
+    /**
+     * Publishes a request recovered from the journal (see {@link Recovery#toDispatch()}); nobody waits on it, its
+     * record is its outcome.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean tryRedispatch(final byte[] encodedRequest)
+    {
+        return ring.tryPublishEvent(REDISPATCH, encodedRequest);
+    }
+
+    private static final ActivationWaiter NOBODY = new ActivationWaiter()
+    {
+        @Override
+        public void onJournaled(final String activationId)
+        {
+        }
+
+        @Override
+        public void onActivation(final Activation activation)
+        {
+        }
+    };
+
+    private static final com.lmax.disruptor.EventTranslatorOneArg<InvokeEvent, byte[]> REDISPATCH =
+        (event, sequence, bytes) ->
+        {
+            event.buffer.putBytes(0, bytes);
+            event.length = bytes.length;
+            final InvokeRequest r = new InvokeRequest().decode(event.buffer, 0, bytes.length);
+            event.idHi = r.idHi;
+            event.idLo = r.idLo;
+            event.actionHash = r.actionPath.hashCode();
+            event.activationId = null;
+            event.waiter = NOBODY;
+        };
+
     public Waiters waiters()
     {
         return waiters;
-    }
-
-    /**
-     * Ends every journaled request that has no record, after a stop: it may have run or not, so it is recorded as
-     * a whisk internal error and never run again (at most once). Call before the first publish.
-     *
-     * @return how many records were written.
-     */
-    public static int recover(final Journal journal, final ActivationStore activations)
-    {
-        final InvokeRequest r = new InvokeRequest();
-        final int[] recovered = {0};
-        journal.replay(buffer ->
-        {
-            if (MessageHeader.templateId(buffer, 0, buffer.capacity()) != MessageHeader.INVOKE)
-            {
-                return;
-            }
-            r.decode(buffer, 0, buffer.capacity());
-            final String id = r.activationId();
-            if (activations.get(r.namespace, id) == null)
-            {
-                activations.append(unfinished(r, id));
-                recovered[0]++;
-            }
-        });
-        return recovered[0];
-    }
-
-    private static Activation unfinished(final InvokeRequest r, final String id)
-    {
-        final long now = System.currentTimeMillis();
-        final String path = r.actionPath;
-        return new Activation(id, r.namespace, r.subject, path.substring(path.lastIndexOf('/') + 1),
-            r.actionVersion, path, r.kind, r.acceptedMs, now, r.cause, ActivationStatus.WHISK_ERROR,
-            dev.whisk.core.activation.ActivationResults.error(Messages.PLATFORM_RESTARTED), List.of(),
-            new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), false, 0, -1);
     }
 
     @Override

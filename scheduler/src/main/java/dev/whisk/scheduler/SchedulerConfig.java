@@ -7,9 +7,10 @@ import java.nio.file.Path;
  *
  * @param journalDir    where the Chronicle Queue journal lives.
  * @param ringSize      slots of the front door's ring, a power of two; a full ring answers 503.
- * @param waitSleepNs   how long an idle ring handler parks between checks after spinning and yielding.
+ * @param stageThreads  1: journal and dispatch run one after the other on one thread (one wake-up per request,
+ *                      the right choice for a small machine); 2: each stage has its own thread.
  */
-public record SchedulerConfig(Path journalDir, int ringSize, long waitSleepNs)
+public record SchedulerConfig(Path journalDir, int ringSize, int stageThreads)
 {
     public SchedulerConfig
     {
@@ -17,14 +18,14 @@ public record SchedulerConfig(Path journalDir, int ringSize, long waitSleepNs)
         {
             throw new IllegalArgumentException("ring size " + ringSize + " is not a power of two");
         }
-        if (waitSleepNs < 1)
+        if (stageThreads != 1 && stageThreads != 2)
         {
-            throw new IllegalArgumentException("wait sleep " + waitSleepNs + " ns must be positive");
+            throw new IllegalArgumentException("stage threads " + stageThreads + " must be 1 or 2");
         }
     }
 
     public static SchedulerConfig defaults(final Path journalDir)
     {
-        return new SchedulerConfig(journalDir, 16_384, 1_000);
+        return new SchedulerConfig(journalDir, 16_384, Runtime.getRuntime().availableProcessors() <= 4 ? 1 : 2);
     }
 }

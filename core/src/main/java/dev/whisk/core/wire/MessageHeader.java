@@ -18,6 +18,12 @@ public final class MessageHeader
     public static final short COMPLETION = 2;
     /** Invoker to scheduler: the result, sent before logs are collected, for a blocking caller. Not stored. */
     public static final short RESULT = 3;
+    /** Invoker to scheduler: I am here, with this much memory free ({@link Heartbeat}). */
+    public static final short HEARTBEAT = 4;
+    /** Journal: the request with this activation id was handed to this invoker ({@link ActivationRef}). */
+    public static final short DISPATCHED = 5;
+    /** Scheduler to invoker: the completion of this activation is stored; stop resending it ({@link ActivationRef}). */
+    public static final short ACK = 6;
 
     private MessageHeader()
     {

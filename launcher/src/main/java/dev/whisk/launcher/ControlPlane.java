@@ -1,0 +1,166 @@
+package dev.whisk.launcher;
+
+import dev.whisk.core.entity.NamespaceLimits;
+import dev.whisk.frontdoor.Admission;
+import dev.whisk.frontdoor.ApiHandler;
+import dev.whisk.frontdoor.FrontDoor;
+import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.scheduler.ChronicleJournal;
+import dev.whisk.scheduler.CompletionAgent;
+import dev.whisk.scheduler.InFlight;
+import dev.whisk.scheduler.InvokerTable;
+import dev.whisk.scheduler.Membership;
+import dev.whisk.scheduler.Recovery;
+import dev.whisk.scheduler.Scheduler;
+import dev.whisk.scheduler.SchedulerConfig;
+import dev.whisk.scheduler.Waiters;
+import dev.whisk.scheduler.alarm.AlarmService;
+import dev.whisk.storage.FileActivationStore;
+import dev.whisk.storage.FileEntityStore;
+import dev.whisk.storage.FileSubjectStore;
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import org.agrona.CloseHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything of the platform but the invokers: stores, credentials and the system catalog, admission, the scheduler
+ * ring with its journal, the completion agent and the front door. Standalone and the controller differ only in the
+ * invoker table they hand in (in-process over IPC, or remote invokers joining by heartbeat over UDP) and in who runs
+ * the completion agent. Closes in reverse start order.
+ */
+final class ControlPlane implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final FileEntityStore entities;
+    private final Credentials guest;
+    private final CompletionAgent completions;
+    private final FrontDoor frontDoor;
+    private final String apiHost;
+    private final InFlight inFlight;
+
+    /**
+     * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
+     *                        {@code null} when the table's invokers are in this process.
+     */
+    ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
+        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final int requestStreamId) throws IOException, InterruptedException
+    {
+        boolean started = false;
+        try
+        {
+            Files.createDirectories(dataDir);
+            entities = own(FileEntityStore.open(dataDir.resolve("entities")));
+            final FileSubjectStore subjects = own(FileSubjectStore.open(dataDir.resolve("subjects")));
+            final FileActivationStore activations = own(FileActivationStore.open(dataDir.resolve("activations")));
+            guest = Credentials.ensure(dataDir, subjects, "guest", NamespaceLimits.UNTHROTTLED);
+            Credentials.ensure(dataDir, subjects, SystemCatalog.NAMESPACE, NamespaceLimits.UNTHROTTLED);
+            SystemCatalog.install(entities);
+            final Admission admission = new Admission();
+            final Waiters waiters = new Waiters();
+
+            inFlight = membershipAeron == null ? null : new InFlight();
+            final Membership membership = membershipAeron == null ? null : new Membership(membershipAeron,
+                requestStreamId, invokers, inFlight, activations, waiters, admission::onCompleted,
+                invokers.capacity(), invokers.silenceNs());
+            completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
+                membership);
+
+            final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir());
+            final Recovery recovery = Recovery.plan(journal, activations, membershipAeron != null);
+            recovery.unfinished().forEach(activations::append);
+            for (final Recovery.Dispatched d : recovery.awaiting())
+            {
+                inFlight.add(d.invoker(), d.activationId(), d.request());
+            }
+            final Scheduler scheduler = own(new Scheduler(schedulerConfig, journal, invokers, activations, waiters,
+                inFlight, admission::onCompleted));
+            for (final byte[] request : recovery.toDispatch())
+            {
+                while (!scheduler.tryRedispatch(request))
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            if (!recovery.unfinished().isEmpty() || !recovery.awaiting().isEmpty() ||
+                !recovery.toDispatch().isEmpty())
+            {
+                LOG.warn("event=journal-recovered redispatched={} awaitingInvokers={} failedUnfinished={}",
+                    recovery.toDispatch().size(), recovery.awaiting().size(), recovery.unfinished().size());
+            }
+            final AlarmService alarms = own(new AlarmService(dataDir.resolve("alarms"),
+                AlarmService.MissedPolicy.SKIP));
+            final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
+                admission, alarms);
+            frontDoor = own(new FrontDoor(frontDoorConfig, api));
+            apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
+            started = true;
+        }
+        finally
+        {
+            if (!started)
+            {
+                close();
+            }
+        }
+    }
+
+    FileEntityStore entities()
+    {
+        return entities;
+    }
+
+    Credentials guest()
+    {
+        return guest;
+    }
+
+    /** The agent that reads invoker messages; the caller runs it (alone, or composed with an in-process invoker). */
+    CompletionAgent completions()
+    {
+        return completions;
+    }
+
+    /** Activations dispatched to remote invokers and not yet completed (0 with in-process invokers). */
+    int inFlightActivations()
+    {
+        return inFlight == null ? 0 : inFlight.size();
+    }
+
+    String apiHost()
+    {
+        return apiHost;
+    }
+
+    InetSocketAddress address()
+    {
+        return frontDoor.localAddress();
+    }
+
+    private <T extends AutoCloseable> T own(final T resource)
+    {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        final List<AutoCloseable> reversed = new ArrayList<>(resources);
+        Collections.reverse(reversed);
+        resources.clear();
+        CloseHelper.closeAll(reversed);
+    }
+}

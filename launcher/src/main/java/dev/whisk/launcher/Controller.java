@@ -1,0 +1,154 @@
+package dev.whisk.launcher;
+
+import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.scheduler.InvokerTable;
+import dev.whisk.scheduler.SchedulerConfig;
+import io.aeron.Aeron;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code whisk controller}: the control plane for invokers in other processes. Invokers send heartbeats, results and
+ * completions to one Aeron UDP endpoint; the controller opens a publication to each invoker's request channel when
+ * it first hears from it, routes around invokers that fall silent, and serves action code to them on an internal
+ * HTTP endpoint guarded by a shared token.
+ */
+public final class Controller implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+    /**
+     * @param completionEndpoint {@code host:port} where invokers send their messages (UDP).
+     * @param codeEndpoint       {@code host:port} of the internal code endpoint (HTTP); port 0 picks a free one.
+     * @param invokerCapacity    invoker ids 0..capacity-1 may join.
+     * @param silenceMs          an invoker silent this long is routed around and its in-flight work fails.
+     */
+    public record Config(Path dataDir, FrontDoorConfig frontDoor, SchedulerConfig scheduler, String completionEndpoint,
+                         InetSocketAddress codeEndpoint, String invokerToken, int invokerCapacity, long silenceMs)
+    {
+        public Config
+        {
+            if (invokerToken == null || invokerToken.length() < 16)
+            {
+                throw new IllegalArgumentException("the invoker token must have at least 16 characters");
+            }
+            if (invokerCapacity < 1 || silenceMs < 1)
+            {
+                throw new IllegalArgumentException("invoker capacity " + invokerCapacity + " and silence " +
+                    silenceMs + " ms must be positive");
+            }
+        }
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final ControlPlane controlPlane;
+    private final CodeEndpoint code;
+    private final InvokerTable invokers;
+
+    public Controller(final Config config) throws IOException, InterruptedException
+    {
+        boolean started = false;
+        try
+        {
+            final MediaDriver driver = own(MediaDriver.launchEmbedded(new MediaDriver.Context()
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, 100_000))
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)));
+            final Aeron aeron = own(Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())));
+            final Subscription completionSub = own(aeron.addSubscription(
+                NodeChannels.udp(config.completionEndpoint()), NodeChannels.COMPLETION_STREAM));
+            invokers = InvokerTable.remote(config.invokerCapacity(),
+                TimeUnit.MILLISECONDS.toNanos(config.silenceMs()));
+            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
+                completionSub, aeron, NodeChannels.REQUEST_STREAM));
+            code = own(new CodeEndpoint(config.codeEndpoint(), config.invokerToken(),
+                new StoreCodeSource(controlPlane.entities(),
+                    Map.of("nodejs:20", dev.whisk.pool.ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))));
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(16, 16, 1_000, 100_000),
+                error -> LOG.error("event=agent-error", error), null, controlPlane.completions());
+            AgentRunner.startOnThread(runner);
+            own(runner);
+            LOG.info("event=controller-started apiHost={} completions={} code={}", controlPlane.apiHost(),
+                config.completionEndpoint(), code.address());
+            started = true;
+        }
+        finally
+        {
+            if (!started)
+            {
+                close();
+            }
+        }
+    }
+
+    public String apiHost()
+    {
+        return controlPlane.apiHost();
+    }
+
+    public String guestAuth()
+    {
+        return controlPlane.guest().auth();
+    }
+
+    Credentials guestCredentials()
+    {
+        return controlPlane.guest();
+    }
+
+    public InetSocketAddress codeAddress()
+    {
+        return code.address();
+    }
+
+    /** Activations dispatched to invokers and not yet completed. */
+    public int inFlightActivations()
+    {
+        return controlPlane.inFlightActivations();
+    }
+
+    /** How many invokers are healthy now. */
+    public int healthyInvokers()
+    {
+        final long now = System.nanoTime();
+        int healthy = 0;
+        for (int i = 0; i < invokers.size(); i++)
+        {
+            healthy += invokers.isHealthy(i, now) ? 1 : 0;
+        }
+        return healthy;
+    }
+
+    private <T extends AutoCloseable> T own(final T resource)
+    {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Closes in reverse start order (the completion agent before the stores it writes to); idempotent. */
+    @Override
+    public synchronized void close()
+    {
+        final List<AutoCloseable> reversed = new ArrayList<>(resources);
+        Collections.reverse(reversed);
+        resources.clear();
+        CloseHelper.closeAll(reversed);
+    }
+}

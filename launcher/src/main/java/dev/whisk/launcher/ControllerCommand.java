@@ -1,0 +1,73 @@
+package dev.whisk.launcher;
+
+import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.scheduler.SchedulerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code whisk controller}: front door, scheduler and stores, for invokers in other processes or hosts. */
+@Command(name = "controller", mixinStandardHelpOptions = true,
+    description = "Run the controller: API, scheduler and stores; invokers join it over Aeron UDP.")
+final class ControllerCommand implements Callable<Integer>
+{
+    @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}", description = "API address.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:WHISK_PORT:-3233}", description = "API port.")
+    int port;
+
+    @Option(names = "--data-dir", defaultValue = "${env:WHISK_DATA_DIR:-${sys:user.home}/.whisk-controller}",
+        description = "Journal, stores and credentials.")
+    Path dataDir;
+
+    @Option(names = "--completions", defaultValue = "${env:WHISK_COMPLETIONS:-127.0.0.1:24001}",
+        description = "host:port (UDP) where invokers send heartbeats, results and completions.")
+    String completions;
+
+    @Option(names = "--code-endpoint", defaultValue = "${env:WHISK_CODE_ENDPOINT:-127.0.0.1:3234}",
+        description = "host:port (HTTP) where invokers fetch action code.")
+    String codeEndpoint;
+
+    @Option(names = "--invoker-token", defaultValue = "${env:WHISK_INVOKER_TOKEN}", required = true,
+        description = "Shared secret invokers present to fetch code (at least 16 characters).")
+    String token;
+
+    @Option(names = "--invokers", defaultValue = "${env:WHISK_INVOKERS:-64}", description = "Invoker ids 0..n-1.")
+    int capacity;
+
+    @Option(names = "--silence-ms", defaultValue = "${env:WHISK_SILENCE_MS:-2000}",
+        description = "An invoker silent this long is routed around.")
+    long silenceMs;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final FrontDoorConfig d = FrontDoorConfig.defaults();
+        final Path dir = dataDir.toAbsolutePath();
+        final int colon = codeEndpoint.lastIndexOf(':');
+        final Controller controller = new Controller(new Controller.Config(dir,
+            new FrontDoorConfig(host, port, d.ioThreads(), d.maxBodyBytes(), d.maxInvokeBodyBytes(),
+                d.maxBlockingWaitMs()),
+            SchedulerConfig.defaults(dir.resolve("journal")), completions,
+            new InetSocketAddress(codeEndpoint.substring(0, colon), Integer.parseInt(codeEndpoint.substring(colon + 1))),
+            token, capacity, silenceMs));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            controller.close();
+            stopped.countDown();
+        }, "shutdown"));
+        controller.guestCredentials().writeWskProps(dir.resolve("wskprops"), controller.apiHost());
+        System.out.println("whisk controller is listening on " + controller.apiHost() + "/api/v1");
+        System.out.println("  AUTH:        " + controller.guestAuth());
+        System.out.println("  completions: udp " + completions + ", code: http://" + codeEndpoint);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

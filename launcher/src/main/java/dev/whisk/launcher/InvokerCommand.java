@@ -1,0 +1,63 @@
+package dev.whisk.launcher;
+
+import dev.whisk.pool.ContainerPoolConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code whisk invoker}: one invoker process joining a controller. */
+@Command(name = "invoker", mixinStandardHelpOptions = true,
+    description = "Run an invoker: containers for the controller's activations, over Aeron UDP.")
+final class InvokerCommand implements Callable<Integer>
+{
+    @Option(names = "--id", defaultValue = "${env:WHISK_INVOKER_ID:-0}", description = "Invoker id, unique.")
+    int id;
+
+    @Option(names = "--listen", defaultValue = "${env:WHISK_INVOKER_LISTEN:-127.0.0.1:24100}",
+        description = "host:port (UDP) this invoker takes requests on; must be reachable from the controller.")
+    String listen;
+
+    @Option(names = "--controller", defaultValue = "${env:WHISK_COMPLETIONS:-127.0.0.1:24001}",
+        description = "The controller's completion endpoint, host:port (UDP).")
+    String controller;
+
+    @Option(names = "--code-url", defaultValue = "${env:WHISK_CODE_URL:-http://127.0.0.1:3234}",
+        description = "The controller's code endpoint.")
+    String codeUrl;
+
+    @Option(names = "--invoker-token", defaultValue = "${env:WHISK_INVOKER_TOKEN}", required = true,
+        description = "The shared secret of the controller's code endpoint.")
+    String token;
+
+    @Option(names = "--memory-mb", defaultValue = "${env:WHISK_MEMORY_MB:-0}",
+        description = "Container memory budget (default: half the machine).")
+    int memoryMb;
+
+    @Option(names = "--api-host", defaultValue = "${env:WHISK_API_HOST:-http://127.0.0.1:3233}",
+        description = "What actions see as __OW_API_HOST.")
+    String apiHost;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        ContainerPoolConfig pool = ContainerPoolConfig.defaults("invoker-" + id, apiHost);
+        if (memoryMb > 0)
+        {
+            pool = pool.withMemoryBudgetMb(memoryMb);
+        }
+        final InvokerNode node = new InvokerNode(new InvokerNode.Config(id, listen, controller, codeUrl, token, pool,
+            500, 100_000));
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            node.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.out.println("whisk invoker " + id + " takes requests on udp " + listen + ", controller " + controller);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,113 @@
+package dev.whisk.launcher;
+
+import dev.whisk.core.concurrent.WakeableIdleStrategy;
+import dev.whisk.invoker.InvokerAgent;
+import dev.whisk.pool.ContainerPoolConfig;
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code whisk invoker}: one invoker process. It takes invoke messages on its own UDP endpoint, runs them in its
+ * container pool, sends results and completions to the controller's endpoint, heartbeats there with its free
+ * memory, and fetches action code from the controller's code endpoint on cold starts.
+ */
+public final class InvokerNode implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(InvokerNode.class);
+
+    /**
+     * @param listenEndpoint     {@code host:port} this invoker takes requests on (UDP); the controller learns it
+     *                           from the heartbeats.
+     * @param controllerEndpoint the controller's completion endpoint, {@code host:port}.
+     * @param codeUrl            base URL of the controller's code endpoint.
+     * @param maxParkNs          how long the idle invoker parks between polls of its UDP subscription.
+     */
+    public record Config(int invokerId, String listenEndpoint, String controllerEndpoint, String codeUrl,
+                         String invokerToken, ContainerPoolConfig pool, long heartbeatIntervalMs, long maxParkNs)
+    {
+        public Config
+        {
+            if (invokerId < 0)
+            {
+                throw new IllegalArgumentException("invoker id " + invokerId + " must not be negative");
+            }
+            if (heartbeatIntervalMs < 1)
+            {
+                throw new IllegalArgumentException("heartbeat interval " + heartbeatIntervalMs + " ms must be positive");
+            }
+        }
+    }
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final InvokerAgent agent;
+
+    public InvokerNode(final Config config)
+    {
+        boolean started = false;
+        try
+        {
+            final MediaDriver driver = own(MediaDriver.launchEmbedded(new MediaDriver.Context()
+                .threadingMode(ThreadingMode.SHARED)
+                .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, 100_000))
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true)));
+            final Aeron aeron = own(Aeron.connect(new Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName())));
+            final String requestChannel = NodeChannels.udp(config.listenEndpoint());
+            final Subscription requests = own(aeron.addSubscription(requestChannel, NodeChannels.REQUEST_STREAM));
+            final Publication completions = own(aeron.addExclusivePublication(
+                NodeChannels.udp(config.controllerEndpoint()), NodeChannels.COMPLETION_STREAM));
+            agent = new InvokerAgent(config.invokerId(), requests, completions, config.pool(),
+                new HttpCodeSource(config.codeUrl(), config.invokerToken()));
+            agent.start();
+            agent.heartbeatEvery(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()), requestChannel,
+                config.pool().memoryBudgetMb());
+            final WakeableIdleStrategy idle = new WakeableIdleStrategy(64, config.maxParkNs());
+            agent.pool().wakeOwnerWith(idle::wake);
+            final AgentRunner runner = new AgentRunner(idle, error -> LOG.error("event=agent-error", error), null,
+                agent);
+            AgentRunner.startOnThread(runner);
+            own(runner);
+            LOG.info("event=invoker-started invoker={} listen={} controller={} memoryBudgetMb={}",
+                config.invokerId(), config.listenEndpoint(), config.controllerEndpoint(),
+                config.pool().memoryBudgetMb());
+            started = true;
+        }
+        finally
+        {
+            if (!started)
+            {
+                close();
+            }
+        }
+    }
+
+    private <T extends AutoCloseable> T own(final T resource)
+    {
+        resources.add(resource);
+        return resource;
+    }
+
+    /** Stops the agent (which removes this invoker's containers), then Aeron; idempotent. */
+    @Override
+    public synchronized void close()
+    {
+        final List<AutoCloseable> reversed = new ArrayList<>(resources);
+        Collections.reverse(reversed);
+        resources.clear();
+        CloseHelper.closeAll(reversed);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.whisk.launcher;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Starting {@code whisk} commands in child JVMs for multi-process tests, with this JVM's flags and classpath. */
+final class ChildJvm
+{
+    private ChildJvm()
+    {
+    }
+
+    /** Runs {@code whisk <args>} in a new JVM, its output going to {@code log}. */
+    static Process whisk(final List<String> args, final File log) throws IOException
+    {
+        final List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
+        {
+            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Daeron") ||
+                arg.startsWith("-Dio.netty"))
+            {
+                cmd.add(arg);
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("dev.whisk.launcher.Whisk");
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    static int freeUdpPort() throws IOException
+    {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+    }
+
+    static int freeTcpPort() throws IOException
+    {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            return s.getLocalPort();
+        }
+    }
+}

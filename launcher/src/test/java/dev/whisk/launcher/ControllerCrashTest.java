@@ -1,0 +1,177 @@
+package dev.whisk.launcher;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The controller killed with SIGKILL under load and started again on the same journal: every request it had
+ * acknowledged (202) ends in exactly one record, and no activation runs twice (counted from the action's own log
+ * lines in the containers' logs).
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class ControllerCrashTest
+{
+    private static final String TOKEN = "controller-crash-test-token-0123";
+
+    @TempDir
+    Path dir;
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws InterruptedException
+    {
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            if (!p.waitFor(30, TimeUnit.SECONDS))
+            {
+                p.destroyForcibly();
+            }
+        }
+        for (int id = 0; id < 2; id++)
+        {
+            TestPlatform.removeContainersOf("invoker-" + id);
+        }
+    }
+
+    @Test
+    void everyAcknowledgedRequestEndsInExactlyOneRecordAfterAControllerCrash() throws Exception
+    {
+        TestPlatform.requireDockerAndImage();
+        final int apiPort = ChildJvm.freeTcpPort();
+        final String completions = "127.0.0.1:" + ChildJvm.freeUdpPort();
+        final String code = "127.0.0.1:" + ChildJvm.freeTcpPort();
+        final Path data = dir.resolve("controller");
+        final List<String> controllerArgs = List.of("controller", "--port", Integer.toString(apiPort),
+            "--data-dir", data.toString(), "--completions", completions, "--code-endpoint", code,
+            "--invoker-token", TOKEN, "--invokers", "2");
+        Process controller = start(controllerArgs, "controller-1");
+        for (int id = 0; id < 2; id++)
+        {
+            start(List.of("invoker", "--id", Integer.toString(id), "--listen", "127.0.0.1:" + ChildJvm.freeUdpPort(),
+                "--controller", completions, "--code-url", "http://" + code, "--invoker-token", TOKEN,
+                "--memory-mb", "1024"), "invoker-" + id);
+        }
+        final Path credential = data.resolve("credentials").resolve("guest");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(credential) && isUp(apiPort));
+        final Api api = new Api("http://127.0.0.1:" + apiPort, Files.readString(credential,
+            StandardCharsets.UTF_8).trim());
+        assertThat(api.putAction("work", "function main(p) { console.log('ran ' + process.env.__OW_ACTIVATION_ID);" +
+            " return new Promise(r => setTimeout(() => r({ i: p.i }), 100)); }", "\"limits\":{\"timeout\":5000}")
+            .status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+            api.post("/namespaces/_/actions/work?blocking=true", "{\"i\":-1}").status() == 200);
+
+        final List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 30; i++)
+        {
+            final Api.Reply r = api.post("/namespaces/_/actions/work", "{\"i\":" + i + "}");
+            assertThat(r.status()).isEqualTo(202);
+            acknowledged.add(r.json().path("activationId").asText());
+        }
+        controller.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        processes.remove(controller);
+
+        controller = start(controllerArgs, "controller-2");
+        await().atMost(Duration.ofSeconds(90)).until(() -> isUp(apiPort));
+        try
+        {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
+                missingRecords(api, acknowledged).isEmpty());
+        }
+        catch (final org.awaitility.core.ConditionTimeoutException ex)
+        {
+            throw new AssertionError("no record for " + missingRecords(api, acknowledged) + "\n--- controller-2:\n" +
+                tail(dir.resolve("controller-2.log")) + "\n--- controller-1:\n" + tail(dir.resolve("controller-1.log")) +
+                "\n--- invoker-0:\n" + tail(dir.resolve("invoker-0.log")), ex);
+        }
+        int recordsTotal = 0;
+        for (final String id : acknowledged)
+        {
+            final Api.Reply rec = api.get("/namespaces/_/activations/" + id);
+            assertThat(rec.json().path("response").path("status").asText())
+                .isIn("success", "whisk internal error");
+            recordsTotal++;
+        }
+        final Api.Reply count = api.get("/namespaces/_/activations?count=true&name=work");
+        assertThat(count.json().path("activations").asInt()).as("one record each, no duplicates")
+            .isEqualTo(acknowledged.size() + 1);
+        assertThat(recordsTotal).isEqualTo(acknowledged.size());
+
+        final String logs = TestPlatform.logsOfContainers("invoker-0") + TestPlatform.logsOfContainers("invoker-1");
+        for (final String id : acknowledged)
+        {
+            assertThat(occurrences(logs, "ran " + id)).as("activation %s ran at most once", id).isLessThanOrEqualTo(1);
+        }
+    }
+
+    private static List<String> missingRecords(final Api api, final List<String> ids) throws Exception
+    {
+        final List<String> missing = new ArrayList<>();
+        for (final String id : ids)
+        {
+            if (api.get("/namespaces/_/activations/" + id).status() != 200)
+            {
+                missing.add(id);
+            }
+        }
+        return missing;
+    }
+
+    private static String tail(final Path log) throws IOException
+    {
+        final String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+        return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
+    }
+
+    private static int occurrences(final String text, final String needle)
+    {
+        int n = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    private boolean isUp(final int port)
+    {
+        try
+        {
+            return new Api("http://127.0.0.1:" + port, null).get("").status() == 200;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Process start(final List<String> args, final String name) throws IOException
+    {
+        final Process p = ChildJvm.whisk(args, dir.resolve(name + ".log").toFile());
+        processes.add(p);
+        return p;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.whisk.scheduler;
+
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.wire.Heartbeat;
+import dev.whisk.storage.ActivationStore;
+import io.aeron.Aeron;
+import io.aeron.Publication;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Invokers in other processes as the controller sees them: an invoker joins with its first heartbeat (the
+ * controller opens a publication to the request channel it names), stays healthy while it heartbeats, and when it
+ * falls silent its in-flight activations end as {@code whisk internal error} records that say so, and new work is
+ * routed around it. It is used again as soon as it heartbeats again.
+ *
+ * <p>Owned by the thread that reads invoker messages (the completion agent).
+ */
+public final class Membership
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
+    private static final long CHECK_INTERVAL_NS = 100_000_000L;
+    /** How long past its time limit an activation may go without a completion before it is recorded as lost. */
+    private static final long LOST_COMPLETION_GRACE_MS = 30_000;
+
+    private final Aeron aeron;
+    private final int requestStreamId;
+    private final InvokerTable table;
+    private final InFlight inFlight;
+    private final ActivationStore store;
+    private final Waiters waiters;
+    private final Consumer<Activation> onCompletion;
+    private final boolean[] wasHealthy;
+    private final String[] channels;
+    private long nextCheckNs;
+    private final long startNs = System.nanoTime();
+    private final long silenceNs;
+
+    public Membership(final Aeron aeron, final int requestStreamId, final InvokerTable table, final InFlight inFlight,
+        final ActivationStore store, final Waiters waiters, final Consumer<Activation> onCompletion,
+        final int capacity, final long silenceNs)
+    {
+        this.silenceNs = silenceNs;
+        this.aeron = aeron;
+        this.requestStreamId = requestStreamId;
+        this.table = table;
+        this.inFlight = inFlight;
+        this.store = store;
+        this.waiters = waiters;
+        this.onCompletion = onCompletion;
+        this.wasHealthy = new boolean[capacity];
+        this.channels = new String[capacity];
+    }
+
+    public InFlight inFlight()
+    {
+        return inFlight;
+    }
+
+    void onHeartbeat(final Heartbeat hb, final long nowNs)
+    {
+        final int id = hb.invokerId;
+        if (id < 0 || id >= channels.length)
+        {
+            LOG.warn("event=heartbeat-ignored invoker={} reason=id-out-of-range", id);
+            return;
+        }
+        if (!hb.requestChannel.equals(channels[id]))
+        {
+            final Publication old = table.isRegistered(id) ? table.publication(id) : null;
+            // Shared, not exclusive: the dispatch thread offers requests, this thread offers acknowledgements.
+            table.register(id, aeron.addPublication(hb.requestChannel, requestStreamId));
+            channels[id] = hb.requestChannel;
+            if (old != null)
+            {
+                old.close();
+            }
+            LOG.info("event=invoker-joined invoker={} channel={} memoryMb={}", id, hb.requestChannel,
+                hb.totalMemoryMb);
+        }
+        if (hb.canRun())
+        {
+            table.onHeartbeat(id, nowNs);
+        }
+    }
+
+    private int end(final List<Activation> records)
+    {
+        for (final Activation a : records)
+        {
+            store.append(a);
+            final ActivationWaiter waiter = waiters.take(a.activationId());
+            if (waiter != null)
+            {
+                waiter.onActivation(a);
+            }
+            onCompletion.accept(a);
+        }
+        return records.size();
+    }
+
+    /**
+     * Tells invoker {@code id} its completion is stored, so it stops resending it. Best effort. Any thread (the
+     * store's sync thread calls it once a record is durable): the buffer is its own.
+     */
+    void acknowledge(final int id, final String activationId)
+    {
+        if (!table.isRegistered(id))
+        {
+            return;
+        }
+        final org.agrona.concurrent.UnsafeBuffer ackBuffer =
+            new org.agrona.concurrent.UnsafeBuffer(new byte[dev.whisk.core.wire.ActivationRef.LENGTH]);
+        dev.whisk.core.wire.ActivationRef.encode(ackBuffer, 0, dev.whisk.core.wire.MessageHeader.ACK,
+            dev.whisk.core.activation.ActivationId.parseHi(activationId),
+            dev.whisk.core.activation.ActivationId.parseLo(activationId), id);
+        table.publication(id).offer(ackBuffer, 0, dev.whisk.core.wire.ActivationRef.LENGTH);
+    }
+
+    /** Looks for invokers that fell silent, at most every 100 ms; returns how many activations it failed. */
+    int checkSilence(final long nowNs)
+    {
+        if (nowNs < nextCheckNs)
+        {
+            return 0;
+        }
+        nextCheckNs = nowNs + CHECK_INTERVAL_NS;
+        int failed = end(inFlight.expire(System.currentTimeMillis(), LOST_COMPLETION_GRACE_MS,
+            "No completion arrived for this activation; it may or may not have run."));
+        for (int id = 0; id < table.size(); id++)
+        {
+            final boolean healthy = table.isHealthy(id, nowNs);
+            // Went silent, or (after a restart) never spoke within the silence: its in-flight work ends now.
+            if (!healthy && (wasHealthy[id] || nowNs - startNs > silenceNs))
+            {
+                final List<Activation> records = inFlight.failInvoker(id,
+                    "The invoker running this activation (invoker " + id + ") stopped responding.",
+                    System.currentTimeMillis());
+                failed += end(records);
+                if (wasHealthy[id] || !records.isEmpty())
+                {
+                    LOG.warn("event=invoker-silent invoker={} failedActivations={}", id, records.size());
+                }
+            }
+            else if (!wasHealthy[id] && healthy)
+            {
+                LOG.info("event=invoker-healthy invoker={}", id);
+            }
+            wasHealthy[id] = healthy;
+        }
+        return failed;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.whisk.scheduler;
+
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationId;
+import dev.whisk.core.activation.ActivationResults;
+import dev.whisk.core.activation.ActivationStatus;
+import dev.whisk.core.entity.ActionLimits;
+import dev.whisk.core.entity.Messages;
+import dev.whisk.core.wire.ActivationRef;
+import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.storage.ActivationStore;
+import org.agrona.DirectBuffer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to do, after a restart, with requests the journal accepted but that have no activation record. A request
+ * that was never dispatched is dispatched now. One that was dispatched may have run: it is never run again (at most
+ * once). With invokers in other processes it waits for its invoker, whose completion may still arrive and is then
+ * recorded normally, or which may have died, and then the record says so; with the invoker in this process, which
+ * stopped with us, it is recorded at once as a {@code whisk internal error} saying the platform stopped.
+ */
+public final class Recovery
+{
+    private final List<byte[]> toDispatch = new ArrayList<>();
+    private final List<Dispatched> awaiting = new ArrayList<>();
+    private final List<Activation> unfinished = new ArrayList<>();
+
+    /** A request dispatched to {@code invoker} before the stop, still without a record. */
+    public record Dispatched(int invoker, String activationId, InvokeRequest request)
+    {
+    }
+
+    private Recovery()
+    {
+    }
+
+    /**
+     * Reads the whole journal and sorts its unrecorded requests.
+     *
+     * @param remoteInvokers true when invokers run in other processes and may have outlived this one.
+     */
+    public static Recovery plan(final Journal journal, final ActivationStore store, final boolean remoteInvokers)
+    {
+        final Map<String, byte[]> requests = new LinkedHashMap<>();
+        final Map<String, Integer> dispatchedTo = new HashMap<>();
+        final InvokeRequest probe = new InvokeRequest();
+        journal.replay(buffer -> read(buffer, requests, dispatchedTo, probe));
+        final Recovery r = new Recovery();
+        for (final Map.Entry<String, byte[]> e : requests.entrySet())
+        {
+            final InvokeRequest req = new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(e.getValue()),
+                0, e.getValue().length);
+            if (store.get(req.namespace, e.getKey()) != null)
+            {
+                continue;
+            }
+            final Integer invoker = dispatchedTo.get(e.getKey());
+            if (invoker == null)
+            {
+                r.toDispatch.add(e.getValue());
+            }
+            else if (remoteInvokers)
+            {
+                r.awaiting.add(new Dispatched(invoker, e.getKey(), req));
+            }
+            else
+            {
+                r.unfinished.add(unfinished(req, e.getKey()));
+            }
+        }
+        return r;
+    }
+
+    private static void read(final DirectBuffer buffer, final Map<String, byte[]> requests,
+        final Map<String, Integer> dispatchedTo, final InvokeRequest probe)
+    {
+        final int length = buffer.capacity();
+        final short template = MessageHeader.templateId(buffer, 0, length);
+        if (template == MessageHeader.INVOKE)
+        {
+            probe.decode(buffer, 0, length);
+            final byte[] copy = new byte[length];
+            buffer.getBytes(0, copy);
+            requests.putIfAbsent(probe.activationId(), copy);
+        }
+        else if (ActivationRef.is(buffer, 0, length, MessageHeader.DISPATCHED))
+        {
+            dispatchedTo.put(ActivationId.toString(ActivationRef.idHi(buffer, 0), ActivationRef.idLo(buffer, 0)),
+                ActivationRef.invokerId(buffer, 0));
+        }
+    }
+
+    /** Encoded requests never dispatched, oldest first: publish them again. */
+    public List<byte[]> toDispatch()
+    {
+        return toDispatch;
+    }
+
+    /** Requests dispatched to invokers in other processes, waiting for a late completion or the invoker's death. */
+    public List<Dispatched> awaiting()
+    {
+        return awaiting;
+    }
+
+    /** Records to write now for requests that died with an in-process invoker. */
+    public List<Activation> unfinished()
+    {
+        return unfinished;
+    }
+
+    private static Activation unfinished(final InvokeRequest r, final String id)
+    {
+        final long now = System.currentTimeMillis();
+        final String path = r.actionPath;
+        return new Activation(id, r.namespace, r.subject, path.substring(path.lastIndexOf('/') + 1),
+            r.actionVersion, path, r.kind, r.acceptedMs, now, r.cause, ActivationStatus.WHISK_ERROR,
+            ActivationResults.error(Messages.PLATFORM_RESTARTED), List.of(),
+            new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), false, 0, -1);
+    }
+}
