@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * container memory: closed-loop no-op throughput and latency from several keep-alive clients, then the time from an
  * invoker's SIGKILL until the controller routes around it.
  *
- * <p>Usage: {@code ScaleOutBench [seconds-per-run] [clients] [total-memory-mb]}; defaults 10, 4, 1536.
+ * <p>Usage: {@code ScaleOutBench [seconds-per-run] [clients] [total-memory-mb]}; defaults 10, 4, 4096. Each invoker
+ * keeps its default two 256 MB stem cells, so the total must leave room for them beside one container per client.
  */
 public final class ScaleOutBench
 {
@@ -43,7 +44,7 @@ public final class ScaleOutBench
     {
         final int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         final int clients = args.length > 1 ? Integer.parseInt(args[1]) : 4;
-        final int totalMemoryMb = args.length > 2 ? Integer.parseInt(args[2]) : 1536;
+        final int totalMemoryMb = args.length > 2 ? Integer.parseInt(args[2]) : 4096;
         System.out.println("-- the Aeron hop: one client, one invoker, IPC (standalone) vs UDP (controller + invoker)");
         standaloneLatency(seconds);
         System.out.printf("%-9s %10s %10s %10s %10s%n", "invokers", "req/s", "p50 us", "p99 us", "errors");
@@ -105,7 +106,8 @@ public final class ScaleOutBench
                 controller.guestAuth().getBytes(StandardCharsets.UTF_8));
             final URI api = URI.create(controller.apiHost());
             final List<String> actions = new ArrayList<>();
-            for (int i = 0; i < (clients == 1 ? 1 : invokers * 2); i++)
+            // The same work for every fleet size: one action per client, so each run asks for the same containers.
+            for (int i = 0; i < clients; i++)
             {
                 actions.add(deploy(controller.apiHost(), auth, "noop" + i));
             }
