@@ -20,7 +20,6 @@ import dev.whisk.storage.FileEntityStore;
 import dev.whisk.storage.FileSubjectStore;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
-import org.agrona.CloseHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +27,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * Everything of the platform but the invokers: stores, credentials and the system catalog, admission, the scheduler
@@ -42,7 +38,7 @@ final class ControlPlane implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final FileEntityStore entities;
     private final Credentials guest;
     private final CompletionAgent completions;
@@ -151,16 +147,12 @@ final class ControlPlane implements AutoCloseable
 
     private <T extends AutoCloseable> T own(final T resource)
     {
-        resources.add(resource);
-        return resource;
+        return resources.own(resource);
     }
 
     @Override
-    public synchronized void close()
+    public void close()
     {
-        final List<AutoCloseable> reversed = new ArrayList<>(resources);
-        Collections.reverse(reversed);
-        resources.clear();
-        CloseHelper.closeAll(reversed);
+        resources.close();
     }
 }

@@ -6,8 +6,6 @@ import dev.whisk.scheduler.SchedulerConfig;
 import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
@@ -16,9 +14,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -55,7 +50,7 @@ public final class Controller implements AutoCloseable
         }
     }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final ControlPlane controlPlane;
     private final CodeEndpoint code;
     private final InvokerTable invokers;
@@ -65,11 +60,7 @@ public final class Controller implements AutoCloseable
         boolean started = false;
         try
         {
-            final MediaDriver driver = own(MediaDriver.launchEmbedded(new MediaDriver.Context()
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, 100_000))
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)));
+            final MediaDriver driver = resources.embeddedDriver(100_000);
             final Aeron aeron = own(Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())));
             final Subscription completionSub = own(aeron.addSubscription(
@@ -138,17 +129,13 @@ public final class Controller implements AutoCloseable
 
     private <T extends AutoCloseable> T own(final T resource)
     {
-        resources.add(resource);
-        return resource;
+        return resources.own(resource);
     }
 
     /** Closes in reverse start order (the completion agent before the stores it writes to); idempotent. */
     @Override
-    public synchronized void close()
+    public void close()
     {
-        final List<AutoCloseable> reversed = new ArrayList<>(resources);
-        Collections.reverse(reversed);
-        resources.clear();
-        CloseHelper.closeAll(reversed);
+        resources.close();
     }
 }

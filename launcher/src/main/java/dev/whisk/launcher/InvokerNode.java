@@ -7,16 +7,10 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,7 +45,7 @@ public final class InvokerNode implements AutoCloseable
         }
     }
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final InvokerAgent agent;
 
     public InvokerNode(final Config config)
@@ -59,11 +53,7 @@ public final class InvokerNode implements AutoCloseable
         boolean started = false;
         try
         {
-            final MediaDriver driver = own(MediaDriver.launchEmbedded(new MediaDriver.Context()
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, 100_000))
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)));
+            final MediaDriver driver = resources.embeddedDriver(100_000);
             final Aeron aeron = own(Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())));
             final String requestChannel = NodeChannels.udp(config.listenEndpoint());
@@ -97,17 +87,13 @@ public final class InvokerNode implements AutoCloseable
 
     private <T extends AutoCloseable> T own(final T resource)
     {
-        resources.add(resource);
-        return resource;
+        return resources.own(resource);
     }
 
     /** Stops the agent (which removes this invoker's containers), then Aeron; idempotent. */
     @Override
-    public synchronized void close()
+    public void close()
     {
-        final List<AutoCloseable> reversed = new ArrayList<>(resources);
-        Collections.reverse(reversed);
-        resources.clear();
-        CloseHelper.closeAll(reversed);
+        resources.close();
     }
 }

@@ -7,10 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
@@ -18,8 +15,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +28,7 @@ public final class Standalone implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Standalone.class);
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final ControlPlane controlPlane;
     private final InvokerAgent invoker;
 
@@ -42,11 +37,7 @@ public final class Standalone implements AutoCloseable
         boolean started = false;
         try
         {
-            final MediaDriver driver = own(MediaDriver.launchEmbedded(new MediaDriver.Context()
-                .threadingMode(ThreadingMode.SHARED)
-                .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, 1_000_000))
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true)));
+            final MediaDriver driver = resources.embeddedDriver(1_000_000);
             final Aeron aeron = own(Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())));
             final Publication requestPub = own(aeron.addPublication(config.aeronChannel(),
@@ -112,8 +103,7 @@ public final class Standalone implements AutoCloseable
 
     private <T extends AutoCloseable> T own(final T resource)
     {
-        resources.add(resource);
-        return resource;
+        return resources.own(resource);
     }
 
     private static void awaitConnected(final Publication... publications) throws InterruptedException
@@ -140,11 +130,8 @@ public final class Standalone implements AutoCloseable
 
     /** Closes everything in reverse start order (the invoker first, removing its containers); idempotent. */
     @Override
-    public synchronized void close()
+    public void close()
     {
-        final List<AutoCloseable> reversed = new ArrayList<>(resources);
-        Collections.reverse(reversed);
-        resources.clear();
-        CloseHelper.closeAll(reversed);
+        resources.close();
     }
 }
