@@ -167,6 +167,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             return;
         }
+        requireJsonBody(ex);
         if (seg.length == 1)
         {
             requireMethod(ex, HttpMethod.GET);
@@ -391,6 +392,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 }
             }
             default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
+    /**
+     * REST bodies are JSON: a body sent with another declared type is refused with 415, as OpenWhisk does (web
+     * actions take any type and are routed before this). A body without a declared type is read as JSON.
+     */
+    private static void requireJsonBody(final Exchange ex)
+    {
+        final String type = ex.requestHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+        if (ex.body().length == 0 || type == null)
+        {
+            return;
+        }
+        final String mediaType = type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if (!mediaType.equals("application/json") && !mediaType.endsWith("+json"))
+        {
+            throw new ApiError(HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+                Messages.UNSUPPORTED_MEDIA_TYPE_PREFIX + mediaType + "] is not supported. Expected:\napplication/json");
         }
     }
 

@@ -48,11 +48,17 @@ final class Http
 
     Reply send(final String method, final String path, final String body) throws IOException, InterruptedException
     {
+        return send(method, path, body, "application/json");
+    }
+
+    Reply send(final String method, final String path, final String body, final String contentType)
+        throws IOException, InterruptedException
+    {
         final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
                 HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json");
+            .header("Content-Type", contentType);
         if (authHeader != null)
         {
             b.header("Authorization", authHeader);

@@ -39,6 +39,19 @@ class LimitsApiTest
     }
 
     @Test
+    void aBodyDeclaredAsAnotherTypeIsRefusedWith415AndNothingIsStored() throws Exception
+    {
+        final String action = "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main() { return {}; }\"}}";
+        final Http.Reply refused = alice.send("PUT", "/namespaces/_/actions/typed", action, "text/plain");
+        assertThat(refused.status()).isEqualTo(415);
+        assertThat(refused.json().path("error").asText())
+            .isEqualTo("The request's Content-Type [text/plain] is not supported. Expected:\napplication/json");
+        assertThat(alice.get("/namespaces/_/actions/typed").status()).isEqualTo(404);
+        assertThat(alice.send("PUT", "/namespaces/_/actions/typed", action, "application/json; charset=utf-8")
+            .status()).as("JSON with a charset is JSON").isEqualTo(200);
+    }
+
+    @Test
     void limitsRouteShowsTheNamespaceThrottlesAndTheActionRanges() throws Exception
     {
         final Http.Reply reply = alice.get("/namespaces/_/limits");

@@ -62,7 +62,13 @@ class TriggerFireTest
         final String triggerId = fired.json().path("activationId").asText();
         assertThat(triggerId).hasSize(32);
 
-        final JsonNode record = api.get("/namespaces/_/activations/" + triggerId).json();
+        final AtomicReference<Api.Reply> stored = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() ->
+        {
+            stored.set(api.get("/namespaces/_/activations/" + triggerId));
+            return stored.get().status() == 200;
+        });
+        final JsonNode record = stored.get().json();
         assertThat(record.path("name").asText()).isEqualTo("doorbell");
         assertThat(record.has("end")).as("a trigger activation has no end").isFalse();
         assertThat(record.path("response").path("result").path("name").asText()).isEqualTo("Ada");
