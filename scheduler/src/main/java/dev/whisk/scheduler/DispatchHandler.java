@@ -2,9 +2,6 @@ package dev.whisk.scheduler;
 
 import com.lmax.disruptor.EventHandler;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationResults;
-import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.InvokeRequest;
@@ -17,7 +14,6 @@ import org.agrona.concurrent.YieldingIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 
 /**
  * Second ring stage: picks the action's invoker and offers the encoded request on its Aeron publication. Back
@@ -109,13 +105,8 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     {
         final InvokeRequest r = failed.decode(event.buffer, 0, event.length);
         final long now = System.currentTimeMillis();
-        final String path = r.actionPath;
-        final Activation a = new Activation(event.activationId, r.namespace, r.subject,
-            path.substring(path.lastIndexOf('/') + 1), r.actionVersion, path, r.kind, now, now, r.cause,
-            ActivationStatus.WHISK_ERROR,
-            ActivationResults.error(Messages.NO_INVOKER), List.of(),
-            new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), false,
-            (int)(now - r.acceptedMs), -1);
+        final Activation a = WhiskErrors.of(event.activationId, r, Messages.NO_INVOKER, now, now,
+            (int)(now - r.acceptedMs));
         activations.append(a);
         onUndeliverable.accept(a);
         final ActivationWaiter waiter = waiters.take(event.activationId);

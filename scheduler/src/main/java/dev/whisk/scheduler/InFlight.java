@@ -1,8 +1,6 @@
 package dev.whisk.scheduler;
 
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationResults;
-import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.wire.InvokeRequest;
 
@@ -87,9 +85,7 @@ public final class InFlight
 
     private static Activation record(final Entry f, final String message, final long nowMs)
     {
-        return new Activation(f.activationId(), f.namespace(), f.subject(),
-            f.path().substring(f.path().lastIndexOf('/') + 1), f.version(), f.path(), f.kind(), f.acceptedMs(), nowMs,
-            f.cause(), ActivationStatus.WHISK_ERROR, ActivationResults.error(message), List.of(), f.limits(), false,
-            0, -1);
+        return WhiskErrors.of(f.activationId(), f.namespace(), f.subject(), f.path(), f.version(), f.kind(),
+            f.cause(), f.limits(), message, f.acceptedMs(), nowMs, 0);
     }
 }

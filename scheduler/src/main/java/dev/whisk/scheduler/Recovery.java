@@ -2,9 +2,6 @@ package dev.whisk.scheduler;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
-import dev.whisk.core.activation.ActivationResults;
-import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.InvokeRequest;
@@ -116,11 +113,6 @@ public final class Recovery
 
     private static Activation unfinished(final InvokeRequest r, final String id)
     {
-        final long now = System.currentTimeMillis();
-        final String path = r.actionPath;
-        return new Activation(id, r.namespace, r.subject, path.substring(path.lastIndexOf('/') + 1),
-            r.actionVersion, path, r.kind, r.acceptedMs, now, r.cause, ActivationStatus.WHISK_ERROR,
-            ActivationResults.error(Messages.PLATFORM_RESTARTED), List.of(),
-            new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), false, 0, -1);
+        return WhiskErrors.of(id, r, Messages.PLATFORM_RESTARTED, r.acceptedMs, System.currentTimeMillis(), 0);
     }
 }

@@ -136,8 +136,7 @@ public final class TriggersApi
             ex.sendJson(HttpResponseStatus.NO_CONTENT, null);
             return;
         }
-        ex.send(HttpResponseStatus.ACCEPTED, bytes(Json.MAPPER.createObjectNode().put("activationId", activationId)),
-            activationId);
+        ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(activationId), activationId);
     }
 
     /**
