@@ -88,6 +88,13 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
             dockerThreads, logWaitMs, ms, clientThreads, stemCells, pauseGraceMs, maxWaiting);
     }
 
+    /** The Docker engine to use, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://10.0.0.5:2375}. */
+    public ContainerPoolConfig withDockerHost(final String host)
+    {
+        return new ContainerPoolConfig(host, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
+            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+    }
+
     public ContainerPoolConfig withMaxWaiting(final int jobs)
     {
         return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,

@@ -38,6 +38,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String PREFIX = "/api/v1";
     private static final String WEB_PREFIX = PREFIX + "/web/";
+    private static final String INVOKERS = "/invokers";
 
     private final Authenticator authenticator;
     private final ActionsApi actions;
@@ -127,9 +128,39 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
+    /**
+     * OpenWhisk's operator view of the invokers, unauthenticated as there: {@code GET /invokers} answers each
+     * invoker's state ({@code {"invoker0":"up","invoker1":"unhealthy"}}), {@code GET /invokers/healthy/count} how
+     * many are up.
+     */
+    private void routeInvokers(final Exchange ex, final String path)
+    {
+        requireMethod(ex, HttpMethod.GET);
+        final java.util.Map<String, String> states = invoke.invokerStates();
+        if (path.equals(INVOKERS) || path.equals(INVOKERS + "/"))
+        {
+            ex.sendJson(HttpResponseStatus.OK, dev.whisk.core.json.Json.MAPPER.valueToTree(states).toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        else if (path.equals(INVOKERS + "/healthy/count"))
+        {
+            final long up = states.values().stream().filter("up"::equals).count();
+            ex.sendJson(HttpResponseStatus.OK, Long.toString(up).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        else
+        {
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
     private void route(final Exchange ex)
     {
         final String path = ex.path();
+        if (path.startsWith(INVOKERS))
+        {
+            routeInvokers(ex, path);
+            return;
+        }
         if (!path.startsWith(PREFIX))
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);

@@ -8,6 +8,7 @@ import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InFlight;
+import dev.whisk.scheduler.InvokerHealth;
 import dev.whisk.scheduler.InvokerTable;
 import dev.whisk.scheduler.Membership;
 import dev.whisk.scheduler.Recovery;
@@ -67,12 +68,10 @@ final class ControlPlane implements AutoCloseable
             final Admission admission = new Admission();
             final Waiters waiters = new Waiters();
 
-            inFlight = membershipAeron == null ? null : new InFlight();
+            inFlight = membershipAeron == null ? null : new InFlight(invokers);
             final Membership membership = membershipAeron == null ? null : new Membership(membershipAeron,
                 requestStreamId, invokers, inFlight, activations, waiters, admission::onCompleted,
                 invokers.capacity(), invokers.silenceNs());
-            completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
-                membership);
 
             final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir());
             final Recovery recovery = Recovery.plan(journal, activations, membershipAeron != null);
@@ -80,9 +79,13 @@ final class ControlPlane implements AutoCloseable
             for (final Recovery.Dispatched d : recovery.awaiting())
             {
                 inFlight.add(d.invoker(), d.activationId(), d.request());
+                invokers.acquire(d.invoker(), d.request().memoryMb);
             }
             final Scheduler scheduler = own(new Scheduler(schedulerConfig, journal, invokers, activations, waiters,
                 inFlight, admission::onCompleted));
+            completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
+                membership, invokers, new InvokerHealth(invokers, new HealthPinger(entities, scheduler),
+                    SystemCatalog.HEALTH_ACTION_ID));
             for (final byte[] request : recovery.toDispatch())
             {
                 while (!scheduler.tryRedispatch(request))

@@ -32,15 +32,30 @@ public final class Controller implements AutoCloseable
      * @param codeEndpoint       {@code host:port} of the internal code endpoint (HTTP); port 0 picks a free one.
      * @param invokerCapacity    invoker ids 0..capacity-1 may join.
      * @param silenceMs          an invoker silent this long is routed around and its in-flight work fails.
+     * @param blackboxFraction   the share of the invokers (the last ones) that run blackbox actions.
      */
     public record Config(Path dataDir, FrontDoorConfig frontDoor, SchedulerConfig scheduler, String completionEndpoint,
-                         InetSocketAddress codeEndpoint, String invokerToken, int invokerCapacity, long silenceMs)
+                         InetSocketAddress codeEndpoint, String invokerToken, int invokerCapacity, long silenceMs,
+                         double blackboxFraction)
     {
+        /** With OpenWhisk's default blackbox share, 10%. */
+        public Config(final Path dataDir, final FrontDoorConfig frontDoor, final SchedulerConfig scheduler,
+            final String completionEndpoint, final InetSocketAddress codeEndpoint, final String invokerToken,
+            final int invokerCapacity, final long silenceMs)
+        {
+            this(dataDir, frontDoor, scheduler, completionEndpoint, codeEndpoint, invokerToken, invokerCapacity,
+                silenceMs, InvokerTable.DEFAULT_BLACKBOX_FRACTION);
+        }
+
         public Config
         {
             if (invokerToken == null || invokerToken.length() < 16)
             {
                 throw new IllegalArgumentException("the invoker token must have at least 16 characters");
+            }
+            if (!(blackboxFraction >= 0 && blackboxFraction <= 1))
+            {
+                throw new IllegalArgumentException("blackbox fraction " + blackboxFraction + " is not in [0, 1]");
             }
             if (invokerCapacity < 1 || silenceMs < 1)
             {
@@ -66,7 +81,7 @@ public final class Controller implements AutoCloseable
             final Subscription completionSub = own(aeron.addSubscription(
                 NodeChannels.udp(config.completionEndpoint()), NodeChannels.COMPLETION_STREAM));
             invokers = InvokerTable.remote(config.invokerCapacity(),
-                TimeUnit.MILLISECONDS.toNanos(config.silenceMs()));
+                TimeUnit.MILLISECONDS.toNanos(config.silenceMs()), config.blackboxFraction());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
                 completionSub, aeron, NodeChannels.REQUEST_STREAM));
             code = own(new CodeEndpoint(config.codeEndpoint(), config.invokerToken(),

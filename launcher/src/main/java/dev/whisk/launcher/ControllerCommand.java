@@ -44,6 +44,10 @@ final class ControllerCommand implements Callable<Integer>
         description = "An invoker silent this long is routed around.")
     long silenceMs;
 
+    @Option(names = "--blackbox-fraction", defaultValue = "${env:WHISK_BLACKBOX_FRACTION:-0.1}",
+        description = "Share of the invokers (the last ones) that run blackbox (user image) actions.")
+    double blackboxFraction;
+
     @Override
     public Integer call() throws Exception
     {
@@ -55,7 +59,7 @@ final class ControllerCommand implements Callable<Integer>
                 d.maxBlockingWaitMs()),
             SchedulerConfig.defaults(dir.resolve("journal")), completions,
             new InetSocketAddress(codeEndpoint.substring(0, colon), Integer.parseInt(codeEndpoint.substring(colon + 1))),
-            token, capacity, silenceMs));
+            token, capacity, silenceMs, blackboxFraction));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

@@ -51,9 +51,10 @@ public final class Standalone implements AutoCloseable
             awaitConnected(requestPub, completionPub);
 
             final WakeableIdleStrategy invokerIdle = new WakeableIdleStrategy(64, config.agentMaxParkNs());
-            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(),
-                new InvokerTable(List.of(requestPub), List.of(invokerIdle::wake)), completionSub, null,
-                NodeChannels.REQUEST_STREAM));
+            final InvokerTable invokers = new InvokerTable(List.of(requestPub), List.of(invokerIdle::wake));
+            invokers.setCapacity(0, config.pool().memoryBudgetMb());
+            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
+                completionSub, null, NodeChannels.REQUEST_STREAM));
             invoker = new InvokerAgent(0, requestSub, completionPub, config.pool(),
                 new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
             invoker.start();

@@ -31,6 +31,14 @@ final class SystemCatalog
     private static final String FEED_CODE = "function main() { return { error: 'This feed is run by the platform " +
         "itself; invoke it with a lifecycleEvent.' }; }";
     private static final String KIND = "nodejs:20";
+    /**
+     * The action the controller pings unhealthy invokers with (OpenWhisk's {@code invokerHealthTestAction}): it
+     * answers which invoker ran it; its success is what proves an invoker can run containers.
+     */
+    static final String HEALTH_ACTION = "invokerHealthTest";
+    static final String HEALTH_ACTION_ID = NAMESPACE + "/" + HEALTH_ACTION;
+    /** Small and short, so a ping takes little of an invoker that is struggling. */
+    static final ActionLimits HEALTH_LIMITS = new ActionLimits(10_000, 128, 1, 1);
     private static final long WRITE_TIMEOUT_S = 10;
 
     private static final List<String[]> UTILS_ACTIONS = List.of(
@@ -73,6 +81,14 @@ final class SystemCatalog
             }
         }
         installAlarms(store, now);
+        if (store.get(HEALTH_ACTION_ID) == null)
+        {
+            write(store, new WhiskAction(NAMESPACE, HEALTH_ACTION, SemVer.INITIAL, false,
+                Exec.code(KIND, "function main(params) { return { invoker: params.invoker, ok: true }; }", null),
+                List.of(Param.of("description", TextNode.valueOf("Health ping: proves an invoker runs containers")),
+                    Param.of("exec", TextNode.valueOf(KIND))),
+                List.of(), HEALTH_LIMITS, now));
+        }
     }
 
     private static void installAlarms(final EntityStore store, final long now)

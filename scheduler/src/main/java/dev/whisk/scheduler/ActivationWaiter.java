@@ -13,4 +13,13 @@ public interface ActivationWaiter
 
     /** The activation ended (for a blocking caller: its result, possibly before logs are collected). */
     void onActivation(Activation activation);
+
+    /**
+     * No healthy invoker could take the request: {@code activation} is its stored {@code whisk internal error}
+     * record. A blocking caller is answered 503 (the load balancer could not place it), not 500.
+     */
+    default void onUndeliverable(final Activation activation)
+    {
+        onActivation(activation);
+    }
 }

@@ -26,6 +26,7 @@ public final class CompletionAgent implements Agent
 {
     private static final Logger LOG = LoggerFactory.getLogger(CompletionAgent.class);
     private static final int FRAGMENT_LIMIT = 32;
+    private static final long HEALTH_TICK_NS = 100_000_000L;
 
     private final Subscription completions;
     private final ActivationStore store;
@@ -35,6 +36,9 @@ public final class CompletionAgent implements Agent
     private final Consumer<Activation> onCompletion;
     private final Membership membership;
     private final Heartbeat heartbeat = new Heartbeat();
+    private final InvokerTable invokers;
+    private final InvokerHealth health;
+    private long nextHealthTickNs;
 
     public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters)
     {
@@ -56,6 +60,20 @@ public final class CompletionAgent implements Agent
     public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters,
         final Consumer<Activation> onCompletion, final Membership membership)
     {
+        this(completions, store, waiters, onCompletion, membership, null, null);
+    }
+
+    /**
+     * @param invokers whose memory a completed activation gives back (in-process invokers; remote ones give it back
+     *                 through their in-flight bookkeeping); {@code null} when nothing is accounted.
+     * @param health   judges each invoker from its outcomes and pings it while unhealthy; {@code null} for none.
+     */
+    public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters,
+        final Consumer<Activation> onCompletion, final Membership membership, final InvokerTable invokers,
+        final InvokerHealth health)
+    {
+        this.invokers = invokers;
+        this.health = health;
         this.membership = membership;
         this.completions = completions;
         this.store = store;
@@ -72,9 +90,18 @@ public final class CompletionAgent implements Agent
             backlog.pollFirst();
             work++;
         }
-        if (membership != null)
+        if (membership != null || health != null)
         {
-            work += membership.checkSilence(System.nanoTime());
+            final long nowNs = System.nanoTime();
+            if (membership != null)
+            {
+                work += membership.checkSilence(nowNs);
+            }
+            if (health != null && nowNs >= nextHealthTickNs)
+            {
+                nextHealthTickNs = nowNs + HEALTH_TICK_NS;
+                work += health.tick(nowNs);
+            }
         }
         return work + completions.poll(assembler, FRAGMENT_LIMIT);
     }
@@ -109,6 +136,14 @@ public final class CompletionAgent implements Agent
             if (!backlog.isEmpty() || !store.append(activation, onDurable))
             {
                 backlog.addLast(activation);
+            }
+            if (membership == null && invokers != null)
+            {
+                invokers.release(invokerId, activation.limits().memory());
+            }
+            if (health != null)
+            {
+                health.onCompletion(invokerId, activation);
             }
             onCompletion.accept(activation);
         }

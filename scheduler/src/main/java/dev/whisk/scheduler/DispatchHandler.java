@@ -55,7 +55,9 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     @Override
     public void onEvent(final InvokeEvent event, final long sequence, final boolean endOfBatch)
     {
-        final int home = invokers.select(event.actionHash, System.nanoTime());
+        final long nowNs = System.nanoTime();
+        final int home = event.pinned >= 0 ? pinned(event.pinned, event.memoryMb, nowNs) :
+            invokers.select(event.actionHash, event.memoryMb, event.blackbox, nowNs);
         if (home < 0)
         {
             recordUndeliverable(event);
@@ -93,12 +95,29 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
         else
         {
             LOG.warn("event=dispatch-failed activationId={} invoker={} code={}", event.activationId, home, result);
-            if (inFlight == null || inFlight.complete(activationId))
+            if (inFlight == null)
             {
+                invokers.release(home, event.memoryMb);
+                recordUndeliverable(event);
+            }
+            else if (inFlight.complete(activationId))
+            {
+                // Taking it out of flight gave its memory back.
                 recordUndeliverable(event);
             }
         }
         event.clear();
+    }
+
+    /** A health ping's invoker, if it is alive (up or not: the ping is what tells); its memory promised. */
+    private int pinned(final int invoker, final int memoryMb, final long nowNs)
+    {
+        if (invoker >= invokers.size() || !invokers.isAlive(invoker, nowNs))
+        {
+            return -1;
+        }
+        invokers.acquire(invoker, memoryMb);
+        return invoker;
     }
 
     private void recordUndeliverable(final InvokeEvent event)
@@ -112,7 +131,7 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
         final ActivationWaiter waiter = waiters.take(event.activationId);
         if (waiter != null)
         {
-            waiter.onActivation(a);
+            waiter.onUndeliverable(a);
         }
     }
 }

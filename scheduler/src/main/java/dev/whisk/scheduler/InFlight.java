@@ -18,6 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InFlight
 {
     private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>(1024);
+    private final InvokerTable invokers;
+
+    /** @param invokers whose memory an activation gives back when it leaves, however it leaves. */
+    public InFlight(final InvokerTable invokers)
+    {
+        this.invokers = invokers;
+    }
 
     /** What is kept of a dispatched request. */
     record Entry(int invoker, String activationId, String namespace, String subject, String path, String version,
@@ -42,7 +49,13 @@ public final class InFlight
     /** Takes the activation out; false when it was not in flight (already completed, or failed with its invoker). */
     boolean complete(final String activationId)
     {
-        return byId.remove(activationId) != null;
+        final Entry f = byId.remove(activationId);
+        if (f == null)
+        {
+            return false;
+        }
+        invokers.release(f.invoker(), f.limits().memory());
+        return true;
     }
 
     /**
@@ -57,6 +70,7 @@ public final class InFlight
             final Entry f = e.getValue();
             if (f.acceptedMs() + f.limits().timeout() + graceMs < nowMs && byId.remove(e.getKey(), f))
             {
+                invokers.release(f.invoker(), f.limits().memory());
                 expired.add(record(f, message, nowMs));
             }
         }
@@ -72,6 +86,7 @@ public final class InFlight
             final Entry f = e.getValue();
             if (f.invoker() == invoker && byId.remove(e.getKey(), f))
             {
+                invokers.release(f.invoker(), f.limits().memory());
                 failed.add(record(f, message, nowMs));
             }
         }

@@ -14,6 +14,12 @@ final class InvokeEvent
     long idLo;
     /** Hash of the action path, for choosing the action's home invoker. */
     int actionHash;
+    /** Memory the action's containers take, MB: promised on the chosen invoker until the activation ends. */
+    int memoryMb;
+    /** A user image: runs only on the blackbox share of the invokers. */
+    boolean blackbox;
+    /** The one invoker this request must go to (a health ping), or -1 to let the balancer choose. */
+    int pinned = -1;
     String activationId;
     ActivationWaiter waiter;
 
@@ -22,16 +28,33 @@ final class InvokeEvent
         waiter = null;
         activationId = null;
         length = 0;
+        pinned = -1;
+    }
+
+    void fill(final dev.whisk.core.wire.InvokeRequest request)
+    {
+        length = request.encode(buffer, 0);
+        idHi = request.idHi;
+        idLo = request.idLo;
+        actionHash = request.actionPath.hashCode();
+        memoryMb = request.memoryMb;
+        blackbox = dev.whisk.core.entity.Exec.BLACKBOX.equals(request.kind);
+        activationId = null;
     }
 
     static final com.lmax.disruptor.EventTranslatorTwoArg<InvokeEvent, dev.whisk.core.wire.InvokeRequest,
         ActivationWaiter> TRANSLATOR = (event, sequence, request, waiter) ->
     {
-        event.length = request.encode(event.buffer, 0);
-        event.idHi = request.idHi;
-        event.idLo = request.idLo;
-        event.actionHash = request.actionPath.hashCode();
-        event.activationId = null;
+        event.fill(request);
         event.waiter = waiter;
+    };
+
+    /** A request for one given invoker: a health ping. */
+    static final com.lmax.disruptor.EventTranslatorThreeArg<InvokeEvent, dev.whisk.core.wire.InvokeRequest,
+        ActivationWaiter, Integer> PINNED = (event, sequence, request, waiter, invoker) ->
+    {
+        event.fill(request);
+        event.waiter = waiter;
+        event.pinned = invoker;
     };
 }

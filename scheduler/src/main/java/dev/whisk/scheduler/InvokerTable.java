@@ -2,43 +2,73 @@ package dev.whisk.scheduler;
 
 import io.aeron.Publication;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The invokers the dispatcher can send to and whether each is alive. Each action has a home invoker chosen by a
- * hash of its path, so that repeated calls find their warm containers; when the home is unhealthy the next healthy
- * invoker in order takes the action (step-wise probing, as OpenWhisk's sharding balancer does).
+ * The invokers the dispatcher can send to, whether each can take work, and how much of its memory is promised to
+ * activations in flight. It places an action the way OpenWhisk's sharding balancer does, with one change for
+ * overload:
+ * <ul>
+ *   <li>each action has a <em>home</em> invoker, a hash of its path over the invokers of its kind, so that repeated
+ *   calls find their warm containers;</li>
+ *   <li>when the home is unhealthy or has no free memory for the action, invokers are probed step-wise from the
+ *   home, with a step coprime to their number (so every invoker is probed once and actions with the same home
+ *   spread differently), and the first healthy one with room takes it; its memory is promised until the
+ *   activation completes ({@link #release});</li>
+ *   <li>when no healthy invoker has room, the least over-committed healthy one takes it and queues it (OpenWhisk
+ *   picks one at random; the least loaded one is the one whose queue drains first, which is what keeps the tail
+ *   short under skewed load);</li>
+ *   <li>blackbox actions (user images) go to the last {@code blackboxFraction} of the invokers, other actions to
+ *   the rest; with few invokers the two sets overlap, as in OpenWhisk.</li>
+ * </ul>
  *
- * <p>A remote invoker is healthy while it heartbeats within the silence threshold and its request channel is
- * connected (its subscription answers).
+ * <p>Health has two parts. A remote invoker is <em>alive</em> while it heartbeats within the silence threshold and
+ * its request channel is connected. It is <em>up</em> once it has proven it can run containers: a new invoker, and
+ * one whose activations keep failing with whisk errors, is {@code unhealthy} and gets only health pings
+ * ({@link InvokerHealth}) until one succeeds. Only invokers both alive and up receive user work.
  *
- * <p>Example with three invokers where invoker 1 fell silent: an action hashing to 1 goes to 2, one hashing to 2
- * goes to 2, one hashing to 0 stays on 0. When invoker 1 heartbeats again its actions go home.
- *
- * <p>Threads: {@link #select} and {@link #wake} run on the dispatch thread; {@link #onHeartbeat} on the thread that
- * reads invoker messages. An in-process invoker (standalone) is always healthy and never needs to heartbeat.
+ * <p>Threads: {@link #select} and {@link #wake} run on the dispatch thread; {@link #onHeartbeat}, {@link #setCapacity}
+ * and health changes on the thread that reads invoker messages; {@link #release} on whichever thread ends an
+ * activation. Every shared cell is an array element read and written through a {@link VarHandle}: no locks.
  */
 public final class InvokerTable
 {
     /** An invoker silent for longer than this is routed around. */
     public static final long DEFAULT_SILENCE_NS = TimeUnit.SECONDS.toNanos(2);
-    private static final Runnable NO_WAKE = () -> { };
-    private static final java.lang.invoke.VarHandle LAST_HEARTBEAT =
-        java.lang.invoke.MethodHandles.arrayElementVarHandle(long[].class);
+    /** OpenWhisk's default share of invokers reserved for blackbox actions. */
+    public static final double DEFAULT_BLACKBOX_FRACTION = 0.10;
 
-    private static final java.lang.invoke.VarHandle PUBLICATION =
-        java.lang.invoke.MethodHandles.arrayElementVarHandle(Publication[].class);
+    /** Has proven it can run containers. */
+    public static final int UP = 0;
+    /** Alive, but its containers fail (or it has not yet proven they run): health pings only. */
+    public static final int UNHEALTHY = 1;
+
+    private static final Runnable NO_WAKE = () -> { };
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle PUBLICATION = MethodHandles.arrayElementVarHandle(Publication[].class);
 
     private final Publication[] publications;
     private final Runnable[] wakers;
     private final boolean[] inProcess;
     private final long[] lastHeartbeatNs;
+    /** Memory the invoker offers, MB; 0 while unknown (then it is never full). */
+    private final long[] capacityMb;
+    /** Memory promised to activations dispatched to the invoker and not yet ended, MB. */
+    private final long[] usedMb;
+    private final int[] health;
+    /** For each number of invokers n, the step sizes coprime to n (and to each other) that probing may use. */
+    private final int[][] stepSizes;
     private final long silenceNs;
+    private final double blackboxFraction;
     /** Slots in use: invokers 0..count-1 (some may not have registered yet). */
     private volatile int count;
 
-    /** Invokers in this process: always healthy. */
+    /** Invokers in this process: always alive, up from the start. */
     public InvokerTable(final List<Publication> publications)
     {
         this(publications, List.of());
@@ -50,32 +80,49 @@ public final class InvokerTable
      */
     public InvokerTable(final List<Publication> publications, final List<Runnable> wakers)
     {
-        this(publications, wakers, true, DEFAULT_SILENCE_NS);
+        this(publications, wakers, true, DEFAULT_SILENCE_NS, DEFAULT_BLACKBOX_FRACTION);
     }
 
     /**
-     * @param inProcess true when the invokers run in this process and need no heartbeats; false when each must
-     *                  heartbeat at least every {@code silenceNs} to receive work.
+     * @param inProcess        true when the invokers run in this process: they need no heartbeats and start up;
+     *                         false when each must heartbeat at least every {@code silenceNs} and pass a health
+     *                         ping before it receives work.
+     * @param blackboxFraction the share of invokers (the last ones) that run blackbox actions, in [0, 1].
      */
     public InvokerTable(final List<Publication> publications, final List<Runnable> wakers, final boolean inProcess,
-        final long silenceNs)
+        final long silenceNs, final double blackboxFraction)
     {
         if (!wakers.isEmpty() && wakers.size() != publications.size())
         {
             throw new IllegalArgumentException(wakers.size() + " wakers for " + publications.size() + " invokers");
         }
+        if (!(blackboxFraction >= 0 && blackboxFraction <= 1))
+        {
+            throw new IllegalArgumentException("blackbox fraction " + blackboxFraction + " is not in [0, 1]");
+        }
+        final int n = publications.size();
         this.publications = publications.toArray(new Publication[0]);
-        this.wakers = new Runnable[this.publications.length];
-        this.inProcess = new boolean[this.publications.length];
-        this.lastHeartbeatNs = new long[this.publications.length];
+        this.wakers = new Runnable[n];
+        this.inProcess = new boolean[n];
+        this.lastHeartbeatNs = new long[n];
+        this.capacityMb = new long[n];
+        this.usedMb = new long[n];
+        this.health = new int[n];
+        this.stepSizes = new int[n + 1][];
         this.silenceNs = silenceNs;
-        for (int i = 0; i < this.wakers.length; i++)
+        this.blackboxFraction = blackboxFraction;
+        for (int i = 0; i < n; i++)
         {
             this.wakers[i] = wakers.isEmpty() ? NO_WAKE : wakers.get(i);
             this.inProcess[i] = inProcess;
             this.lastHeartbeatNs[i] = Long.MIN_VALUE;
+            this.health[i] = inProcess ? UP : UNHEALTHY;
         }
-        this.count = this.publications.length;
+        for (int size = 1; size <= n; size++)
+        {
+            stepSizes[size] = coprimeSteps(size);
+        }
+        this.count = n;
     }
 
     /**
@@ -84,14 +131,21 @@ public final class InvokerTable
      */
     public static InvokerTable remote(final int capacity, final long silenceNs)
     {
+        return remote(capacity, silenceNs, DEFAULT_BLACKBOX_FRACTION);
+    }
+
+    public static InvokerTable remote(final int capacity, final long silenceNs, final double blackboxFraction)
+    {
         final InvokerTable table = new InvokerTable(java.util.Collections.nCopies(capacity, null), List.of(), false,
-            silenceNs);
+            silenceNs, blackboxFraction);
         table.count = 0;
         return table;
     }
 
     /**
-     * Gives invoker {@code index} its publication (on the thread that reads heartbeats).
+     * Gives invoker {@code index} its publication (on the thread that reads heartbeats). A remote invoker that
+     * (re)joins is unhealthy until a health ping succeeds, and nothing is promised of its memory: whatever was in
+     * flight on its previous life has been ended with it.
      *
      * @throws IllegalArgumentException when the id is outside the table.
      */
@@ -100,6 +154,10 @@ public final class InvokerTable
         if (index < 0 || index >= publications.length)
         {
             throw new IllegalArgumentException("invoker id " + index + " is not in 0.." + (publications.length - 1));
+        }
+        if (!inProcess[index])
+        {
+            INTS.setRelease(health, index, UNHEALTHY);
         }
         PUBLICATION.setRelease(publications, index, publication);
         if (index >= count)
@@ -132,33 +190,105 @@ public final class InvokerTable
         return count;
     }
 
-    /** The home invoker of an action: a stable hash of its path over the slots in use. */
+    /** The home invoker of a (non-blackbox) action: a stable hash of its path over the invokers that run it. */
     public int homeOf(final int actionHash)
     {
-        return Math.floorMod(actionHash, Math.max(1, count));
+        final int n = count;
+        return Math.floorMod(actionHash, managedCount(n));
+    }
+
+    /** {@link #select(int, int, boolean, long)} of a managed action that asks for no memory. */
+    public int select(final int actionHash, final long nowNs)
+    {
+        return select(actionHash, 0, false, nowNs);
     }
 
     /**
-     * The invoker to send an action to: its home if healthy, else the next healthy one after it.
+     * Places an action and promises {@code memoryMb} of the chosen invoker to it; the caller must
+     * {@link #release} it when the activation ends (or when the request could not be sent).
      *
-     * @return the invoker's index, or -1 when no invoker is healthy.
+     * @return the invoker's index, or -1 when no invoker that may run the action is healthy.
      */
-    public int select(final int actionHash, final long nowNs)
+    public int select(final int actionHash, final int memoryMb, final boolean blackbox, final long nowNs)
     {
         final int n = count;
-        final int home = homeOf(actionHash);
-        for (int step = 0; step < n; step++)
+        if (n == 0)
         {
-            final int candidate = (home + step) % n;
-            if (isHealthy(candidate, nowNs))
+            return -1;
+        }
+        final int size = blackbox ? blackboxCount(n) : managedCount(n);
+        final int offset = blackbox ? n - size : 0;
+        final int home = Math.floorMod(actionHash, size);
+        final int[] steps = stepSizes[size];
+        final int step = steps[Math.floorMod(actionHash, steps.length)];
+        int leastLoaded = -1;
+        long leastLoadedFree = Long.MIN_VALUE;
+        for (int probe = 0, at = home; probe < size; probe++, at = (at + step) % size)
+        {
+            final int candidate = offset + at;
+            if (!isHealthy(candidate, nowNs))
             {
+                continue;
+            }
+            final long free = freeMb(candidate);
+            if (free >= memoryMb)
+            {
+                acquire(candidate, memoryMb);
                 return candidate;
             }
+            if (free > leastLoadedFree)
+            {
+                leastLoaded = candidate;
+                leastLoadedFree = free;
+            }
         }
-        return -1;
+        if (leastLoaded >= 0)
+        {
+            acquire(leastLoaded, memoryMb);
+        }
+        return leastLoaded;
     }
 
+    /** Whether some healthy invoker may run a (blackbox or managed) action now; else a caller is answered 503. */
+    public boolean canPlace(final boolean blackbox, final long nowNs)
+    {
+        final int n = count;
+        if (n == 0)
+        {
+            return false;
+        }
+        final int size = blackbox ? blackboxCount(n) : managedCount(n);
+        final int offset = blackbox ? n - size : 0;
+        for (int i = offset; i < offset + size; i++)
+        {
+            if (isHealthy(i, nowNs))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many of {@code n} invokers run managed (non-blackbox) actions: the first ones. */
+    int managedCount(final int n)
+    {
+        return Math.max(1, Math.min(n, (int)Math.ceil(n * (1 - blackboxFraction))));
+    }
+
+    /** How many of {@code n} invokers run blackbox actions: the last ones. */
+    int blackboxCount(final int n)
+    {
+        return Math.max(1, Math.min(n, (int)Math.floor(n * blackboxFraction)));
+    }
+
+    /** Whether invoker {@code index} may receive user work: alive and up. */
     public boolean isHealthy(final int index, final long nowNs)
+    {
+        return isAlive(index, nowNs) && (int)INTS.getAcquire(health, index) == UP;
+    }
+
+    /** Whether invoker {@code index} answers: in this process, or heartbeating on a connected channel. */
+    public boolean isAlive(final int index, final long nowNs)
     {
         if (inProcess[index])
         {
@@ -169,8 +299,38 @@ public final class InvokerTable
         {
             return false;
         }
-        final long last = (long)LAST_HEARTBEAT.getAcquire(lastHeartbeatNs, index);
+        final long last = (long)LONGS.getAcquire(lastHeartbeatNs, index);
         return last != Long.MIN_VALUE && nowNs - last <= silenceNs;
+    }
+
+    /** {@link #UP} or {@link #UNHEALTHY}, as last set; see {@link #state} for what callers are shown. */
+    public int health(final int index)
+    {
+        return (int)INTS.getAcquire(health, index);
+    }
+
+    /** Sets invoker {@code index}'s health (the thread that judges outcomes and pings). */
+    void setHealth(final int index, final int state)
+    {
+        INTS.setRelease(health, index, state);
+    }
+
+    /**
+     * What an operator is shown for invoker {@code index}, with OpenWhisk's words: {@code up}, {@code unhealthy}
+     * (alive, cannot run containers), {@code unresponsive} (joined, then fell silent), {@code offline} (never
+     * joined).
+     */
+    public String state(final int index, final long nowNs)
+    {
+        if (!inProcess[index] && PUBLICATION.getAcquire(publications, index) == null)
+        {
+            return "offline";
+        }
+        if (!isAlive(index, nowNs))
+        {
+            return "unresponsive";
+        }
+        return health(index) == UP ? "up" : "unhealthy";
     }
 
     /** Records a heartbeat of invoker {@code index} received at {@code nowNs}. */
@@ -179,7 +339,46 @@ public final class InvokerTable
         if (index >= 0 && index < lastHeartbeatNs.length)
         {
             // Written by the reader thread, read by the dispatch thread: a release store, no lock.
-            LAST_HEARTBEAT.setRelease(lastHeartbeatNs, index, nowNs);
+            LONGS.setRelease(lastHeartbeatNs, index, nowNs);
+        }
+    }
+
+    /** The memory invoker {@code index} offers to activations, as it announces it (0: unknown, never full). */
+    public void setCapacity(final int index, final long memoryMb)
+    {
+        LONGS.setRelease(capacityMb, index, Math.max(0, memoryMb));
+    }
+
+    public long capacityMb(final int index)
+    {
+        return (long)LONGS.getAcquire(capacityMb, index);
+    }
+
+    /** Memory promised to activations in flight on invoker {@code index}, MB. */
+    public long usedMb(final int index)
+    {
+        return (long)LONGS.getAcquire(usedMb, index);
+    }
+
+    /** Memory invoker {@code index} has not promised, MB; negative when over-committed. */
+    public long freeMb(final int index)
+    {
+        final long capacity = capacityMb(index);
+        return capacity == 0 ? Long.MAX_VALUE : capacity - usedMb(index);
+    }
+
+    /** Promises {@code memoryMb} of invoker {@code index}, room or not (e.g. for work recovered after a restart). */
+    public void acquire(final int index, final int memoryMb)
+    {
+        LONGS.getAndAdd(usedMb, index, (long)memoryMb);
+    }
+
+    /** Gives back the memory of an activation that ended (any thread). */
+    public void release(final int index, final int memoryMb)
+    {
+        if (index >= 0 && index < usedMb.length)
+        {
+            LONGS.getAndAdd(usedMb, index, -(long)memoryMb);
         }
     }
 
@@ -192,5 +391,36 @@ public final class InvokerTable
     public void wake(final int index)
     {
         wakers[index].run();
+    }
+
+    /**
+     * Step sizes for probing {@code size} invokers: numbers in 1..size coprime to {@code size} and to each other
+     * (as OpenWhisk's balancer uses), so that a probe visits every invoker exactly once.
+     */
+    static int[] coprimeSteps(final int size)
+    {
+        final List<Integer> steps = new ArrayList<>();
+        for (int candidate = 1; candidate <= size; candidate++)
+        {
+            if (gcd(candidate, size) != 1)
+            {
+                continue;
+            }
+            boolean coprimeToAll = true;
+            for (final int s : steps)
+            {
+                coprimeToAll &= gcd(s, candidate) == 1;
+            }
+            if (coprimeToAll)
+            {
+                steps.add(candidate);
+            }
+        }
+        return steps.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int gcd(final int a, final int b)
+    {
+        return b == 0 ? a : gcd(b, a % b);
     }
 }

@@ -33,7 +33,7 @@ public final class Membership
     private final ActivationStore store;
     private final Waiters waiters;
     private final Consumer<Activation> onCompletion;
-    private final boolean[] wasHealthy;
+    private final boolean[] wasAlive;
     private final String[] channels;
     private long nextCheckNs;
     private final long startNs = System.nanoTime();
@@ -51,7 +51,7 @@ public final class Membership
         this.store = store;
         this.waiters = waiters;
         this.onCompletion = onCompletion;
-        this.wasHealthy = new boolean[capacity];
+        this.wasAlive = new boolean[capacity];
         this.channels = new String[capacity];
     }
 
@@ -83,6 +83,7 @@ public final class Membership
         }
         if (hb.canRun())
         {
+            table.setCapacity(id, hb.totalMemoryMb);
             table.onHeartbeat(id, nowNs);
         }
     }
@@ -132,24 +133,25 @@ public final class Membership
             "No completion arrived for this activation; it may or may not have run."));
         for (int id = 0; id < table.size(); id++)
         {
-            final boolean healthy = table.isHealthy(id, nowNs);
+            // Alive, not healthy: an invoker that cannot run containers still answers for what it was sent.
+            final boolean alive = table.isAlive(id, nowNs);
             // Went silent, or (after a restart) never spoke within the silence: its in-flight work ends now.
-            if (!healthy && (wasHealthy[id] || nowNs - startNs > silenceNs))
+            if (!alive && (wasAlive[id] || nowNs - startNs > silenceNs))
             {
                 final List<Activation> records = inFlight.failInvoker(id,
                     "The invoker running this activation (invoker " + id + ") stopped responding.",
                     System.currentTimeMillis());
                 failed += end(records);
-                if (wasHealthy[id] || !records.isEmpty())
+                if (wasAlive[id] || !records.isEmpty())
                 {
                     LOG.warn("event=invoker-silent invoker={} failedActivations={}", id, records.size());
                 }
             }
-            else if (!wasHealthy[id] && healthy)
+            else if (!wasAlive[id] && alive)
             {
-                LOG.info("event=invoker-healthy invoker={}", id);
+                LOG.info("event=invoker-alive invoker={}", id);
             }
-            wasHealthy[id] = healthy;
+            wasAlive[id] = alive;
         }
         return failed;
     }

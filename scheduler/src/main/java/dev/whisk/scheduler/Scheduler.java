@@ -26,6 +26,7 @@ public final class Scheduler implements AutoCloseable
     private final RingBuffer<InvokeEvent> ring;
     private final Journal journal;
     private final Waiters waiters;
+    private final InvokerTable invokers;
 
     public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
         final ActivationStore activations, final Waiters waiters)
@@ -53,6 +54,7 @@ public final class Scheduler implements AutoCloseable
     {
         this.journal = journal;
         this.waiters = waiters;
+        this.invokers = invokers;
         // Handlers block on a condition only while idle; a producer takes the lock only to wake one that is
         // waiting, so under load publishing is lock-free, and an idle ring costs no CPU on a small machine.
         this.disruptor = new Disruptor<>(InvokeEvent::new, config.ringSize(), threads(),
@@ -114,14 +116,42 @@ public final class Scheduler implements AutoCloseable
         (event, sequence, bytes) ->
         {
             event.buffer.putBytes(0, bytes);
-            event.length = bytes.length;
             final InvokeRequest r = new InvokeRequest().decode(event.buffer, 0, bytes.length);
-            event.idHi = r.idHi;
-            event.idLo = r.idLo;
-            event.actionHash = r.actionPath.hashCode();
-            event.activationId = null;
+            event.fill(r);
             event.waiter = NOBODY;
         };
+
+    /**
+     * Offers a request that must run on invoker {@code invoker} and nowhere else (a health ping): it goes there
+     * if the invoker is alive, up or not, and otherwise ends undeliverable.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean tryPublishTo(final int invoker, final InvokeRequest request, final ActivationWaiter waiter)
+    {
+        return ring.tryPublishEvent(InvokeEvent.PINNED, request, waiter, invoker);
+    }
+
+    /**
+     * Whether an action of {@code kind} can be placed now: some invoker that may run it is alive and up. When
+     * none is, callers are answered 503 before anything is accepted.
+     */
+    public boolean canPlace(final String kind)
+    {
+        return invokers.canPlace(dev.whisk.core.entity.Exec.BLACKBOX.equals(kind), System.nanoTime());
+    }
+
+    /** Each invoker's state as operators are shown it ({@code invoker0 -> up}), in id order. */
+    public java.util.Map<String, String> invokerStates()
+    {
+        final java.util.Map<String, String> states = new java.util.LinkedHashMap<>();
+        final long now = System.nanoTime();
+        for (int i = 0; i < invokers.size(); i++)
+        {
+            states.put("invoker" + i, invokers.state(i, now));
+        }
+        return states;
+    }
 
     public Waiters waiters()
     {

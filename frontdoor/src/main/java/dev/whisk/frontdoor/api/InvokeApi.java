@@ -106,6 +106,11 @@ public final class InvokeApi
     void submit(final Exchange ex, final Identity identity, final WhiskAction action, final byte[] params,
         final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
     {
+        if (!action.exec().isSequence() && !scheduler.canPlace(action.exec().kind()))
+        {
+            // Nothing is accepted, as OpenWhisk's balancer answers when no invoker is healthy.
+            throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.NO_INVOKER);
+        }
         final Admission.Decision decision = admission.tryAdmit(identity.namespace(), identity.limits(),
             System.currentTimeMillis());
         if (decision != Admission.Decision.ADMITTED)
@@ -217,6 +222,12 @@ public final class InvokeApi
     public void runAlarmFeedsWith(final AlarmFeed feed)
     {
         this.alarmFeed = feed;
+    }
+
+    /** Each invoker's state for operators ({@code invoker0 -> up}); empty without a scheduler. */
+    public java.util.Map<String, String> invokerStates()
+    {
+        return scheduler == null ? java.util.Map.of() : scheduler.invokerStates();
     }
 
     ActionLookup lookup()

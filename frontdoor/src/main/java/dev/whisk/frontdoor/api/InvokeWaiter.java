@@ -2,6 +2,7 @@ package dev.whisk.frontdoor.api;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationJson;
+import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.Exchange;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -50,6 +51,22 @@ final class InvokeWaiter implements ExpiringWaiter
         final byte[] body = resultOnly || isArray ?
             (result == null ? new byte[]{'{', '}'} : result) : ActivationJson.full(a);
         ex.send(status, body, a.activationId());
+    }
+
+    /**
+     * No invoker could take it: a blocking caller hears 503, as from a load balancer that cannot place the
+     * activation (its whisk-error record is stored all the same and named in the answer).
+     */
+    @Override
+    public void onUndeliverable(final Activation a)
+    {
+        if (!blocking)
+        {
+            return;
+        }
+        ex.send(HttpResponseStatus.SERVICE_UNAVAILABLE, ("{\"error\":\"" + Messages.NO_INVOKER +
+            "\",\"activationId\":\"" + a.activationId() + "\"}").getBytes(StandardCharsets.UTF_8),
+            a.activationId());
     }
 
     /** The caller's wait ran out: if no result came first, answer 202 with the id; the run goes on. */
