@@ -34,21 +34,10 @@ final class HealthPinger implements InvokerHealth.Pinger
         {
             return false;
         }
-        final InvokeRequest r = request;
-        r.idHi = ActivationId.randomHalf();
-        r.idLo = ActivationId.randomHalf();
-        r.acceptedMs = System.currentTimeMillis();
-        r.revision = action.updated();
-        r.timeoutMs = action.limits().timeout();
-        r.memoryMb = action.limits().memory();
-        r.logsMb = action.limits().logs();
-        r.concurrency = action.limits().concurrency();
+        final InvokeRequest r = request.newRunOf(action);
         r.flags = InvokeRequest.FLAG_BLOCKING;
         r.namespace = SystemCatalog.NAMESPACE;
         r.subject = SystemCatalog.NAMESPACE;
-        r.actionPath = action.docId();
-        r.actionVersion = action.version();
-        r.kind = action.exec().kind();
         r.cause = null;
         r.apiKey = null;
         r.params = ("{\"invoker\":" + invoker + "}").getBytes(StandardCharsets.US_ASCII);

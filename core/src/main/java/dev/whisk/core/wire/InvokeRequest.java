@@ -116,6 +116,26 @@ public final class InvokeRequest
         return this;
     }
 
+    /**
+     * Fills this holder for a new run of {@code action}: a fresh activation id, accepted now, with the action's
+     * revision, limits, path, version and kind. The caller sets who runs it, its flags, cause, key and params.
+     */
+    public InvokeRequest newRunOf(final dev.whisk.core.entity.WhiskAction action)
+    {
+        idHi = dev.whisk.core.activation.ActivationId.randomHalf();
+        idLo = dev.whisk.core.activation.ActivationId.randomHalf();
+        acceptedMs = System.currentTimeMillis();
+        revision = action.updated();
+        timeoutMs = action.limits().timeout();
+        memoryMb = action.limits().memory();
+        logsMb = action.limits().logs();
+        concurrency = action.limits().concurrency();
+        actionPath = action.docId();
+        actionVersion = action.version();
+        kind = action.exec().kind();
+        return this;
+    }
+
     public String activationId()
     {
         return dev.whisk.core.activation.ActivationId.toString(idHi, idLo);

@@ -239,22 +239,11 @@ public final class InvokeApi
     private static InvokeRequest fill(final Identity identity, final WhiskAction action, final byte[] params,
         final boolean blocking, final String cause)
     {
-        final InvokeRequest r = REQUEST.get();
-        r.idHi = ActivationId.randomHalf();
-        r.idLo = ActivationId.randomHalf();
-        r.acceptedMs = System.currentTimeMillis();
-        r.revision = action.updated();
-        r.timeoutMs = action.limits().timeout();
-        r.memoryMb = action.limits().memory();
-        r.logsMb = action.limits().logs();
-        r.concurrency = action.limits().concurrency();
+        final InvokeRequest r = REQUEST.get().newRunOf(action);
         final boolean provideKey = Param.isTrue(action.annotations(), "provide-api-key");
         r.flags = (blocking ? InvokeRequest.FLAG_BLOCKING : 0) | (provideKey ? InvokeRequest.FLAG_PROVIDE_API_KEY : 0);
         r.namespace = identity.namespace();
         r.subject = identity.subject();
-        r.actionPath = action.docId();
-        r.actionVersion = action.version();
-        r.kind = action.exec().kind();
         r.cause = cause;
         r.apiKey = provideKey ? identity.apiKey() : null;
         r.params = params;
