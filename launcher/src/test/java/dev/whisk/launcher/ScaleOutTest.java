@@ -112,6 +112,108 @@ class ScaleOutTest
             .isNotNull();
     }
 
+    @Test
+    void anInvokerKilledUnderLoadLosesNothingAndRunsNothingTwice() throws Exception
+    {
+        TestPlatform.requireDockerAndImage();
+        final String completions = "127.0.0.1:" + ChildJvm.freeUdpPort();
+        final FrontDoorConfig d = FrontDoorConfig.defaults();
+        controller = new Controller(new Controller.Config(dataDir,
+            new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(), d.maxInvokeBodyBytes(), 60_000),
+            SchedulerConfig.defaults(dataDir.resolve("journal")), completions,
+            new InetSocketAddress("127.0.0.1", 0), TOKEN, 2, 2_000));
+        final String codeUrl = "http://127.0.0.1:" + controller.codeAddress().getPort();
+        for (int id = 0; id < 2; id++)
+        {
+            invokers.add(startInvoker(id, "127.0.0.1:" + ChildJvm.freeUdpPort(), completions, codeUrl));
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> controller.healthyInvokers() == 2);
+        final Api api = new Api(controller.apiHost(), controller.guestAuth());
+        final String[] actions = {actionHomedOn(0, "load"), actionHomedOn(1, "load")};
+        for (final String action : actions)
+        {
+            assertThat(api.putAction(action, "function main(p) { console.log('ran ' + " +
+                "process.env.__OW_ACTIVATION_ID); return new Promise(r => setTimeout(() => " +
+                "r({ where: process.env.__OW_API_HOST }), 150)); }", "\"limits\":{\"concurrency\":40}")
+                .status()).isEqualTo(200);
+            assertThat(api.post("/namespaces/_/actions/" + action + "?blocking=true", "{}").status()).isEqualTo(200);
+        }
+
+        // 40 accepted requests, half homed on each invoker; invoker 1 dies while its share is running. One container
+        // per action and invoker takes them all (concurrency 40), so no container, and none of the logs that count
+        // the runs, is evicted.
+        final List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < 40; i++)
+        {
+            final Api.Reply r = api.post("/namespaces/_/actions/" + actions[i % 2], "{}");
+            assertThat(r.status()).isEqualTo(202);
+            accepted.add(r.json().path("activationId").asText());
+        }
+        invokers.get(1).destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> controller.healthyInvokers() == 1);
+        for (int i = 0; i < 10; i++)
+        {
+            final Api.Reply moved = api.post("/namespaces/_/actions/" + actions[1] + "?blocking=true", "{}");
+            assertThat(where(moved)).as("new work of the dead invoker's actions goes to the survivor")
+                .isEqualTo(apiHostOf(0));
+            accepted.add(moved.json().path("activationId").asText());
+        }
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+            accepted.stream().allMatch(id -> record(api, id).status() == 200));
+        final String logs = TestPlatform.logsOfContainers(label(0)) + TestPlatform.logsOfContainers(label(1));
+        int failed = 0;
+        for (final String id : accepted)
+        {
+            final Api.Reply rec = record(api, id);
+            final String status = rec.json().path("response").path("status").asText();
+            final int runs = occurrences(logs, "ran " + id);
+            assertThat(runs).as("activation %s ran at most once", id).isLessThanOrEqualTo(1);
+            if ("success".equals(status))
+            {
+                assertThat(runs).as("a successful activation %s ran exactly once", id).isEqualTo(1);
+            }
+            else
+            {
+                assertThat(status).isEqualTo("whisk internal error");
+                assertThat(rec.json().path("response").path("result").path("error").asText())
+                    .contains("(invoker 1) stopped responding");
+                failed++;
+            }
+        }
+        assertThat(failed).as("only work in flight on the killed invoker failed").isBetween(1, 20);
+        final Api.Reply count = api.get("/namespaces/_/activations?count=true");
+        assertThat(count.json().path("activations").asInt()).as("one record per activation, none twice")
+            .isEqualTo(accepted.size() + actions.length);
+    }
+
+    private static Api.Reply record(final Api api, final String id)
+    {
+        try
+        {
+            return api.get("/namespaces/_/activations/" + id);
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static int occurrences(final String text, final String needle)
+    {
+        int n = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
+        {
+            n++;
+        }
+        return n;
+    }
+
     private static String apiHostOf(final int id)
     {
         return "http://invoker-" + id + ".test.invalid";
