@@ -33,18 +33,23 @@ public final class Controller implements AutoCloseable
      * @param invokerCapacity    invoker ids 0..capacity-1 may join.
      * @param silenceMs          an invoker silent this long is routed around and its in-flight work fails.
      * @param blackboxFraction   the share of the invokers (the last ones) that run blackbox actions.
+     * @param maxParkNs          the longest the controller's Aeron threads park when idle: what an invoker's message
+     *                           may wait to be noticed, traded against idle CPU.
      */
     public record Config(Path dataDir, FrontDoorConfig frontDoor, SchedulerConfig scheduler, String completionEndpoint,
                          InetSocketAddress codeEndpoint, String invokerToken, int invokerCapacity, long silenceMs,
-                         double blackboxFraction)
+                         double blackboxFraction, long maxParkNs)
     {
-        /** With OpenWhisk's default blackbox share, 10%. */
+        /** The default idle park: 100 µs. */
+        public static final long DEFAULT_MAX_PARK_NS = 100_000;
+
+        /** With OpenWhisk's default blackbox share, 10%, and the default idle park. */
         public Config(final Path dataDir, final FrontDoorConfig frontDoor, final SchedulerConfig scheduler,
             final String completionEndpoint, final InetSocketAddress codeEndpoint, final String invokerToken,
             final int invokerCapacity, final long silenceMs)
         {
             this(dataDir, frontDoor, scheduler, completionEndpoint, codeEndpoint, invokerToken, invokerCapacity,
-                silenceMs, InvokerTable.DEFAULT_BLACKBOX_FRACTION);
+                silenceMs, InvokerTable.DEFAULT_BLACKBOX_FRACTION, DEFAULT_MAX_PARK_NS);
         }
 
         public Config
@@ -56,6 +61,10 @@ public final class Controller implements AutoCloseable
             if (!(blackboxFraction >= 0 && blackboxFraction <= 1))
             {
                 throw new IllegalArgumentException("blackbox fraction " + blackboxFraction + " is not in [0, 1]");
+            }
+            if (maxParkNs < 1_000)
+            {
+                throw new IllegalArgumentException("idle park " + maxParkNs + " ns is below 1 µs");
             }
             if (invokerCapacity < 1 || silenceMs < 1)
             {
@@ -75,7 +84,7 @@ public final class Controller implements AutoCloseable
         boolean started = false;
         try
         {
-            final MediaDriver driver = resources.embeddedDriver(100_000);
+            final MediaDriver driver = resources.embeddedDriver(config.maxParkNs());
             final Aeron aeron = own(Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())));
             final Subscription completionSub = own(aeron.addSubscription(
@@ -87,7 +96,7 @@ public final class Controller implements AutoCloseable
             code = own(new CodeEndpoint(config.codeEndpoint(), config.invokerToken(),
                 new StoreCodeSource(controlPlane.entities(),
                     Map.of("nodejs:20", dev.whisk.pool.ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))));
-            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(16, 16, 1_000, 100_000),
+            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(16, 16, 1_000, config.maxParkNs()),
                 error -> LOG.error("event=agent-error", error), null, controlPlane.completions());
             AgentRunner.startOnThread(runner);
             own(runner);

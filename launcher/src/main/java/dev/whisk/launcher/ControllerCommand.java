@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code whisk controller}: front door, scheduler and stores, for invokers in other processes or hosts. */
 @Command(name = "controller", mixinStandardHelpOptions = true,
@@ -48,6 +49,10 @@ final class ControllerCommand implements Callable<Integer>
         description = "Share of the invokers (the last ones) that run blackbox (user image) actions.")
     double blackboxFraction;
 
+    @Option(names = "--idle-park-us", defaultValue = "${env:WHISK_IDLE_PARK_US:-100}",
+        description = "Longest idle park of the Aeron threads, µs: lower answers invokers sooner, costs idle CPU.")
+    long idleParkUs;
+
     @Override
     public Integer call() throws Exception
     {
@@ -59,7 +64,7 @@ final class ControllerCommand implements Callable<Integer>
                 d.maxBlockingWaitMs()),
             SchedulerConfig.defaults(dir.resolve("journal")), completions,
             new InetSocketAddress(codeEndpoint.substring(0, colon), Integer.parseInt(codeEndpoint.substring(colon + 1))),
-            token, capacity, silenceMs, blackboxFraction));
+            token, capacity, silenceMs, blackboxFraction, TimeUnit.MICROSECONDS.toNanos(idleParkUs)));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

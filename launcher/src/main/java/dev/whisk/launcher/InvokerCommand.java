@@ -6,6 +6,7 @@ import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /** {@code whisk invoker}: one invoker process joining a controller. */
 @Command(name = "invoker", mixinStandardHelpOptions = true,
@@ -39,6 +40,10 @@ final class InvokerCommand implements Callable<Integer>
         description = "What actions see as __OW_API_HOST.")
     String apiHost;
 
+    @Option(names = "--idle-park-us", defaultValue = "${env:WHISK_IDLE_PARK_US:-100}",
+        description = "Longest idle park of the Aeron threads, µs: lower notices requests sooner, costs idle CPU.")
+    long idleParkUs;
+
     @Override
     public Integer call() throws Exception
     {
@@ -48,7 +53,7 @@ final class InvokerCommand implements Callable<Integer>
             pool = pool.withMemoryBudgetMb(memoryMb);
         }
         final InvokerNode node = new InvokerNode(new InvokerNode.Config(id, listen, controller, codeUrl, token, pool,
-            500, 100_000));
+            500, TimeUnit.MICROSECONDS.toNanos(idleParkUs)));
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {

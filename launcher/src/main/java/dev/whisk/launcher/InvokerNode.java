@@ -27,7 +27,7 @@ public final class InvokerNode implements AutoCloseable
      *                           from the heartbeats.
      * @param controllerEndpoint the controller's completion endpoint, {@code host:port}.
      * @param codeUrl            base URL of the controller's code endpoint.
-     * @param maxParkNs          how long the idle invoker parks between polls of its UDP subscription.
+     * @param maxParkNs          how long the idle invoker and its Aeron driver park between polls of the network.
      */
     public record Config(int invokerId, String listenEndpoint, String controllerEndpoint, String codeUrl,
                          String invokerToken, ContainerPoolConfig pool, long heartbeatIntervalMs, long maxParkNs)
@@ -53,7 +53,7 @@ public final class InvokerNode implements AutoCloseable
         boolean started = false;
         try
         {
-            final MediaDriver driver = resources.embeddedDriver(100_000);
+            final MediaDriver driver = resources.embeddedDriver(config.maxParkNs());
             final Aeron aeron = own(Aeron.connect(new Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName())));
             final String requestChannel = NodeChannels.udp(config.listenEndpoint());
