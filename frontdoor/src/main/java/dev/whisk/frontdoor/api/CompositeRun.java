@@ -9,7 +9,7 @@ import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.frontdoor.Admission;
 import dev.whisk.scheduler.ActivationWaiter;
-import dev.whisk.scheduler.Waiters;
+import dev.whisk.scheduler.Scheduler;
 import dev.whisk.storage.ActivationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,7 @@ abstract class CompositeRun
     private static final Logger LOG = LoggerFactory.getLogger(CompositeRun.class);
 
     /** The services every run uses, made once by {@link InvokeApi}. */
-    record Services(InvokeApi invoke, ActionLookup lookup, ActivationStore activations, Waiters waiters,
+    record Services(InvokeApi invoke, ActionLookup lookup, ActivationStore activations, Scheduler scheduler,
                     Admission admission)
     {
     }
@@ -151,7 +151,7 @@ abstract class CompositeRun
             LOG.warn("event=composite-record-dropped activationId={} reason=store-full", activationId);
         }
         services.admission().onCompleted(record);
-        final ActivationWaiter waiter = parent != null ? parent : services.waiters().take(activationId);
+        final ActivationWaiter waiter = parent != null ? parent : services.scheduler().waiters().take(activationId);
         if (waiter != null)
         {
             waiter.onActivation(record);

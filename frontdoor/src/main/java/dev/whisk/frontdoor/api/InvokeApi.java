@@ -58,7 +58,7 @@ public final class InvokeApi
         this.config = config;
         this.admission = admission;
         this.lookup = new ActionLookup(store);
-        this.composites = new CompositeRun.Services(this, lookup, activations, scheduler.waiters(), admission);
+        this.composites = new CompositeRun.Services(this, lookup, activations, scheduler, admission);
     }
 
     /**
