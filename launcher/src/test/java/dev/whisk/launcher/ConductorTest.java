@@ -20,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Conductor actions (annotation {@code conductor: true}) on the real platform: the conductor picks the next action
  * from its input, the platform runs it and hands its result back, and the composition's records are linked the way
- * OpenWhisk links them. Blocking, non-blocking and web invocation; a failing component; the step limit.
+ * OpenWhisk links them. Blocking, non-blocking and web invocation; a failing component; the step limit; nesting in
+ * a sequence. Also a sequence of three whose middle component fails.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ConductorTest
@@ -161,6 +162,58 @@ class ConductorTest
         assertThat(runaway.json().path("response").path("result").path("error").asText())
             .isEqualTo("Too many actions in the composition.");
         assertThat(runaway.json().path("logs").size()).as("50 components, 101 conductor runs").isEqualTo(151);
+    }
+
+    @Test
+    void aSequenceOfThreeStopsAtItsFailingMiddleComponent() throws Exception
+    {
+        assertThat(guest.putAction("last", "function main(p) { return { n: p.n, last: true }; }", null).status())
+            .isEqualTo(200);
+        assertThat(guest.put("/namespaces/_/actions/three?overwrite=true", "{\"exec\":{\"kind\":\"sequence\"," +
+            "\"components\":[\"/_/count\",\"/_/boom\",\"/_/last\"]}}").status()).isEqualTo(200);
+
+        final Api.Reply reply = guest.post("/namespaces/_/actions/three?blocking=true", "{\"n\":4}");
+        assertThat(reply.status()).isEqualTo(502);
+        final JsonNode sequence = reply.json();
+        assertThat(sequence.path("response").path("status").asText()).isEqualTo("application error");
+        assertThat(sequence.path("response").path("result").path("error").asText()).isEqualTo("boom at 4");
+        assertThat(annotation(sequence, "topmost").asBoolean()).isTrue();
+        assertThat(annotation(sequence, "kind").asText()).isEqualTo("sequence");
+        assertThat(annotation(sequence, "conductor").isMissingNode()).isTrue();
+        final JsonNode logs = sequence.path("logs");
+        assertThat(logs.size()).as("the third component never ran").isEqualTo(2);
+        final List<String> names = new ArrayList<>();
+        for (final JsonNode componentId : logs)
+        {
+            final JsonNode component = stored(componentId.asText());
+            names.add(component.path("name").asText());
+            assertThat(component.path("cause").asText()).isEqualTo(sequence.path("activationId").asText());
+            assertThat(annotation(component, "causedBy").asText()).isEqualTo("sequence");
+        }
+        assertThat(names).containsExactly("count", "boom");
+        assertThat(guest.get("/namespaces/_/activations?count=true&name=last").json().path("activations").asInt())
+            .isZero();
+    }
+
+    @Test
+    void aCompositionInsideASequenceIsOneComponentCausedByTheSequence() throws Exception
+    {
+        assertThat(guest.putAction("branch", BRANCH, CONDUCTOR).status()).isEqualTo(200);
+        assertThat(guest.put("/namespaces/_/actions/branchthenhalf?overwrite=true", "{\"exec\":{\"kind\":" +
+            "\"sequence\",\"components\":[\"/_/branch\",\"/_/half\"]}}").status()).isEqualTo(200);
+
+        final Api.Reply reply = guest.post("/namespaces/_/actions/branchthenhalf?blocking=true", "{\"n\":12}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        assertThat(reply.json().path("response").path("result").path("n").asInt()).isEqualTo(3);
+        final JsonNode logs = reply.json().path("logs");
+        assertThat(logs.size()).isEqualTo(2);
+        final JsonNode composition = stored(logs.get(0).asText());
+        assertThat(composition.path("cause").asText()).isEqualTo(reply.json().path("activationId").asText());
+        assertThat(annotation(composition, "conductor").asBoolean()).isTrue();
+        assertThat(annotation(composition, "topmost").asBoolean()).isFalse();
+        assertThat(composition.path("logs").size()).isEqualTo(3);
+        assertThat(stored(composition.path("logs").get(1).asText()).path("cause").asText())
+            .isEqualTo(composition.path("activationId").asText());
     }
 
     /** The stored record of {@code activationId}, once it is there. */
