@@ -157,8 +157,8 @@ public final class InvokeApi
     }
 
     /**
-     * Publishes one component run of a sequence or composition, caused by {@code cause}, not throttle-checked but counted in
-     * flight; {@code waiter} hears its result. False when the ring is full.
+     * Publishes one component run of a sequence or composition, caused by {@code cause}, not throttle-checked but
+     * counted in flight; {@code waiter} hears its result. False when the ring is full.
      */
     boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
         final String cause, final ActivationWaiter waiter)
