@@ -148,10 +148,12 @@ public final class EventsBench
         put("/actions/stamp", action(STAMP, null));
         put("/triggers/bench-fire", "{}");
         put("/rules/bench-rule", "{\"trigger\":\"/_/bench-fire\",\"action\":\"/_/stamp\"}");
-        for (int i = 0; i < 20; i++)
+        final int warmups = 20;
+        for (int i = 0; i < warmups; i++)
         {
             post("/namespaces/guest/actions/stamp?blocking=true", "{}"); // warm: no cold start inside the figure
         }
+        awaitRuns("stamp", warmups); // a blocking answer may come before its record is stored
         final int before = count("stamp");
         System.out.printf("trigger-to-action: %d fires, one every %d ms%n", fires,
             TimeUnit.NANOSECONDS.toMillis(FIRE_INTERVAL_NS));
@@ -173,16 +175,7 @@ public final class EventsBench
                 due += FIRE_INTERVAL_NS;
             }
         }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (count("stamp") < before + fires)
-        {
-            if (System.nanoTime() > deadline)
-            {
-                throw new IllegalStateException("only " + (count("stamp") - before) + " of " + fires +
-                    " rule runs were recorded within 120 s");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
+        awaitRuns("stamp", before + fires);
         final Histogram ns = new Histogram(HIGHEST_NS, 3);
         int negative = 0;
         for (int skip = 0; skip < before + fires; skip += 200)
@@ -378,6 +371,21 @@ public final class EventsBench
             components.append(i == 0 ? "" : ",").append("\"/guest/noop\"");
         }
         return "{\"exec\":{\"kind\":\"sequence\",\"components\":[" + components + "]}}";
+    }
+
+    /** Waits up to 120 s until {@code action} has at least {@code runs} stored activations. */
+    private void awaitRuns(final String action, final int runs) throws Exception
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (count(action) < runs)
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new IllegalStateException("only " + count(action) + " of " + runs + " runs of " + action +
+                    " were recorded within 120 s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+        }
     }
 
     private int count(final String name) throws Exception
