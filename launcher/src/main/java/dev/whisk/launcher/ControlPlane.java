@@ -46,6 +46,7 @@ final class ControlPlane implements AutoCloseable
     private final FrontDoor frontDoor;
     private final String apiHost;
     private final InFlight inFlight;
+    private final AlarmService alarms;
 
     /**
      * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
@@ -99,7 +100,7 @@ final class ControlPlane implements AutoCloseable
                 LOG.warn("event=journal-recovered redispatched={} awaitingInvokers={} failedUnfinished={}",
                     recovery.toDispatch().size(), recovery.awaiting().size(), recovery.unfinished().size());
             }
-            final AlarmService alarms = own(new AlarmService(dataDir.resolve("alarms"),
+            alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
                 admission, alarms);
@@ -130,6 +131,12 @@ final class ControlPlane implements AutoCloseable
     CompletionAgent completions()
     {
         return completions;
+    }
+
+    /** The timer service of the alarm feeds (its lateness histogram is a benchmark figure). */
+    AlarmService alarms()
+    {
+        return alarms;
     }
 
     /** Activations dispatched to remote invokers and not yet completed (0 with in-process invokers). */

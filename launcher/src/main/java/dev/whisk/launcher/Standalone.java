@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
+import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -95,6 +96,12 @@ public final class Standalone implements AutoCloseable
     Credentials guestCredentials()
     {
         return controlPlane.guest();
+    }
+
+    /** How late alarm firings were against their due times, in ms, since start: a copy. */
+    public Histogram alarmLatenessMs()
+    {
+        return controlPlane.alarms().lateness();
     }
 
     public InvokerAgent invoker()

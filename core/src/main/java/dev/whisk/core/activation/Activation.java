@@ -12,7 +12,9 @@ import java.util.List;
  * @param name       the action's simple name.
  * @param path       {@code ns/[pkg/]name} of the action, the {@code path} annotation.
  * @param endMs      0 for a trigger activation, which has no end.
- * @param cause      the parent activation id inside a sequence, else {@code null}.
+ * @param kind       the runtime kind; {@code sequence} for a sequence's own record, {@link #KIND_COMPOSITION} for a
+ *                   conductor composition's.
+ * @param cause      the parent activation id inside a sequence or composition, else {@code null}.
  * @param result     the result as JSON text bytes ({@code {"error":...}} for errors); opaque on the hot path.
  * @param initTimeMs time spent in {@code /init}, or -1 for a warm start (no {@code initTime} annotation).
  * @param waitTimeMs time from acceptance to the start of the run.
@@ -22,6 +24,12 @@ public record Activation(String activationId, String namespace, String subject, 
                          ActivationStatus status, byte[] result, List<String> logs, ActionLimits limits,
                          boolean timedOut, int waitTimeMs, int initTimeMs)
 {
+    /**
+     * The stored {@code kind} of a conductor composition's own record. It renders as OpenWhisk shows one: kind
+     * {@code sequence} with the annotation {@code conductor: true}.
+     */
+    public static final String KIND_COMPOSITION = "sequence:conductor";
+
     public Activation
     {
         logs = List.copyOf(logs);

@@ -12,10 +12,15 @@ import java.util.List;
 /**
  * Renders activation records in the REST shapes of the spec: the full record (with {@code response.success} and
  * {@code status}), the list summary (with {@code statusCode}), and the {@code /result} form. The stored result bytes
- * are written through untouched.
+ * are written through untouched. Annotations follow OpenWhisk's: a sequence or composition record has
+ * {@code topmost}, a composition's also {@code conductor: true}, and every record with a {@code cause} has
+ * {@code causedBy: "sequence"} (OpenWhisk uses that value inside compositions too).
  */
 public final class ActivationJson
 {
+    /** OpenWhisk's {@code kind} of sequence and composition records, and its {@code causedBy} inside either. */
+    private static final String SEQUENCE = "sequence";
+
     private ActivationJson()
     {
     }
@@ -129,12 +134,28 @@ public final class ActivationJson
         }
         g.writeBooleanField("publish", false);
         g.writeArrayFieldStart("annotations");
+        final boolean composition = Activation.KIND_COMPOSITION.equals(a.kind());
+        if (composition || SEQUENCE.equals(a.kind()))
+        {
+            annotation(g, "topmost").writeBoolean(a.cause() == null);
+            g.writeEndObject();
+        }
         annotation(g, "path").writeString(a.path());
         g.writeEndObject();
         annotation(g, "waitTime").writeNumber(a.waitTimeMs());
         g.writeEndObject();
-        annotation(g, "kind").writeString(a.kind());
+        annotation(g, "kind").writeString(composition ? SEQUENCE : a.kind());
         g.writeEndObject();
+        if (composition)
+        {
+            annotation(g, "conductor").writeBoolean(true);
+            g.writeEndObject();
+        }
+        if (a.cause() != null)
+        {
+            annotation(g, "causedBy").writeString(SEQUENCE);
+            g.writeEndObject();
+        }
         annotation(g, "timeout").writeBoolean(a.timedOut());
         g.writeEndObject();
         final ActionLimits l = a.limits();

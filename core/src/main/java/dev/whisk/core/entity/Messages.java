@@ -38,6 +38,9 @@ public final class Messages
     public static final String SEQUENCE_REFERS_TO_ITSELF = "Sequence may not refer to itself.";
     public static final String SEQUENCE_COMPONENT_MISSING = "Sequence component does not exist.";
     public static final String SEQUENCE_FAILED = "Sequence failed.";
+    public static final String COMPOSITION_TOO_LONG = "Too many actions in the composition.";
+    public static final String COMPOSITION_FAILED = "Activation failure during composition.";
+
     public static final String NOT_AUTHORIZED_RESOURCE =
         "The supplied authentication is not authorized to access this resource.";
 
@@ -62,6 +65,22 @@ public final class Messages
 
     private Messages()
     {
+    }
+
+    /** The {@code action} a conductor returned is not an action name (OpenWhisk prints the JSON value). */
+    public static String compositionComponentInvalid(final String json)
+    {
+        return "Failed to parse action name from json value " + json + " during composition.";
+    }
+
+    public static String compositionComponentNotFound(final String path)
+    {
+        return "Failed to resolve action with name '" + path + "' during composition.";
+    }
+
+    public static String compositionComponentNotAccessible(final String path)
+    {
+        return "Failed entitlement check for action with name '" + path + "' during composition.";
     }
 
     public static String unsupportedRuntime(final String kind, final String supported)

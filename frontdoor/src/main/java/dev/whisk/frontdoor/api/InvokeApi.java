@@ -47,6 +47,7 @@ public final class InvokeApi
     private final Admission admission;
     private final ActionLookup lookup;
     private final ActivationStore activations;
+    private final CompositeRun.Services composites;
 
     public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final ActivationStore activations)
@@ -57,6 +58,7 @@ public final class InvokeApi
         this.config = config;
         this.admission = admission;
         this.lookup = new ActionLookup(store);
+        this.composites = new CompositeRun.Services(this, lookup, activations, scheduler, admission);
     }
 
     /**
@@ -95,16 +97,20 @@ public final class InvokeApi
             alarmFeed.invoke(ex, identity, action, params, blocking, resultOnly);
             return;
         }
-        submit(ex, identity, action, params, blocking, waitMs,
+        submit(ex, identity, action, inherited, params, blocking, waitMs,
             new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly));
     }
 
     /**
-     * Admits, then publishes one invoke of {@code action} with the merged {@code params} as {@code identity};
-     * a blocking {@code waiter} is registered for the result and told when its {@code waitMs} ran out.
+     * Admits, then publishes one invoke of {@code action} with the merged {@code params} as {@code identity}, or
+     * starts the run of a sequence or conductor composition; a blocking {@code waiter} is registered for the result
+     * and told when its {@code waitMs} ran out.
+     *
+     * @param inherited the parameters {@code action} inherits from its package (a conductor merges them again under
+     *                  each of its later inputs).
      */
-    void submit(final Exchange ex, final Identity identity, final WhiskAction action, final byte[] params,
-        final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
+    void submit(final Exchange ex, final Identity identity, final WhiskAction action, final List<Param> inherited,
+        final byte[] params, final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
     {
         if (!action.exec().isSequence() && !scheduler.canPlace(action.exec().kind()))
         {
@@ -117,7 +123,7 @@ public final class InvokeApi
         {
             throw admission.refusal(decision, identity.namespace(), identity.limits());
         }
-        if (action.exec().isSequence())
+        if (CompositeRun.isComposite(action))
         {
             final String activationId = ActivationId.random();
             if (blocking)
@@ -128,8 +134,7 @@ public final class InvokeApi
             {
                 waiter.onJournaled(activationId);
             }
-            new SequenceRun(this, lookup, activations, scheduler.waiters(), admission, identity, action, activationId)
-                .start(params);
+            CompositeRun.startTopmost(composites, identity, action, inherited, activationId, params);
             if (blocking)
             {
                 ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs, TimeUnit.MILLISECONDS);
@@ -157,8 +162,8 @@ public final class InvokeApi
     }
 
     /**
-     * Publishes one component run of a sequence, caused by {@code cause}, not throttle-checked but counted in
-     * flight; {@code waiter} hears its result. False when the ring is full.
+     * Publishes one component run of a sequence or composition, caused by {@code cause}, not throttle-checked but
+     * counted in flight; {@code waiter} hears its result. False when the ring is full.
      */
     boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
         final String cause, final ActivationWaiter waiter)
@@ -186,12 +191,12 @@ public final class InvokeApi
     String startForRule(final Identity identity, final WhiskAction action, final List<Param> inherited,
         final byte[] args)
     {
-        if (action.exec().isSequence())
+        if (CompositeRun.isComposite(action))
         {
             final String activationId = ActivationId.random();
             admission.countIn(identity.namespace());
-            new SequenceRun(this, lookup, activations, scheduler.waiters(), admission, identity, action,
-                activationId).start(args);
+            CompositeRun.startTopmost(composites, identity, action, inherited, activationId,
+                action.exec().isSequence() ? args : mergeParams(action, inherited, args));
             return activationId;
         }
         final InvokeRequest r = fill(identity, action, mergeParams(action, inherited, args), false, null);
@@ -282,6 +287,21 @@ public final class InvokeApi
      */
     static byte[] mergeParams(final WhiskAction action, final List<Param> inherited, final byte[] body)
     {
+        return merge(action, inherited, body, Param.isTrue(action.annotations(), "final"));
+    }
+
+    /**
+     * The arguments of a run the platform starts itself inside a sequence or composition: the action's own
+     * parameters under {@code input}, which may override them even when {@code final} (as OpenWhisk merges them).
+     */
+    static byte[] mergeDefaults(final WhiskAction action, final List<Param> inherited, final byte[] input)
+    {
+        return merge(action, inherited, input, false);
+    }
+
+    private static byte[] merge(final WhiskAction action, final List<Param> inherited, final byte[] body,
+        final boolean isFinal)
+    {
         final List<Param> defaults = PutFields.merge(inherited, action.parameters());
         boolean anyArgs = false;
         for (final Param p : defaults)
@@ -293,7 +313,6 @@ public final class InvokeApi
             return Bodies.requireObject(body);
         }
         final ObjectNode request = Bodies.object(body);
-        final boolean isFinal = Param.isTrue(action.annotations(), "final");
         final ObjectNode merged = dev.whisk.core.json.Json.MAPPER.createObjectNode();
         for (final Param p : defaults)
         {

@@ -115,7 +115,7 @@ public final class WebActionsApi
         final Identity caller = authenticator.tryAuthenticate(ex);
         requireWhiskAuth(ex, action, caller);
         final byte[] params = arguments(ex, action, resolved.inherited(), owPath.toString(), caller);
-        invoke.submit(ex, owner, action, params, true, invoke.maxBlockingWaitMs(),
+        invoke.submit(ex, owner, action, resolved.inherited(), params, true, invoke.maxBlockingWaitMs(),
             new WebWaiter(ex, waiters, extension));
     }
 
