@@ -38,6 +38,8 @@ final class ChildPlatform implements AutoCloseable
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static int started;
+    /** Where each child's log is copied when it closes; none when {@code null}. */
+    static volatile Path logDir;
 
     private final Path dataDir;
     private final String label;
@@ -45,6 +47,7 @@ final class ChildPlatform implements AutoCloseable
     private final int port;
     private final String authHeader;
     private final long clockTicksPerSecond;
+    private boolean closed;
 
     /** Platform options as {@code whisk standalone} takes them, e.g. {@code --stem-cells none}. */
     ChildPlatform(final String name, final String... options) throws IOException, InterruptedException
@@ -68,6 +71,8 @@ final class ChildPlatform implements AutoCloseable
         process = new ProcessBuilder(cmd).redirectErrorStream(true)
             .redirectOutput(dataDir.resolve("platform.log").toFile()).start();
         clockTicksPerSecond = clockTicks();
+        // A harness stopped with Ctrl-C or SIGTERM still stops its platform and removes its containers.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "stop-" + label));
         try
         {
             awaitUp();
@@ -222,8 +227,13 @@ final class ChildPlatform implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public synchronized void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         process.destroy();
         try
         {
@@ -235,6 +245,18 @@ final class ChildPlatform implements AutoCloseable
         catch (final InterruptedException ex)
         {
             Thread.currentThread().interrupt();
+        }
+        if (logDir != null)
+        {
+            try
+            {
+                Files.copy(dataDir.resolve("platform.log"), logDir.resolve("platform-" + label + ".log"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final IOException ex)
+            {
+                System.out.println("could not keep the log of " + label + ": " + ex.getMessage());
+            }
         }
         try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
         {

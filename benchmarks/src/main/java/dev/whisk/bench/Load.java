@@ -162,12 +162,14 @@ final class Load
             final Histogram latency = new Histogram(3_600_000_000_000L, 3);
             final Histogram overhead = new Histogram(3_600_000_000_000L, 3);
             long planErrors = 0;
+            long unsent = 0;
             long lastEnd = t0;
             for (final Worker w : byPlan.get(p))
             {
                 latency.add(w.latency);
                 overhead.add(w.overhead);
                 planErrors += w.errors;
+                unsent += w.unsent;
                 lastEnd = Math.max(lastEnd, w.endNs);
                 if (w.failure != null)
                 {
@@ -180,6 +182,11 @@ final class Load
             System.out.printf("  %s: %,d calls in %.1f s (%,.0f/s), errors %d, p50 %.0f µs, p99 %.0f µs%n",
                 plan.name(), o.calls(), seconds, o.throughput(), o.errors(), latency.getValueAtPercentile(50) / 1e3,
                 latency.getValueAtPercentile(99) / 1e3);
+            if (unsent > 0)
+            {
+                System.out.printf("  %s: %,d calls scheduled before the deadline were never sent: the target could " +
+                    "not keep up with the offered rate%n", plan.name(), unsent);
+            }
             outcomes.add(o);
         }
         return outcomes;
@@ -225,6 +232,7 @@ final class Load
         private final Thread thread;
         private volatile String failure;
         private long errors;
+        private long unsent;
         private long endNs;
 
         Worker(final Plan plan, final Connection connection, final double ratePerSecond, final long firstStartNs,
@@ -262,8 +270,11 @@ final class Load
                             intended += plan.poisson() ? (long)(-Math.log(1 - random.nextDouble()) * meanGapNs) :
                                 (long)meanGapNs;
                         }
-                        if (intended > deadlineNs)
+                        // Bounded in time even when behind schedule: the calls still owed are counted unsent.
+                        if (intended > deadlineNs || System.nanoTime() > deadlineNs)
                         {
+                            unsent = intended > deadlineNs ? 0 :
+                                1 + (long)((deadlineNs - intended) / Math.max(1.0, meanGapNs));
                             break;
                         }
                         waitUntil(intended);

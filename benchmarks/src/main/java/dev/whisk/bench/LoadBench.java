@@ -43,6 +43,7 @@ public final class LoadBench
         final Path out = args.length > 1 ? Path.of(args[1]) :
             Path.of("benchmarks", "results", "load-" + Instant.now().toString().replace(":", ""));
         Files.createDirectories(out);
+        ChildPlatform.logDir = out;
         final LoadBench bench = new LoadBench(out, "profile".equals(scenario));
         final long t0 = System.nanoTime();
         switch (scenario)
@@ -53,11 +54,30 @@ public final class LoadBench
             case "mixed" -> new PoolScenarios(bench.out, false, bench.summary).mixed();
             case "all" ->
             {
-                bench.warmPlatform("all");
                 final PoolScenarios pool = new PoolScenarios(bench.out, false, bench.summary);
-                pool.starts();
-                pool.eviction();
-                pool.mixed();
+                final List<Scenario> scenarios = List.of(() -> bench.warmPlatform("all"), pool::starts,
+                    pool::eviction, pool::mixed);
+                int failed = 0;
+                for (final Scenario s : scenarios)
+                {
+                    try
+                    {
+                        s.run();
+                    }
+                    catch (final Exception ex)
+                    {
+                        // One scenario's crash should not cost the others' figures; the exit code still tells.
+                        ex.printStackTrace(System.out);
+                        bench.summary.line("a scenario crashed: " + ex);
+                        failed++;
+                    }
+                }
+                if (failed > 0)
+                {
+                    bench.summary.print(System.out);
+                    Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(), StandardCharsets.UTF_8);
+                    System.exit(1);
+                }
             }
             default ->
             {
@@ -67,8 +87,14 @@ public final class LoadBench
             }
         }
         bench.summary.print(System.out);
-        Files.writeString(out.resolve("summary.txt"), bench.summary.toString(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(), StandardCharsets.UTF_8);
         System.out.printf("results in %s (%.0f s)%n", out.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** One scenario of a run. */
+    private interface Scenario
+    {
+        void run() throws Exception;
     }
 
     /** The scenarios that share one warm platform with a no-op action. */

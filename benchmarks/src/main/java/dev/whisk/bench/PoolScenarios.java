@@ -69,14 +69,18 @@ final class PoolScenarios
                 platform.putNodeAction("cold" + i, 0, 512);
                 final double c = record(cold, platform, client, "cold" + i, "whisk_pool_cold_starts_total");
 
-                awaitMetric(platform, m -> m.get("whisk_pool_containers_prewarmed") >= 1);
+                if (!awaitMetric(platform, m -> m.get("whisk_pool_containers_prewarmed") >= 1))
+                {
+                    System.out.println("    no stem cell within 60 s; sample skipped");
+                    continue;
+                }
                 platform.putNodeAction("pw" + i, 0, 256);
                 final double p = record(prewarmed, platform, client, "pw" + i, "whisk_pool_prewarm_starts_total");
                 final double w = record(warm, platform, client, "pw" + i, "whisk_pool_warm_starts_total");
 
                 final double pauses = platform.metrics().get("whisk_pool_pauses_total");
-                awaitMetric(platform, m -> m.get("whisk_pool_pauses_total") > pauses);
-                final double r = record(resumed, platform, client, "pw" + i, "whisk_pool_resumes_total");
+                final double r = awaitMetric(platform, m -> m.get("whisk_pool_pauses_total") > pauses) ?
+                    record(resumed, platform, client, "pw" + i, "whisk_pool_resumes_total") : Double.NaN;
 
                 final long rawNs = rawStart(docker, platform.label() + "-raw", i);
                 raw.recordValue(rawNs);
@@ -153,13 +157,14 @@ final class PoolScenarios
     /**
      * The Azure Functions trace's shape: 50 actions, popularity Zipf (s = 1: the first action gets about 22% of
      * calls, half the actions under 1% each), durations log-uniform from 1 to 300 ms and independent of popularity;
-     * Poisson arrivals (open loop) over 32 connections; a pool of 4 GB with two stem cells. Reports the pool hit
+     * Poisson arrivals (open loop) at 10/s over 32 connections; a pool of 4 GB with two stem cells. Reports the pool hit
      * ratio and the latency added over each action's own duration.
      */
     void mixed() throws Exception
     {
         final int n = 50;
-        final double rate = quick ? 15 : 30;
+        // A rate the pool can sustain on 2 busy cores: every miss is a cold start of about a second there.
+        final double rate = quick ? 5 : 10;
         final double seconds = quick ? 20 : 60;
         final int[] sleepMs = new int[n];
         final double[] cumulative = new double[n];
@@ -194,7 +199,7 @@ final class PoolScenarios
             {
                 conns.add(zipf(platform.port(), requests, cumulative, sleepMs));
             }
-            Load.run(new Load.Plan("mixed warm-up", conns, rate, true, (long)(rate * 15), quick ? 8 : 15));
+            Load.run(new Load.Plan("mixed warm-up", conns, rate, true, (long)(rate * 20), quick ? 8 : 20));
             final ChildPlatform.Snapshot before = platform.snapshot();
             final Load.Outcome o = Load.run(new Load.Plan("mixed", conns, rate, true, (long)(rate * seconds),
                 seconds));
@@ -332,7 +337,8 @@ final class PoolScenarios
         return ns / 1e6;
     }
 
-    private static void awaitMetric(final ChildPlatform platform,
+    /** Polls {@code /metrics} until {@code condition} holds: false if it did not within 60 s. */
+    private static boolean awaitMetric(final ChildPlatform platform,
         final Predicate<java.util.Map<String, Double>> condition) throws IOException, InterruptedException
     {
         final long deadline = System.nanoTime() + WAIT_NS;
@@ -340,10 +346,11 @@ final class PoolScenarios
         {
             if (System.nanoTime() > deadline)
             {
-                throw new IllegalStateException("the pool did not reach the awaited state within 60 s");
+                return false;
             }
             Thread.sleep(5);
         }
+        return true;
     }
 
     /** Raw Docker: create + start a runtime container, then {@code /init} and {@code /run} on a fresh socket. */

@@ -35,12 +35,18 @@ public final class Report
         final Path dir = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest");
         final List<Path> latencyFiles = new ArrayList<>();
         final List<JsonNode> loads = new ArrayList<>();
+        final List<Path> summaries = new ArrayList<>();
         Path jmhFile = null;
         try (Stream<Path> files = Files.list(dir))
         {
             for (final Path f : (Iterable<Path>)files.sorted()::iterator)
             {
-                if (f.getFileName().toString().equals("jmh.json"))
+                final String name = f.getFileName().toString();
+                if (name.startsWith("summary") && name.endsWith(".txt"))
+                {
+                    summaries.add(f);
+                }
+                else if (name.equals("jmh.json"))
                 {
                     jmhFile = f;
                 }
@@ -61,10 +67,10 @@ public final class Report
         final StringBuilder md = new StringBuilder("# whisk benchmark report\n\n");
         md.append("Results in `").append(dir).append("`. Every platform figure stands beside a baseline measured ")
             .append("in the same run; ratios, not absolute numbers, are what carries to other machines.\n\n");
-        if (Files.exists(dir.resolve("summary.txt")))
+        for (final Path summary : summaries)
         {
-            md.append("## Key ratios against the goals\n\n```\n")
-                .append(Files.readString(dir.resolve("summary.txt")).strip()).append("\n```\n\n");
+            md.append("## Key ratios against the goals (`").append(summary.getFileName()).append("`)\n\n```\n")
+                .append(Files.readString(summary).strip()).append("\n```\n\n");
         }
         final LoadReport load = new LoadReport(dir);
         for (final String scenario : List.of("latency", "connections", "nonblocking", "floor", "starts", "eviction",
