@@ -51,12 +51,12 @@ public final class LoadBench
             case "latency", "connections", "nonblocking", "floor", "profile" -> bench.warmPlatform(scenario);
             case "starts" -> new PoolScenarios(bench.out, false, bench.summary).starts();
             case "eviction" -> new PoolScenarios(bench.out, false, bench.summary).eviction();
-            case "mixed" -> new PoolScenarios(bench.out, false, bench.summary).mixed();
+            case "mixed" -> new PoolScenarios(bench.out, false, bench.summary).mixed(mixedRate(args));
             case "all" ->
             {
                 final PoolScenarios pool = new PoolScenarios(bench.out, false, bench.summary);
                 final List<Scenario> scenarios = List.of(() -> bench.warmPlatform("all"), pool::starts,
-                    pool::eviction, pool::mixed);
+                    pool::eviction, () -> pool.mixed(mixedRate(args)));
                 int failed = 0;
                 for (final Scenario s : scenarios)
                 {
@@ -89,6 +89,16 @@ public final class LoadBench
         bench.summary.print(System.out);
         Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(), StandardCharsets.UTF_8);
         System.out.printf("results in %s (%.0f s)%n", out.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The mixed workload's rate (third argument, default 3/s): one the pool sustains on two busy cores, where a miss
+     * is a cold start of about a second; far above it, concurrent calls of one action need containers of their own,
+     * which evicts others, and the pool thrashes.
+     */
+    private static double mixedRate(final String[] args)
+    {
+        return args.length > 2 ? Double.parseDouble(args[2]) : 3;
     }
 
     /** One scenario of a run. */

@@ -157,14 +157,13 @@ final class PoolScenarios
     /**
      * The Azure Functions trace's shape: 50 actions, popularity Zipf (s = 1: the first action gets about 22% of
      * calls, half the actions under 1% each), durations log-uniform from 1 to 300 ms and independent of popularity;
-     * Poisson arrivals (open loop) at 10/s over 32 connections; a pool of 4 GB with two stem cells. Reports the pool hit
+     * Poisson arrivals (open loop) over 32 connections; a pool of 4 GB with two stem cells. Reports the pool hit
      * ratio and the latency added over each action's own duration.
      */
-    void mixed() throws Exception
+    void mixed(final double ratePerSecond) throws Exception
     {
         final int n = 50;
-        // A rate the pool can sustain on 2 busy cores: every miss is a cold start of about a second there.
-        final double rate = quick ? 5 : 10;
+        final double rate = ratePerSecond;
         final double seconds = quick ? 20 : 60;
         final int[] sleepMs = new int[n];
         final double[] cumulative = new double[n];

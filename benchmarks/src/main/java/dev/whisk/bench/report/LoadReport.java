@@ -253,10 +253,11 @@ final class LoadReport
         coldStartMs = kinds.path("cold").path("p50Us").asDouble(Double.NaN) / 1e3;
         final CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
             .title("time to a blocking invoke's answer, by kind of start").xAxisTitle("kind of start")
-            .yAxisTitle("ms (log scale)").build();
-        chart.getStyler().setLabelsVisible(true).setLabelsFontColorAutomaticEnabled(false)
-            .setYAxisLogarithmic(true).setYAxisDecimalPattern("#,##0.#")
-            .setLegendPosition(Styler.LegendPosition.InsideNE).setDecimalPattern("#,##0.0");
+            .yAxisTitle("ms").build();
+        // Linear with each bar labelled: XChart's bar charts take no logarithmic axis.
+        chart.getStyler().setLabelsVisible(true).setLabelsFontColorAutomaticEnabled(false).setLabelsPosition(1.0)
+            .setYAxisDecimalPattern("#,##0").setLegendPosition(Styler.LegendPosition.InsideNE)
+            .setDecimalPattern("#,##0.0");
         chart.addSeries("p50", names, p50);
         chart.addSeries("p90", names, p90);
         BitmapEncoder.saveBitmap(chart, dir.resolve("load-starts.png").toString(), BitmapEncoder.BitmapFormat.PNG);
