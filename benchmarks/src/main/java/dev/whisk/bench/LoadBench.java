@@ -75,7 +75,8 @@ public final class LoadBench
                 if (failed > 0)
                 {
                     bench.summary.print(System.out);
-                    Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(), StandardCharsets.UTF_8);
+                    Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(),
+                        StandardCharsets.UTF_8);
                     System.exit(1);
                 }
             }
@@ -87,7 +88,8 @@ public final class LoadBench
             }
         }
         bench.summary.print(System.out);
-        Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("summary-" + scenario + ".txt"), bench.summary.toString(),
+            StandardCharsets.UTF_8);
         System.out.printf("results in %s (%.0f s)%n", out.toAbsolutePath(), (System.nanoTime() - t0) / 1e9);
     }
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The key ratios of a load run, printed at its end and kept in {@code summary-<scenario>.txt}: added latency over direct,
- * platform/direct throughput, CPU and allocation per call, start latencies, each beside the issue's goal. Figures,
- * never assertions: a slower hot path shows here, in CI output, without failing the build.
+ * The key ratios of a load run, printed at its end and kept in {@code summary-<scenario>.txt}: added latency over
+ * direct, platform/direct throughput, CPU and allocation per call, start latencies, each beside the issue's goal.
+ * Figures, never assertions: a slower hot path shows here, in CI output, without failing the build.
  */
 final class Summary
 {

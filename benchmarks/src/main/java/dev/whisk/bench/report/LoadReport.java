@@ -112,12 +112,14 @@ final class LoadReport
 
     private static String runTable(final JsonNode runs)
     {
-        final StringBuilder md = new StringBuilder("| run | role | conns | loop | calls | req/s | p50 µs | p90 µs | " +
+        final StringBuilder md = new StringBuilder("| run | role | conns | loop | calls | req/s | p50 µs | p90 µs | "
+            +
             "p99 µs | p99.9 µs | CPU µs/call | bytes/call |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (final JsonNode run : runs)
         {
             final JsonNode l = run.path("latency");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,d | %,.0f | %.0f | %.0f | %.0f | %.0f | %s | " +
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %,d | %,.0f | %.0f | %.0f | %.0f | %.0f | %s | "
+                +
                 "%s |%n", run.path("name").asText(), run.path("role").asText(), run.path("connections").asInt(),
                 run.path("mode").asText() + ("open".equals(run.path("mode").asText()) ?
                     String.format(Locale.ROOT, " %.0f/s", run.path("targetRate").asDouble()) : ""),
@@ -201,7 +203,8 @@ final class LoadReport
         final List<Integer> x = new ArrayList<>(byConnections.keySet());
         final List<Double> platform = new ArrayList<>();
         final List<Double> direct = new ArrayList<>();
-        final StringBuilder md = new StringBuilder("| connections | platform req/s | direct req/s | platform/direct | " +
+        final StringBuilder md = new StringBuilder("| connections | platform req/s | direct req/s | platform/direct | "
+            +
             "CPU µs/call | bytes/call |\n|---|---|---|---|---|---|\n");
         double bestThroughput = 0;
         for (final Map.Entry<Integer, double[]> e : byConnections.entrySet())

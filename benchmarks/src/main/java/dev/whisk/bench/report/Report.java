@@ -201,7 +201,8 @@ public final class Report
         final int invokerBudgetMb = 12 * 1024;
         final double platformCoresPerInvoker = 1.0;
         final StringBuilder md = new StringBuilder("## Capacity planner\n\n")
-            .append("Containers = rate × (mean duration + platform overhead) × headroom (Little's law: one activation ")
+            .append("Containers = rate × (mean duration + platform overhead) × headroom (Little's law: one ")
+            .append("activation ")
             .append("per container at a time). Memory reserved = containers × the action's memory limit (the pool ")
             .append("reserves the limit, not what the process uses); memory in use = containers × the measured use ")
             .append("per container. Platform cores = rate × platform CPU per call. Invokers = the larger of memory ")
