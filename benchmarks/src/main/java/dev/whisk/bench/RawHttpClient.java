@@ -42,6 +42,14 @@ final class RawHttpClient implements AutoCloseable
         return all;
     }
 
+    /** Pre-renders a GET. */
+    static byte[] get(final String host, final String path, final String authHeader)
+    {
+        return ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" +
+            (authHeader == null ? "" : "Authorization: " + authHeader + "\r\n") + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** Sends a pre-rendered request and reads the whole response; returns the status code. */
     int exchange(final byte[] request, final byte[][] bodyOut) throws IOException
     {

@@ -42,6 +42,61 @@ final class Results
         return m;
     }
 
+    /**
+     * A load scenario's file: {@code kind: load}, its runs (each with its role, platform or baseline, latency
+     * histogram, throughput and, for platform runs, CPU and allocation per call) and scenario-specific figures.
+     */
+    static ObjectNode loadScenario(final String scenario, final String description)
+    {
+        final ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("kind", "load");
+        root.put("scenario", scenario);
+        root.put("description", description);
+        root.put("measuredAt", Instant.now().toString());
+        root.set("machine", machine());
+        root.putArray("runs");
+        root.putObject("figures");
+        return root;
+    }
+
+    /** Adds a run; {@code cpuUsPerCall} and {@code bytesPerCall} are NaN where not measured (baselines). */
+    static ObjectNode addRun(final ObjectNode scenario, final String role, final Load.Outcome o,
+        final double cpuUsPerCall, final double bytesPerCall)
+    {
+        final ObjectNode run = ((ArrayNode)scenario.get("runs")).addObject();
+        run.put("name", o.name());
+        run.put("role", role);
+        run.put("connections", o.connections());
+        run.put("mode", o.targetRate() > 0 ? "open" : "closed");
+        run.put("targetRate", o.targetRate());
+        run.put("calls", o.calls());
+        run.put("errors", o.errors());
+        run.put("seconds", o.seconds());
+        run.put("throughput", o.throughput());
+        putFinite(run, "cpuUsPerCall", cpuUsPerCall);
+        putFinite(run, "bytesPerCall", bytesPerCall);
+        run.set("latency", histogram(o.latencyNs()));
+        if (o.overheadNs().getTotalCount() > 0 && o.overheadNs().getMean() < o.latencyNs().getMean())
+        {
+            run.set("overhead", histogram(o.overheadNs()));
+        }
+        return run;
+    }
+
+    static void putFinite(final ObjectNode node, final String name, final double value)
+    {
+        if (Double.isFinite(value))
+        {
+            node.put(name, value);
+        }
+    }
+
+    static void write(final Path file, final ObjectNode root) throws IOException
+    {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
     /** A latency histogram in ns as count, mean, percentiles and a CDF, in microseconds. */
     static ObjectNode histogram(final Histogram h)
     {

@@ -7,6 +7,7 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.whisk.launcher.Standalone;
 import dev.whisk.launcher.StandaloneConfig;
+import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.DockerDriver;
 import org.HdrHistogram.Histogram;
 
@@ -37,6 +38,7 @@ public final class WarmInvokeLatency
      * call to a paused container would wait forever, so the container must never sit idle for a whole block.
      */
     private static final int BLOCK = 1;
+    private static final String LABEL = "bench-warm-" + ProcessHandle.current().pid();
 
     private WarmInvokeLatency()
     {
@@ -49,8 +51,13 @@ public final class WarmInvokeLatency
         final String query = args.length > 2 && "accept".equals(args[2]) ? "" : "?blocking=true&result=true";
         final Path dataDir = Files.createTempDirectory("whisk-bench");
         // No stem cells: the no-op gets a container of its own, labelled with its name, for the direct baseline.
+        // A label of its own: a pool removes every container of its label at start, another platform's included.
         final StandaloneConfig defaults = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
-        try (Standalone platform = new Standalone(defaults.withPool(defaults.pool().withStemCells(List.of()))))
+        final ContainerPoolConfig p = defaults.pool();
+        final ContainerPoolConfig pool = new ContainerPoolConfig(p.dockerHost(), p.network(), LABEL,
+            p.runtimeImages(), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
+            p.clientThreads(), List.of(), p.pauseGraceMs(), p.maxWaiting());
+        try (Standalone platform = new Standalone(defaults.withPool(pool)))
         {
             final String auth = "Basic " + Base64.getEncoder().encodeToString(
                 platform.guestAuth().getBytes(StandardCharsets.UTF_8));
@@ -176,7 +183,8 @@ public final class WarmInvokeLatency
             while (found.size() != 1 && System.nanoTime() < deadline)
             {
                 found = docker.listContainersCmd()
-                    .withLabelFilter(Map.of(DockerDriver.LABEL_ACTION, "guest/noop")).exec();
+                    .withLabelFilter(Map.of(DockerDriver.LABEL_INVOKER, LABEL, DockerDriver.LABEL_ACTION, "guest/noop"))
+                    .exec();
                 Thread.sleep(found.size() == 1 ? 0 : 50);
             }
             if (found.size() != 1)

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -37,6 +38,9 @@ public final class Admission
 
     private final ConcurrentHashMap<String, Counters> byNamespace = new ConcurrentHashMap<>();
     private final Function<String, Counters> newCounters = ns -> new Counters();
+    /** For {@code /metrics}: striped, so event loops counting at once do not contend on one word. */
+    private final LongAdder accepted = new LongAdder();
+    private final LongAdder completed = new LongAdder();
 
     /**
      * Counts one invoke for {@code namespace} if both limits allow it. An admitted invoke must later be matched by
@@ -56,6 +60,7 @@ public final class Admission
             c.inFlight.decrementAndGet();
             return Decision.TOO_MANY_PER_MINUTE;
         }
+        accepted.increment();
         return Decision.ADMITTED;
     }
 
@@ -110,17 +115,20 @@ public final class Admission
     public void countIn(final String namespace)
     {
         counters(namespace).inFlight.incrementAndGet();
+        accepted.increment();
     }
 
     /** Undoes the in-flight count of an admitted invoke that was never published. */
     public void release(final String namespace)
     {
+        accepted.decrement();
         decrement(byNamespace.get(namespace));
     }
 
     /** Completion hook: the activation ended, so its namespace has one fewer in flight. */
     public void onCompleted(final Activation activation)
     {
+        completed.increment();
         decrement(byNamespace.get(activation.namespace()));
     }
 
@@ -129,6 +137,18 @@ public final class Admission
     {
         final Counters c = byNamespace.get(namespace);
         return c == null ? 0 : c.inFlight.get();
+    }
+
+    /** Invokes admitted (and sequence components counted in) and not released, since start. */
+    public long invocationsAccepted()
+    {
+        return accepted.sum();
+    }
+
+    /** Activations completed since start. */
+    public long invocationsCompleted()
+    {
+        return completed.sum();
     }
 
     /** The 429 error of a refusal, with the spec's text and the current count. */

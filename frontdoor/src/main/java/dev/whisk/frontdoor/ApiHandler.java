@@ -24,8 +24,12 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
@@ -39,6 +43,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final String PREFIX = "/api/v1";
     private static final String WEB_PREFIX = PREFIX + "/web/";
     private static final String INVOKERS = "/invokers";
+    private static final String METRICS_PATH = "/metrics";
+    private static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
 
     private final Authenticator authenticator;
     private final ActionsApi actions;
@@ -49,11 +55,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final TriggersApi triggers;
     private final RulesApi rules;
     private final WebActionsApi web;
+    private final Metrics metrics;
 
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
-        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web)
+        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final Metrics metrics)
     {
+        this.metrics = metrics;
         this.web = web;
         this.authenticator = authenticator;
         this.actions = actions;
@@ -81,6 +89,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms)
     {
+        return create(subjects, entities, activationStore, scheduler, config, admission, alarms,
+            new Metrics(admission));
+    }
+
+    /** As above, answering {@code GET /metrics} from {@code metrics}, to which the caller may add more sources. */
+    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
+        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final AlarmService alarms, final Metrics metrics)
+    {
         final Authenticator authenticator = new Authenticator(subjects);
         final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore);
         final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
@@ -94,7 +111,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             new NamespacesApi(), new PackagesApi(entities),
             triggers,
             new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
-                scheduler == null ? null : scheduler.waiters()));
+                scheduler == null ? null : scheduler.waiters()), metrics);
     }
 
     @Override
@@ -159,6 +176,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (path.startsWith(INVOKERS))
         {
             routeInvokers(ex, path);
+            return;
+        }
+        if (METRICS_PATH.equals(path))
+        {
+            // Unauthenticated, as a metrics port usually is: counters only, nothing of any namespace.
+            requireMethod(ex, HttpMethod.GET);
+            ex.sendContent(HttpResponseStatus.OK, metrics.render().getBytes(StandardCharsets.UTF_8),
+                PROMETHEUS_TEXT, List.of(), null);
             return;
         }
         if (!path.startsWith(PREFIX))

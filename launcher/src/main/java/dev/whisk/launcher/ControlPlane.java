@@ -5,6 +5,7 @@ import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiHandler;
 import dev.whisk.frontdoor.FrontDoor;
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.frontdoor.Metrics;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InFlight;
@@ -47,6 +48,7 @@ final class ControlPlane implements AutoCloseable
     private final String apiHost;
     private final InFlight inFlight;
     private final AlarmService alarms;
+    private final Metrics metrics;
 
     /**
      * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
@@ -67,6 +69,7 @@ final class ControlPlane implements AutoCloseable
             Credentials.ensure(dataDir, subjects, SystemCatalog.NAMESPACE, NamespaceLimits.UNTHROTTLED);
             SystemCatalog.install(entities);
             final Admission admission = new Admission();
+            metrics = new Metrics(admission);
             final Waiters waiters = new Waiters();
 
             inFlight = membershipAeron == null ? null : new InFlight(invokers);
@@ -103,7 +106,7 @@ final class ControlPlane implements AutoCloseable
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms);
+                admission, alarms, metrics);
             frontDoor = own(new FrontDoor(frontDoorConfig, api));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;
@@ -125,6 +128,12 @@ final class ControlPlane implements AutoCloseable
     Credentials guest()
     {
         return guest;
+    }
+
+    /** What {@code GET /metrics} renders; a node adds the samples of what it runs beside (its container pool). */
+    Metrics metrics()
+    {
+        return metrics;
     }
 
     /** The agent that reads invoker messages; the caller runs it (alone, or composed with an in-process invoker). */

@@ -60,6 +60,7 @@ public final class Standalone implements AutoCloseable
                 new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
             invoker.start();
             invoker.pool().wakeOwnerWith(invokerIdle::wake);
+            controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics()));
             final AgentRunner runner = new AgentRunner(invokerIdle, error -> LOG.error("event=agent-error", error),
                 null, new CompositeAgent(invoker, controlPlane.completions()));
             AgentRunner.startOnThread(runner);

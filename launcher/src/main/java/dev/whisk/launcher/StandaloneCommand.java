@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.StemCell;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,6 +52,11 @@ final class StandaloneCommand implements Callable<Integer>
             + "${DEFAULT-VALUE}).")
     long pauseGraceMs;
 
+    @Option(names = "--invoker-label", defaultValue = "${env:WHISK_INVOKER_LABEL:-" + StandaloneConfig.INVOKER_LABEL
+        + "}", description = "Label of this platform's containers; leftovers with it are removed at start, so two "
+        + "platforms on one Docker engine need different labels (default: ${DEFAULT-VALUE}).")
+    String invokerLabel;
+
     @Option(names = "--no-demo", negatable = false, description = "Do not deploy and invoke the hello action.")
     boolean noDemo;
 
@@ -64,6 +70,10 @@ final class StandaloneCommand implements Callable<Integer>
         }
         config = config.withPool(config.pool().withPauseGraceMs(pauseGraceMs).withStemCells(
             stemCells.contains("none") ? List.of() : stemCells.stream().map(StemCell::parse).toList()));
+        final ContainerPoolConfig p = config.pool();
+        config = config.withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel,
+            p.runtimeImages(), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
+            p.clientThreads(), p.stemCells(), p.pauseGraceMs(), p.maxWaiting()));
         final Standalone platform = new Standalone(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

@@ -7,10 +7,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -223,5 +229,50 @@ class PlatformEndToEndTest
             assertThat(stored.status()).isEqualTo(200);
             assertThat(stored.json().path("response").path("status").asText()).isEqualTo(status);
         });
+    }
+
+    @Test
+    void metricsCountTheInvokeItsContainerStartAndThePlatformsCpuAndAllocation() throws Exception
+    {
+        api.putAction("metered", "function main() { return {}; }", null);
+        final String before = metrics();
+
+        final Api.Reply invoked = api.post("/namespaces/_/actions/metered?blocking=true", "{}");
+        assertThat(invoked.status()).isEqualTo(200);
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+        {
+            final String after = metrics();
+            assertThat(sample(after, "whisk_invocations_completed_total"))
+                .isGreaterThanOrEqualTo(sample(before, "whisk_invocations_completed_total") + 1);
+            assertThat(sample(after, "whisk_invocations_accepted_total"))
+                .isGreaterThanOrEqualTo(sample(before, "whisk_invocations_accepted_total") + 1);
+            // A new action's first run needs a container: cold, or a pre-warmed stem cell.
+            assertThat(sample(after, "whisk_pool_cold_starts_total") + sample(after, "whisk_pool_prewarm_starts_total"))
+                .isGreaterThanOrEqualTo(sample(before, "whisk_pool_cold_starts_total") +
+                    sample(before, "whisk_pool_prewarm_starts_total") + 1);
+            assertThat(sample(after, "whisk_pool_containers")).isPositive();
+            assertThat(sample(after, "whisk_pool_memory_in_use_mb")).isPositive();
+            assertThat(sample(after, "process_cpu_seconds_total"))
+                .isGreaterThan(sample(before, "process_cpu_seconds_total"));
+            assertThat(sample(after, "whisk_jvm_allocated_bytes_total"))
+                .isGreaterThan(sample(before, "whisk_jvm_allocated_bytes_total"));
+        });
+    }
+
+    private static String metrics() throws Exception
+    {
+        final HttpResponse<String> r = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(platform.apiHost() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private static double sample(final String exposition, final String name)
+    {
+        final Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(exposition);
+        assertThat(m.find()).as("sample %s in%n%s", name, exposition).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 }

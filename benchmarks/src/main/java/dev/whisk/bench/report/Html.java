@@ -12,11 +12,24 @@ final class Html
         final StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\">" +
             "<title>whisk benchmark report</title><style>body{font-family:sans-serif;max-width:980px;margin:2em auto}" +
             "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}" +
-            "td:first-child,th:first-child{text-align:left}img{max-width:100%}</style></head><body>\n");
+            "td:first-child,th:first-child{text-align:left}pre{background:#f6f6f6;padding:8px;overflow-x:auto}" +
+            "img{max-width:100%}</style></head><body>\n");
         boolean inTable = false;
         boolean header = false;
+        boolean inCode = false;
         for (final String line : markdown.split("\n"))
         {
+            if (line.startsWith("```"))
+            {
+                html.append(inCode ? "</pre>\n" : "<pre>");
+                inCode = !inCode;
+                continue;
+            }
+            if (inCode)
+            {
+                html.append(escape(line)).append('\n');
+                continue;
+            }
             if (line.startsWith("|"))
             {
                 if (line.startsWith("|---"))

@@ -34,24 +34,56 @@ public final class Report
         System.setProperty("java.awt.headless", "true");
         final Path dir = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest");
         final List<Path> latencyFiles = new ArrayList<>();
+        final List<JsonNode> loads = new ArrayList<>();
+        final List<Path> summaries = new ArrayList<>();
         Path jmhFile = null;
         try (Stream<Path> files = Files.list(dir))
         {
             for (final Path f : (Iterable<Path>)files.sorted()::iterator)
             {
-                if (f.getFileName().toString().equals("jmh.json"))
+                final String name = f.getFileName().toString();
+                if (name.startsWith("summary") && name.endsWith(".txt"))
+                {
+                    summaries.add(f);
+                }
+                else if (name.equals("jmh.json"))
                 {
                     jmhFile = f;
                 }
                 else if (f.getFileName().toString().endsWith(".json"))
                 {
-                    latencyFiles.add(f);
+                    final JsonNode r = Json.MAPPER.readTree(f.toFile());
+                    if ("load".equals(r.path("kind").asText()))
+                    {
+                        loads.add(r);
+                    }
+                    else
+                    {
+                        latencyFiles.add(f);
+                    }
                 }
             }
         }
         final StringBuilder md = new StringBuilder("# whisk benchmark report\n\n");
         md.append("Results in `").append(dir).append("`. Every platform figure stands beside a baseline measured ")
             .append("in the same run; ratios, not absolute numbers, are what carries to other machines.\n\n");
+        for (final Path summary : summaries)
+        {
+            md.append("## Key ratios against the goals (`").append(summary.getFileName()).append("`)\n\n```\n")
+                .append(Files.readString(summary).strip()).append("\n```\n\n");
+        }
+        final LoadReport load = new LoadReport(dir);
+        for (final String scenario : List.of("latency", "connections", "nonblocking", "floor", "starts", "eviction",
+            "mixed"))
+        {
+            for (final JsonNode r : loads)
+            {
+                if (scenario.equals(r.path("scenario").asText()))
+                {
+                    md.append(load.section(r));
+                }
+            }
+        }
         double overheadUs = Double.NaN;
         for (final Path f : latencyFiles)
         {
@@ -83,7 +115,7 @@ public final class Report
         {
             md.append(jmh(Json.MAPPER.readTree(jmhFile.toFile()), dir));
         }
-        md.append(planner(overheadUs));
+        md.append(planner(load, overheadUs));
         Files.writeString(dir.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("report.html"), Html.of(md.toString()), StandardCharsets.UTF_8);
         System.out.println("wrote " + dir.resolve("report.md") + " and " + dir.resolve("report.html"));
@@ -156,29 +188,55 @@ public final class Report
 
     /**
      * Little's law: containers busy on average = arrival rate x time each is held (the action's duration plus the
-     * platform's added latency). Headroom covers bursts and pool churn.
+     * platform's added latency). Memory follows from the containers; invokers from memory or from the platform's CPU
+     * per call, whichever needs more. Headroom covers bursts and pool churn.
      */
-    static String planner(final double overheadUs)
+    static String planner(final LoadReport measured, final double legacyOverheadUs)
     {
-        final double overheadMs = Double.isNaN(overheadUs) ? 1.0 : overheadUs / 1000.0;
+        final double overheadMs = !Double.isNaN(measured.addedLatencyMs) ? measured.addedLatencyMs :
+            Double.isNaN(legacyOverheadUs) ? 1.0 : legacyOverheadUs / 1000.0;
+        final double cpuUs = Double.isNaN(measured.cpuUsPerCall) ? 100 : measured.cpuUsPerCall;
+        final double inUseMib = measured.containerMemoryMib;
         final double headroom = 1.3;
         final int invokerBudgetMb = 12 * 1024;
+        final double platformCoresPerInvoker = 1.0;
         final StringBuilder md = new StringBuilder("## Capacity planner\n\n")
-            .append("Containers needed = rate × (mean duration + platform overhead) × headroom (Little's law, ")
-            .append("one activation per container at a time). Assumptions: overhead = the measured p50 added ")
-            .append(String.format(Locale.ROOT, "latency, %.2f ms; headroom %.1f; an invoker offers %d MB of ",
-                overheadMs, headroom, invokerBudgetMb))
-            .append("container memory (half of a 24 GB host); warm containers (cold starts are rare at steady ")
-            .append("load); actions with `concurrency` > 1 need proportionally fewer containers.\n\n")
-            .append("| rate (req/s) | mean duration (ms) | memory/action (MB) | containers | memory (GB) | invokers |\n")
-            .append("|---|---|---|---|---|---|\n");
-        final double[][] loads = {{100, 50, 256}, {1_000, 200, 256}, {5_000, 100, 128}, {20_000, 20, 256}};
+            .append("Containers = rate × (mean duration + platform overhead) × headroom (Little's law: one ")
+            .append("activation ")
+            .append("per container at a time). Memory reserved = containers × the action's memory limit (the pool ")
+            .append("reserves the limit, not what the process uses); memory in use = containers × the measured use ")
+            .append("per container. Platform cores = rate × platform CPU per call. Invokers = the larger of memory ")
+            .append("reserved / invoker budget and platform cores / cores per invoker.\n\n")
+            .append("Assumptions: ")
+            .append(String.format(Locale.ROOT, "overhead %.2f ms (%s); platform CPU %.0f µs per call (%s); ",
+                overheadMs, Double.isNaN(measured.addedLatencyMs) ? "assumed" : "measured, added p50 over direct",
+                cpuUs, Double.isNaN(measured.cpuUsPerCall) ? "assumed" : "measured at the highest throughput"))
+            .append(Double.isNaN(inUseMib) ? "memory in use per container not measured; " :
+                String.format(Locale.ROOT, "%.0f MiB in use per Node.js container (measured); ", inUseMib))
+            .append(String.format(Locale.ROOT, "headroom %.1f; an invoker offers %d MB of container memory (half of ",
+                headroom, invokerBudgetMb))
+            .append(String.format(Locale.ROOT, "a 24 GB host) and %.0f core for the platform; warm containers ",
+                platformCoresPerInvoker))
+            .append("(steady load; cold starts add their time to the hold time of the few calls that need one")
+            .append(Double.isNaN(measured.hitRatio) ? "" : String.format(Locale.ROOT,
+                ", %.1f%% of calls were warm in the mixed workload", 100 * measured.hitRatio))
+            .append(Double.isNaN(measured.coldStartMs) ? "" : String.format(Locale.ROOT,
+                ", a cold start took %.0f ms", measured.coldStartMs))
+            .append("); actions with `concurrency` > 1 need proportionally fewer containers.\n\n")
+            .append("| rate (req/s) | mean duration (ms) | memory/action (MB) | containers | memory reserved (GB) | ")
+            .append("memory in use (GB) | platform cores | invokers |\n|---|---|---|---|---|---|---|---|\n");
+        final double[][] loads = {{100, 50, 256}, {1_000, 200, 256}, {5_000, 100, 128}, {20_000, 20, 256},
+            {50_000, 5, 128}};
         for (final double[] l : loads)
         {
             final int containers = (int)Math.ceil(l[0] * (l[1] + overheadMs) / 1000.0 * headroom);
             final double memoryMb = containers * l[2];
-            md.append(String.format(Locale.ROOT, "| %.0f | %.0f | %.0f | %d | %.1f | %d |%n", l[0], l[1], l[2],
-                containers, memoryMb / 1024, (int)Math.ceil(memoryMb / invokerBudgetMb)));
+            final double cores = l[0] * cpuUs / 1e6;
+            final int invokers = (int)Math.max(Math.ceil(memoryMb / invokerBudgetMb),
+                Math.ceil(cores / platformCoresPerInvoker));
+            md.append(String.format(Locale.ROOT, "| %,.0f | %.0f | %.0f | %,d | %.1f | %s | %.2f | %d |%n", l[0], l[1],
+                l[2], containers, memoryMb / 1024, Double.isNaN(inUseMib) ? "" :
+                    String.format(Locale.ROOT, "%.1f", containers * inUseMib / 1024), cores, invokers));
         }
         return md.append('\n').toString();
     }

@@ -1,0 +1,46 @@
+package dev.whisk.launcher;
+
+import dev.whisk.frontdoor.Metrics;
+import dev.whisk.pool.PoolMetrics;
+
+/**
+ * The container pool's counters and gauges on {@code /metrics}: how each job found its container (warm, pre-warmed
+ * or cold; resumes among the warm), pauses and evictions, containers by state and memory. A load harness reads the
+ * pool hit ratio from these. Reads {@link PoolMetrics}, which any thread may.
+ */
+final class PoolSamples implements Metrics.Source
+{
+    private final PoolMetrics pool;
+
+    PoolSamples(final PoolMetrics pool)
+    {
+        this.pool = pool;
+    }
+
+    @Override
+    public void appendTo(final StringBuilder out)
+    {
+        Metrics.counter(out, "whisk_pool_warm_starts_total", "Jobs run on a warm container of their action.",
+            pool.warmStarts());
+        Metrics.counter(out, "whisk_pool_resumes_total", "Warm starts that resumed a paused container first.",
+            pool.resumes());
+        Metrics.counter(out, "whisk_pool_prewarm_starts_total", "Jobs run on a pre-warmed stem cell.",
+            pool.prewarmStarts());
+        Metrics.counter(out, "whisk_pool_cold_starts_total", "Jobs that needed a new container.",
+            pool.coldStarts());
+        Metrics.counter(out, "whisk_pool_pauses_total", "Idle containers paused.", pool.pauses());
+        Metrics.counter(out, "whisk_pool_evictions_total", "Idle containers removed to make room for another.",
+            pool.evictions());
+        Metrics.gauge(out, "whisk_pool_containers", "Containers alive (starting, pre-warmed, idle, paused, busy).",
+            pool.liveContainers());
+        Metrics.gauge(out, "whisk_pool_containers_prewarmed", "Pre-warmed stem cells.",
+            pool.prewarmedContainers());
+        Metrics.gauge(out, "whisk_pool_containers_paused", "Paused containers.", pool.pausedContainers());
+        Metrics.gauge(out, "whisk_pool_containers_busy", "Containers running a job.", pool.busyContainers());
+        Metrics.gauge(out, "whisk_pool_memory_in_use_mb", "Memory of the live containers, stem cells included.",
+            pool.memoryInUseMb());
+        Metrics.gauge(out, "whisk_pool_memory_free_mb", "Memory the pool can still give without an eviction.",
+            pool.freeMemoryMb());
+        Metrics.gauge(out, "whisk_pool_waiting_jobs", "Jobs waiting for memory.", pool.waitingJobs());
+    }
+}
