@@ -11,6 +11,7 @@ import dev.whisk.frontdoor.api.PackagesApi;
 import dev.whisk.frontdoor.api.RulesApi;
 import dev.whisk.frontdoor.api.TriggersApi;
 import dev.whisk.frontdoor.api.WebActionsApi;
+import dev.whisk.frontdoor.api.WebhooksApi;
 import dev.whisk.scheduler.Scheduler;
 import dev.whisk.scheduler.alarm.AlarmService;
 import dev.whisk.storage.ActivationStore;
@@ -48,12 +49,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final TriggersApi triggers;
     private final RulesApi rules;
     private final WebActionsApi web;
+    private final WebhooksApi webhooks;
 
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
-        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web)
+        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks)
     {
         this.web = web;
+        this.webhooks = webhooks;
         this.authenticator = authenticator;
         this.actions = actions;
         this.invoke = invoke;
@@ -93,7 +96,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             new NamespacesApi(), new PackagesApi(entities),
             triggers,
             new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
-                scheduler == null ? null : scheduler.waiters()));
+                scheduler == null ? null : scheduler.waiters()),
+            new WebhooksApi(entities, subjects, triggers, invoke));
     }
 
     @Override
@@ -156,6 +160,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if ("web".equals(seg[0]))
         {
             web.handle(ex, seg);
+            return;
+        }
+        if (WebhooksApi.SEGMENT.equals(seg[0]))
+        {
+            requireJsonBody(ex);
+            webhooks.receive(ex, seg);
             return;
         }
         if (!"namespaces".equals(seg[0]))
@@ -262,6 +272,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             triggers.list(ex, namespace);
             return;
         }
+        if (seg.length == 5 && "webhook".equals(seg[4]))
+        {
+            routeWebhook(ex, namespace, seg[3]);
+            return;
+        }
         if (seg.length != 4)
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
@@ -273,11 +288,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         else if (m == HttpMethod.PUT)
         {
-            triggers.put(ex, namespace, seg[3]);
+            triggers.put(ex, identity, namespace, seg[3]);
         }
         else if (m == HttpMethod.DELETE)
         {
-            triggers.delete(ex, namespace, seg[3]);
+            triggers.delete(ex, identity, namespace, seg[3]);
         }
         else if (m == HttpMethod.POST)
         {
@@ -286,6 +301,27 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         else
         {
             throw methodNotAllowed("GET, PUT, DELETE, POST");
+        }
+    }
+
+    private void routeWebhook(final Exchange ex, final String namespace, final String trigger)
+    {
+        final HttpMethod m = ex.method();
+        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
+        {
+            webhooks.get(ex, namespace, trigger);
+        }
+        else if (m == HttpMethod.PUT)
+        {
+            webhooks.rotate(ex, namespace, trigger);
+        }
+        else if (m == HttpMethod.DELETE)
+        {
+            webhooks.remove(ex, namespace, trigger);
+        }
+        else
+        {
+            throw methodNotAllowed("GET, PUT, DELETE");
         }
     }
 
