@@ -144,6 +144,28 @@ class FeedLifecycleTest
     }
 
     @Test
+    void thePlatformsOwnAlarmsFeedIsDrivenTheSameWay() throws Exception
+    {
+        final String alarm = "\"annotations\":[{\"key\":\"feed\",\"value\":\"/whisk.system/alarms/alarm\"}]";
+        final Api.Reply bad = api.put("/namespaces/_/triggers/badCron", "{" + alarm +
+            ",\"feedParameters\":[{\"key\":\"cron\",\"value\":\"not a cron\"}]}");
+        assertThat(bad.status()).isEqualTo(502);
+        assertThat(bad.json().path("error").asText()).contains("cron");
+        assertThat(api.get("/namespaces/_/triggers/badCron").status()).isEqualTo(404);
+
+        final Api.Reply created = api.put("/namespaces/_/triggers/hourly", "{" + alarm +
+            ",\"feedParameters\":[{\"key\":\"cron\",\"value\":\"0 * * * *\"}]}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        final String readCall = "/namespaces/whisk.system/actions/alarms/alarm?blocking=true";
+        final String read = "{\"lifecycleEvent\":\"READ\",\"triggerName\":\"/" + namespace + "/hourly\"," +
+            "\"authKey\":\"" + platform.guestAuth() + "\"}";
+        assertThat(api.post(readCall, read).json().path("response").path("result").path("config").path("cron")
+            .asText()).isEqualTo("0 * * * *");
+        assertThat(api.delete("/namespaces/_/triggers/hourly").status()).isEqualTo(200);
+        assertThat(api.post(readCall, read).status()).as("DELETE removed the alarm").isEqualTo(502);
+    }
+
+    @Test
     void feedParametersWithoutAFeedAnnotationAreRefusedAndStoreNothing() throws Exception
     {
         final Api.Reply refused = api.put("/namespaces/_/triggers/orphan", "{\"feedParameters\":[]}");
