@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
  * may act in the namespace it names, and hands the exchange to the API of the collection. Every failure becomes the
  * JSON error body here, one place; a stack trace never reaches a client. Stateless and shared by all channels.
+ * Web actions and webhooks ({@code /api/v1/webhooks/...}, proven by a per-trigger secret) are routed before the
+ * key is asked for.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>

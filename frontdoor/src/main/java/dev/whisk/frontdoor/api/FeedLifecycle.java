@@ -67,7 +67,18 @@ final class FeedLifecycle
             throw ApiError.badRequest("'" + FEED_PARAMETERS + "' needs a 'feed' annotation naming the feed action");
         }
         final FullyQualifiedName n = FullyQualifiedName.parse(feed.asText(), identity.namespace());
-        return invoke.lookup().action(identity, n.namespace(), n.pkg(), n.name());
+        try
+        {
+            return invoke.lookup().action(identity, n.namespace(), n.pkg(), n.name());
+        }
+        catch (final ApiError unknown)
+        {
+            if (unknown.status() != HttpResponseStatus.NOT_FOUND)
+            {
+                throw unknown;
+            }
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, "feed action '" + feed.asText() + "' does not exist");
+        }
     }
 
     /** Stores the new trigger {@code t}, then runs CREATE; a failed CREATE deletes the trigger again. */

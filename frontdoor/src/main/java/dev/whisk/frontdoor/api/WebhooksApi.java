@@ -12,6 +12,7 @@ import dev.whisk.storage.EntityStore;
 import dev.whisk.storage.SubjectStore;
 import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -122,7 +123,7 @@ public final class WebhooksApi
         {
             throw ApiError.notFound();
         }
-        if (!isAuthentic(ex, body, t.webhookSecret()))
+        if (!isAuthentic(ex.requestHeaders(), body, t.webhookSecret()))
         {
             throw new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
         }
@@ -134,11 +135,14 @@ public final class WebhooksApi
         triggers.fire(ex, owner, t, body);
     }
 
-    /** Whether the request proves {@code secret} by a signature of {@code body} or by a token, in constant time. */
-    static boolean isAuthentic(final Exchange ex, final byte[] body, final String secret)
+    /**
+     * Whether the request proves {@code secret} by a signature of {@code body} or by a token, in constant time. A
+     * signature, when sent, decides alone: a token beside a wrong signature does not count.
+     */
+    static boolean isAuthentic(final HttpHeaders headers, final byte[] body, final String secret)
     {
         final byte[] key = secret.getBytes(StandardCharsets.UTF_8);
-        final String signature = ex.requestHeaders().get(SIGNATURE_HEADER);
+        final String signature = headers.get(SIGNATURE_HEADER);
         if (signature != null)
         {
             final byte[] expected = (SIGNATURE_PREFIX + HexFormat.of().formatHex(hmac(key, body)))
@@ -146,10 +150,10 @@ public final class WebhooksApi
             return MessageDigest.isEqual(expected, signature.trim().toLowerCase(java.util.Locale.ROOT)
                 .getBytes(StandardCharsets.US_ASCII));
         }
-        String token = ex.requestHeaders().get(TOKEN_HEADER);
+        String token = headers.get(TOKEN_HEADER);
         if (token == null)
         {
-            token = ex.requestHeaders().get(GITLAB_TOKEN_HEADER);
+            token = headers.get(GITLAB_TOKEN_HEADER);
         }
         return token != null && MessageDigest.isEqual(key, token.trim().getBytes(StandardCharsets.UTF_8));
     }
