@@ -99,7 +99,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             triggers,
             new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
                 scheduler == null ? null : scheduler.waiters()),
-            new WebhooksApi(entities, subjects, triggers, invoke));
+            new WebhooksApi(entities, subjects, triggers));
     }
 
     @Override

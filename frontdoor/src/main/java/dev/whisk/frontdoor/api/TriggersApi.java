@@ -169,6 +169,11 @@ public final class TriggersApi
     /** Fires {@code t} as {@code identity} with the event {@code body} and answers {@code ex} (see above). */
     void fire(final Exchange ex, final Identity identity, final WhiskTrigger t, final byte[] body)
     {
+        if (body.length > invoke.maxInvokeBodyBytes())
+        {
+            throw new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Messages.requestTooLarge(body.length, invoke.maxInvokeBodyBytes()));
+        }
         final ObjectNode payload = Bodies.object(body);
         if (admission.tryFire(identity.namespace(), identity.limits(), System.currentTimeMillis()) !=
             Admission.Decision.ADMITTED)

@@ -56,16 +56,13 @@ public final class WebhooksApi
     private final EntityStore store;
     private final SubjectStore subjects;
     private final TriggersApi triggers;
-    private final InvokeApi invoke;
     private final SecureRandom random = new SecureRandom();
 
-    public WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers,
-        final InvokeApi invoke)
+    public WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers)
     {
         this.store = store;
         this.subjects = subjects;
         this.triggers = triggers;
-        this.invoke = invoke;
     }
 
     /** {@code PUT .../triggers/{t}/webhook}: a new secret replaces any old one at once. */
@@ -113,11 +110,6 @@ public final class WebhooksApi
                 "HTTP method not allowed, supported methods: POST");
         }
         final byte[] body = ex.body();
-        if (body.length > invoke.maxInvokeBodyBytes())
-        {
-            throw new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                Messages.requestTooLarge(body.length, invoke.maxInvokeBodyBytes()));
-        }
         if (!EntityName.isValid(seg[1]) || !EntityName.isValid(seg[2]) ||
             !(store.get(seg[1] + "/" + seg[2]) instanceof WhiskTrigger t) || t.webhookSecret() == null)
         {
