@@ -242,14 +242,13 @@ public final class TriggersApi
         final boolean taken = activations.append(new Activation(activationId, identity.namespace(),
             identity.subject(), t.name(), t.version(), t.docId(), "trigger", startMs, 0, null,
             ActivationStatus.SUCCESS, argBytes, logs, ActionLimits.DEFAULT, false, 0, -1), ack);
-        if (taken)
+        if (!taken)
         {
-            ack.done();
-        }
-        else
-        {
+            // the fire is not durable, so it is never acknowledged: the caller hears 503 when its wait runs out
             LOG.warn("event=trigger-record-refused trigger={} activationId={}", t.docId(), activationId);
+            return;
         }
+        ack.done();
     }
 
     /** Starts one rule's action and returns the trigger record's log line for it, as OpenWhisk writes them. */
