@@ -11,6 +11,7 @@ import dev.whisk.frontdoor.api.PackagesApi;
 import dev.whisk.frontdoor.api.RulesApi;
 import dev.whisk.frontdoor.api.TriggersApi;
 import dev.whisk.frontdoor.api.WebActionsApi;
+import dev.whisk.frontdoor.api.WebhooksApi;
 import dev.whisk.scheduler.Scheduler;
 import dev.whisk.scheduler.alarm.AlarmService;
 import dev.whisk.storage.ActivationStore;
@@ -35,6 +36,8 @@ import java.util.List;
  * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
  * may act in the namespace it names, and hands the exchange to the API of the collection. Every failure becomes the
  * JSON error body here, one place; a stack trace never reaches a client. Stateless and shared by all channels.
+ * Web actions and webhooks ({@code /api/v1/webhooks/...}, proven by a per-trigger secret) are routed before the
+ * key is asked for.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
@@ -56,13 +59,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final RulesApi rules;
     private final WebActionsApi web;
     private final Metrics metrics;
+    private final WebhooksApi webhooks;
 
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
-        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final Metrics metrics)
+        final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks,
+        final Metrics metrics)
     {
         this.metrics = metrics;
         this.web = web;
+        this.webhooks = webhooks;
         this.authenticator = authenticator;
         this.actions = actions;
         this.invoke = invoke;
@@ -111,7 +117,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             new NamespacesApi(), new PackagesApi(entities),
             triggers,
             new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
-                scheduler == null ? null : scheduler.waiters()), metrics);
+                scheduler == null ? null : scheduler.waiters()),
+            new WebhooksApi(entities, subjects, triggers), metrics);
     }
 
     @Override
@@ -212,6 +219,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if ("web".equals(seg[0]))
         {
             web.handle(ex, seg);
+            return;
+        }
+        if (WebhooksApi.SEGMENT.equals(seg[0]))
+        {
+            requireJsonBody(ex);
+            webhooks.receive(ex, seg);
             return;
         }
         if (!"namespaces".equals(seg[0]))
@@ -318,6 +331,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             triggers.list(ex, namespace);
             return;
         }
+        if (seg.length == 5 && "webhook".equals(seg[4]))
+        {
+            routeWebhook(ex, namespace, seg[3]);
+            return;
+        }
         if (seg.length != 4)
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
@@ -329,11 +347,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         else if (m == HttpMethod.PUT)
         {
-            triggers.put(ex, namespace, seg[3]);
+            triggers.put(ex, identity, namespace, seg[3]);
         }
         else if (m == HttpMethod.DELETE)
         {
-            triggers.delete(ex, namespace, seg[3]);
+            triggers.delete(ex, identity, namespace, seg[3]);
         }
         else if (m == HttpMethod.POST)
         {
@@ -342,6 +360,27 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         else
         {
             throw methodNotAllowed("GET, PUT, DELETE, POST");
+        }
+    }
+
+    private void routeWebhook(final Exchange ex, final String namespace, final String trigger)
+    {
+        final HttpMethod m = ex.method();
+        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
+        {
+            webhooks.get(ex, namespace, trigger);
+        }
+        else if (m == HttpMethod.PUT)
+        {
+            webhooks.rotate(ex, namespace, trigger);
+        }
+        else if (m == HttpMethod.DELETE)
+        {
+            webhooks.remove(ex, namespace, trigger);
+        }
+        else
+        {
+            throw methodNotAllowed("GET, PUT, DELETE");
         }
     }
 

@@ -55,6 +55,19 @@ public final class AlarmFeed
     void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
         final boolean blocking, final boolean resultOnly)
     {
+        final Activation a = run(identity, feed, params);
+        if (!blocking)
+        {
+            ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(a.activationId()), a.activationId());
+            return;
+        }
+        ex.send(a.status() == ActivationStatus.SUCCESS ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
+            resultOnly ? a.result() : ActivationJson.full(a), a.activationId());
+    }
+
+    /** Runs one lifecycle event of {@code feed} with merged {@code params} as {@code identity}; returns its record. */
+    Activation run(final Identity identity, final WhiskAction feed, final byte[] params)
+    {
         final long startMs = System.currentTimeMillis();
         byte[] result;
         ActivationStatus status = ActivationStatus.SUCCESS;
@@ -71,13 +84,7 @@ public final class AlarmFeed
             feed.name(), feed.version(), feed.docId(), feed.exec().kind(), startMs, System.currentTimeMillis(), null,
             status, result, List.of(), feed.limits(), false, 0, -1);
         activations.append(a);
-        if (!blocking)
-        {
-            ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(a.activationId()), a.activationId());
-            return;
-        }
-        ex.send(status == ActivationStatus.SUCCESS ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
-            resultOnly ? result : ActivationJson.full(a), a.activationId());
+        return a;
     }
 
     private byte[] run(final Identity identity, final String feed, final ObjectNode p)

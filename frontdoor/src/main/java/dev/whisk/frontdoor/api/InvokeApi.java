@@ -184,12 +184,15 @@ public final class InvokeApi
     /**
      * Starts a non-blocking run of {@code action} for a rule of a fired trigger, as {@code identity}: its own
      * parameters (after {@code inherited}) below {@code args}; not throttle-checked (the fire was), counted in flight.
+     * {@code waiter} hears {@code onJournaled} once the run is accepted for good: for a plain action when its request
+     * is in the scheduler's journal; for a sequence or conductor composition at once, since a composition is not
+     * journaled as one request (its steps are, as they start).
      *
-     * @return the activation id, or {@code null} when the ring is full.
+     * @return the activation id, or {@code null} when the ring is full (and {@code waiter} is never called).
      * @throws ApiError when the arguments may not override the action's final parameters.
      */
     String startForRule(final Identity identity, final WhiskAction action, final List<Param> inherited,
-        final byte[] args)
+        final byte[] args, final ActivationWaiter waiter)
     {
         if (CompositeRun.isComposite(action))
         {
@@ -197,11 +200,12 @@ public final class InvokeApi
             admission.countIn(identity.namespace());
             CompositeRun.startTopmost(composites, identity, action, inherited, activationId,
                 action.exec().isSequence() ? args : mergeParams(action, inherited, args));
+            waiter.onJournaled(activationId);
             return activationId;
         }
         final InvokeRequest r = fill(identity, action, mergeParams(action, inherited, args), false, null);
         admission.countIn(identity.namespace());
-        if (!scheduler.tryPublish(r, NOBODY))
+        if (!scheduler.tryPublish(r, waiter))
         {
             admission.release(identity.namespace());
             return null;
@@ -209,19 +213,48 @@ public final class InvokeApi
         return ActivationId.toString(r.idHi, r.idLo);
     }
 
-    /** The waiter of a run nobody waits for: its record is its outcome. */
-    private static final ActivationWaiter NOBODY = new ActivationWaiter()
+    /**
+     * Runs {@code action} for the platform's own purposes (a trigger's feed lifecycle) as {@code identity}, with its
+     * own parameters (after {@code inherited}) below {@code args}, like a blocking invoke that is not throttle-checked
+     * but counted in flight. {@code onDone} hears the run's record on a scheduler thread, or at once on this thread
+     * for a feed the platform runs itself.
+     *
+     * @return false when the ring is full: nothing runs and {@code onDone} is never called.
+     * @throws ApiError when the arguments may not override the action's final parameters.
+     */
+    boolean runForPlatform(final Identity identity, final WhiskAction action, final List<Param> inherited,
+        final byte[] args, final java.util.function.Consumer<dev.whisk.core.activation.Activation> onDone)
     {
-        @Override
-        public void onJournaled(final String activationId)
+        final byte[] params = action.exec().isSequence() ? Bodies.requireObject(args) :
+            mergeParams(action, inherited, args);
+        if (alarmFeed != null && alarmFeed.handles(action))
         {
+            onDone.accept(alarmFeed.run(identity, action, params));
+            return true;
         }
+        final ActivationWaiter waiter = new ActivationWaiter()
+        {
+            @Override
+            public void onJournaled(final String activationId)
+            {
+            }
 
-        @Override
-        public void onActivation(final dev.whisk.core.activation.Activation activation)
+            @Override
+            public void onActivation(final dev.whisk.core.activation.Activation activation)
+            {
+                onDone.accept(activation);
+            }
+        };
+        if (CompositeRun.isComposite(action))
         {
+            final String activationId = ActivationId.random();
+            scheduler.waiters().register(activationId, waiter);
+            admission.countIn(identity.namespace());
+            CompositeRun.startTopmost(composites, identity, action, inherited, activationId, params);
+            return true;
         }
-    };
+        return publishComponent(identity, action, params, null, waiter);
+    }
 
     /** Lets the platform run the {@code /whisk.system/alarms} feeds itself. */
     public void runAlarmFeedsWith(final AlarmFeed feed)
@@ -253,6 +286,11 @@ public final class InvokeApi
         r.apiKey = provideKey ? identity.apiKey() : null;
         r.params = params;
         return r;
+    }
+
+    int maxInvokeBodyBytes()
+    {
+        return config.maxInvokeBodyBytes();
     }
 
     int maxBlockingWaitMs()

@@ -1,5 +1,6 @@
 package dev.whisk.frontdoor.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
@@ -22,24 +23,36 @@ import dev.whisk.frontdoor.Exchange;
 import dev.whisk.storage.ActivationStore;
 import dev.whisk.storage.EntityStore;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Triggers: create, update (keeping their rules), read, list, delete, and fire. A fire with no active rule answers
  * 204 and records nothing, as OpenWhisk does; otherwise each active rule's action is started, non-blocking, as the
  * firing identity, with the trigger's parameters below the event's, and the trigger's own activation (result: the
- * arguments; logs: one JSON line per rule) is recorded and its id answered with 202.
+ * arguments; logs: one JSON line per rule) is recorded and its id answered with 202. The 202 means durable: it is
+ * sent only once every rule's invoke is in the scheduler's journal and the trigger's record is on disk, so an
+ * accepted fire survives a crash, and its runs, like any journaled invoke, happen at most once.
+ *
+ * <p>A PUT with {@code feedParameters} has the platform run the feed lifecycle (see {@link FeedLifecycle}).
  */
 public final class TriggersApi
 {
+    private static final Logger LOG = LoggerFactory.getLogger(TriggersApi.class);
+    private static final Runnable NOTHING = () -> { };
+
     private final EntityStore store;
     private final Admission admission;
     private final InvokeApi invoke;
     private final ActivationStore activations;
+    private final FeedLifecycle feeds;
 
     public TriggersApi(final EntityStore store, final Admission admission, final InvokeApi invoke,
         final ActivationStore activations)
@@ -48,6 +61,7 @@ public final class TriggersApi
         this.admission = admission;
         this.invoke = invoke;
         this.activations = activations;
+        this.feeds = new FeedLifecycle(store, invoke);
     }
 
     public void get(final Exchange ex, final String namespace, final String name)
@@ -55,7 +69,7 @@ public final class TriggersApi
         ex.sendJson(HttpResponseStatus.OK, bytes(document(find(store, namespace, name))));
     }
 
-    public void put(final Exchange ex, final String namespace, final String name)
+    public void put(final Exchange ex, final Identity identity, final String namespace, final String name)
     {
         if (!EntityName.isValid(name))
         {
@@ -80,16 +94,42 @@ public final class TriggersApi
         final List<Param> annotations = PutFields.annotations(body, existing == null ? null :
             existing.annotations());
         PutFields.checkSize(parameters, annotations, ActionDocs.MAX_PARAMETER_BYTES);
+        final JsonNode feedNode = body.get(FeedLifecycle.FEED_PARAMETERS);
+        final List<Param> feedParameters = feedNode == null || feedNode.isNull() ? null :
+            ActionDocs.params(feedNode, FeedLifecycle.FEED_PARAMETERS);
+        if (feedParameters != null)
+        {
+            PutFields.checkSize(feedParameters, List.of(), ActionDocs.MAX_PARAMETER_BYTES);
+        }
         final WhiskTrigger t = new WhiskTrigger(namespace, name,
             PutFields.version(body, existing == null ? null : existing.version()),
             PutFields.publish(body, existing != null && existing.publish()), annotations, parameters,
-            existing == null ? null : existing.rules(), Writes.stamp(existing == null ? 0 : existing.updated()));
-        Writes.answer(ex, store.put(t, existing), bytes(document(t)), Writes.conflictMessage(existing));
+            existing == null ? null : existing.rules(), Writes.stamp(existing == null ? 0 : existing.updated()),
+            feedParameters != null || (existing != null && existing.feedByPlatform()),
+            existing == null ? null : existing.webhookSecret());
+        if (feedParameters == null)
+        {
+            Writes.answer(ex, store.put(t, existing), bytes(document(t)), Writes.conflictMessage(existing));
+        }
+        else if (existing == null)
+        {
+            feeds.create(ex, identity, t, feedParameters);
+        }
+        else
+        {
+            feeds.update(ex, identity, t, existing, feedParameters);
+        }
     }
 
-    public void delete(final Exchange ex, final String namespace, final String name)
+    /** Deletes the trigger; for one whose feed the platform created, after running the feed's DELETE. */
+    public void delete(final Exchange ex, final Identity identity, final String namespace, final String name)
     {
         final WhiskTrigger t = find(store, namespace, name);
+        if (t.feedByPlatform())
+        {
+            feeds.delete(ex, identity, t);
+            return;
+        }
         Writes.answer(ex, store.delete(t.docId(), t), bytes(document(t)), Messages.CONCURRENT_MODIFICATION);
     }
 
@@ -119,24 +159,44 @@ public final class TriggersApi
 
     /**
      * {@code POST triggers/name}: counted against the caller's {@code firesPerMinute} (429 over it), then 204 with no
-     * body and no activation when no rule is active.
+     * body and no activation when no rule is active, else 202 once the fire is durable.
      */
     public void fire(final Exchange ex, final Identity identity, final String namespace, final String name)
     {
-        final WhiskTrigger t = find(store, namespace, name);
-        final ObjectNode payload = Bodies.object(ex.body());
+        fire(ex, identity, find(store, namespace, name), ex.body());
+    }
+
+    /** Fires {@code t} as {@code identity} with the event {@code body} and answers {@code ex} (see above). */
+    void fire(final Exchange ex, final Identity identity, final WhiskTrigger t, final byte[] body)
+    {
+        if (body.length > invoke.maxInvokeBodyBytes())
+        {
+            throw new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                Messages.requestTooLarge(body.length, invoke.maxInvokeBodyBytes()));
+        }
+        final ObjectNode payload = Bodies.object(body);
         if (admission.tryFire(identity.namespace(), identity.limits(), System.currentTimeMillis()) !=
             Admission.Decision.ADMITTED)
         {
             throw admission.fireRefusal(identity.namespace(), identity.limits());
         }
-        final String activationId = fire(identity, t, payload);
-        if (activationId == null)
+        if (!t.hasActiveRule())
         {
             ex.sendJson(HttpResponseStatus.NO_CONTENT, null);
             return;
         }
-        ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(activationId), activationId);
+        final String activationId = ActivationId.random();
+        final byte[] idBody = InvokeWaiter.idBody(activationId);
+        // Should the journal or the store never report (a store that closed or failed to write), the caller hears
+        // 503 rather than waiting for ever.
+        final ScheduledFuture<?> giveUp = ex.executor().schedule(() -> ex.sendError(
+            HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE), invoke.maxBlockingWaitMs(),
+            TimeUnit.MILLISECONDS);
+        fire(identity, t, payload, activationId, new FireAck(() ->
+        {
+            giveUp.cancel(false);
+            ex.send(HttpResponseStatus.ACCEPTED, idBody, activationId);
+        }));
     }
 
     /**
@@ -151,20 +211,20 @@ public final class TriggersApi
             return false;
         }
         if (admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) ==
-            Admission.Decision.ADMITTED)
+            Admission.Decision.ADMITTED && t.hasActiveRule())
         {
-            fire(owner, t, Bodies.object(payload));
+            fire(owner, t, Bodies.object(payload), ActivationId.random(), new FireAck(NOTHING));
         }
         return true;
     }
 
-    /** Runs the active rules of {@code t}; returns the trigger activation's id, or null when no rule is active. */
-    private String fire(final Identity identity, final WhiskTrigger t, final ObjectNode payload)
+    /**
+     * Runs the active rules of {@code t} and records the trigger activation {@code activationId}; {@code ack} hears
+     * each rule's invoke journaled and the record durable.
+     */
+    private void fire(final Identity identity, final WhiskTrigger t, final ObjectNode payload,
+        final String activationId, final FireAck ack)
     {
-        if (!t.hasActiveRule())
-        {
-            return null;
-        }
         final ObjectNode args = Json.MAPPER.createObjectNode();
         for (final Param p : t.parameters())
         {
@@ -176,17 +236,24 @@ public final class TriggersApi
         final List<String> logs = new ArrayList<>(t.rules().size());
         for (final Map.Entry<String, RuleLink> rule : t.rules().entrySet())
         {
-            logs.add(startRule(identity, rule.getKey(), rule.getValue(), argBytes));
+            logs.add(startRule(identity, rule.getKey(), rule.getValue(), argBytes, ack));
         }
-        final String activationId = ActivationId.random();
-        activations.append(new Activation(activationId, identity.namespace(), identity.subject(), t.name(),
-            t.version(), t.docId(), "trigger", startMs, 0, null, ActivationStatus.SUCCESS, argBytes, logs,
-            ActionLimits.DEFAULT, false, 0, -1));
-        return activationId;
+        ack.expect();
+        final boolean taken = activations.append(new Activation(activationId, identity.namespace(),
+            identity.subject(), t.name(), t.version(), t.docId(), "trigger", startMs, 0, null,
+            ActivationStatus.SUCCESS, argBytes, logs, ActionLimits.DEFAULT, false, 0, -1), ack);
+        if (!taken)
+        {
+            // the fire is not durable, so it is never acknowledged: the caller hears 503 when its wait runs out
+            LOG.warn("event=trigger-record-refused trigger={} activationId={}", t.docId(), activationId);
+            return;
+        }
+        ack.done();
     }
 
     /** Starts one rule's action and returns the trigger record's log line for it, as OpenWhisk writes them. */
-    private String startRule(final Identity identity, final String rule, final RuleLink link, final byte[] args)
+    private String startRule(final Identity identity, final String rule, final RuleLink link, final byte[] args,
+        final FireAck ack)
     {
         final ObjectNode line = Json.MAPPER.createObjectNode();
         final String action = link.action().docId();
@@ -196,14 +263,16 @@ public final class TriggersApi
                 .put("error", "Rule '" + rule + "' is inactive, action '" + action + "' was not activated.")
                 .toString();
         }
+        ack.expect();
         try
         {
             final FullyQualifiedName n = FullyQualifiedName.parse("/" + action, identity.namespace());
             final ActionLookup.Resolved resolved = invoke.lookup().action(identity, n.namespace(), n.pkg(),
                 n.name());
-            final String id = invoke.startForRule(identity, resolved.action(), resolved.inherited(), args);
+            final String id = invoke.startForRule(identity, resolved.action(), resolved.inherited(), args, ack);
             if (id == null)
             {
+                ack.done();
                 return line.put("statusCode", 3).put("success", false).put("rule", rule).put("action", action)
                     .put("error", Messages.SERVICE_UNAVAILABLE).toString();
             }
@@ -212,6 +281,7 @@ public final class TriggersApi
         }
         catch (final ApiError | IllegalArgumentException failure)
         {
+            ack.done();
             return line.put("statusCode", 1).put("success", false).put("rule", rule).put("action", action)
                 .put("error", failure.getMessage()).toString();
         }
