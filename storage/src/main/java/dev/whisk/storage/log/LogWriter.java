@@ -2,7 +2,7 @@ package dev.whisk.storage.log;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
+import dev.whisk.core.concurrent.WakeableIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.agrona.concurrent.NanoClock;
@@ -67,6 +67,8 @@ public final class LogWriter<T> implements AutoCloseable
     private final ManyToOneConcurrentArrayQueue<T> queue;
     private final Consumer<T> onRejected;
     private final AgentRunner runner;
+    /** Unparks the writer when a command arrives; {@code null} when its idle strategy cannot be woken. */
+    private final Runnable wake;
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean isClosed;
@@ -98,14 +100,19 @@ public final class LogWriter<T> implements AutoCloseable
         this.commitIntervalNs = commitIntervalNs;
         this.queue = new ManyToOneConcurrentArrayQueue<>(queueCapacity);
         this.onRejected = handler::onRejected;
+        this.wake = idleStrategy instanceof WakeableIdleStrategy wakeable ? wakeable::wake : null;
         this.runner = new AgentRunner(idleStrategy, this::onError, null, new WriterAgent());
         AgentRunner.startOnThread(runner);
     }
 
-    /** Backs off from spinning to yielding to parking for at most 1 ms, so an idle writer costs no core. */
+    /**
+     * Spins briefly, then parks for at most 1 ms, and {@link #offer} wakes it: a command is taken at once, and between
+     * commands the writer neither spins nor yields. (A back-off from spinning through yields to ever longer parks cost
+     * about 60 µs of CPU per activation at 2,000 activations a second, more than encoding and writing the record.)
+     */
     public static IdleStrategy defaultIdleStrategy()
     {
-        return new BackoffIdleStrategy(64, 16, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+        return new WakeableIdleStrategy(64, TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     /**
@@ -118,6 +125,10 @@ public final class LogWriter<T> implements AutoCloseable
         if (isClosed || !queue.offer(command))
         {
             return false;
+        }
+        if (wake != null)
+        {
+            wake.run();
         }
         // Pairs with close(): either the writer or close() drains the command, or we see isStopped and drain it.
         VarHandle.fullFence();
