@@ -14,6 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.whisk.launcher.CrashChecks.isUp;
+import static dev.whisk.launcher.CrashChecks.missingRecords;
+import static dev.whisk.launcher.CrashChecks.occurrences;
+import static dev.whisk.launcher.CrashChecks.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -99,8 +103,8 @@ class ControllerCrashTest
         catch (final org.awaitility.core.ConditionTimeoutException ex)
         {
             throw new AssertionError("no record for " + missingRecords(api, acknowledged) + "\n--- controller-2:\n" +
-                tail(dir.resolve("controller-2.log")) + "\n--- controller-1:\n" + tail(dir.resolve("controller-1.log")) +
-                "\n--- invoker-0:\n" + tail(dir.resolve("invoker-0.log")), ex);
+                tail(dir.resolve("controller-2.log")) + "\n--- controller-1:\n" +
+                tail(dir.resolve("controller-1.log")) + "\n--- invoker-0:\n" + tail(dir.resolve("invoker-0.log")), ex);
         }
         int recordsTotal = 0;
         for (final String id : acknowledged)
@@ -119,52 +123,6 @@ class ControllerCrashTest
         for (final String id : acknowledged)
         {
             assertThat(occurrences(logs, "ran " + id)).as("activation %s ran at most once", id).isLessThanOrEqualTo(1);
-        }
-    }
-
-    private static List<String> missingRecords(final Api api, final List<String> ids) throws Exception
-    {
-        final List<String> missing = new ArrayList<>();
-        for (final String id : ids)
-        {
-            if (api.get("/namespaces/_/activations/" + id).status() != 200)
-            {
-                missing.add(id);
-            }
-        }
-        return missing;
-    }
-
-    private static String tail(final Path log) throws IOException
-    {
-        final String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
-        return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
-    }
-
-    private static int occurrences(final String text, final String needle)
-    {
-        int n = 0;
-        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
-        {
-            n++;
-        }
-        return n;
-    }
-
-    private boolean isUp(final int port)
-    {
-        try
-        {
-            return new Api("http://127.0.0.1:" + port, null).get("").status() == 200;
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
         }
     }
 

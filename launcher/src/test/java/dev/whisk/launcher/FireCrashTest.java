@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.whisk.launcher.CrashChecks.isUp;
+import static dev.whisk.launcher.CrashChecks.missingRecords;
+import static dev.whisk.launcher.CrashChecks.occurrences;
+import static dev.whisk.launcher.CrashChecks.tail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -134,52 +138,6 @@ class FireCrashTest
             .isEqualTo(FIRES + 1);
         assertThat(succeeded).as("the rule's action did run")
             .isPositive();
-    }
-
-    private static List<String> missingRecords(final Api api, final List<String> ids) throws Exception
-    {
-        final List<String> missing = new ArrayList<>();
-        for (final String id : ids)
-        {
-            if (api.get("/namespaces/_/activations/" + id).status() != 200)
-            {
-                missing.add(id);
-            }
-        }
-        return missing;
-    }
-
-    private static String tail(final Path log) throws IOException
-    {
-        final String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
-        return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
-    }
-
-    private static int occurrences(final String text, final String needle)
-    {
-        int n = 0;
-        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
-        {
-            n++;
-        }
-        return n;
-    }
-
-    private boolean isUp(final int port)
-    {
-        try
-        {
-            return new Api("http://127.0.0.1:" + port, null).get("").status() == 200;
-        }
-        catch (final IOException ex)
-        {
-            return false;
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private Process start(final List<String> args, final String name) throws IOException

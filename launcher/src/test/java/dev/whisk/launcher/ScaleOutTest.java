@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.whisk.launcher.CrashChecks.occurrences;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,11 +64,7 @@ class ScaleOutTest
     {
         TestPlatform.requireDockerAndImage();
         final String completions = "127.0.0.1:" + ChildJvm.freeUdpPort();
-        final FrontDoorConfig d = FrontDoorConfig.defaults();
-        controller = new Controller(new Controller.Config(dataDir,
-            new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(), d.maxInvokeBodyBytes(), 60_000),
-            SchedulerConfig.defaults(dataDir.resolve("journal")), completions,
-            new InetSocketAddress("127.0.0.1", 0), TOKEN, 2, 2_000));
+        controller = startController(completions);
         final String codeUrl = "http://127.0.0.1:" + controller.codeAddress().getPort();
         final String[] listen = {"127.0.0.1:" + ChildJvm.freeUdpPort(), "127.0.0.1:" + ChildJvm.freeUdpPort()};
         invokers.add(startInvoker(0, listen[0], completions, codeUrl));
@@ -117,11 +114,7 @@ class ScaleOutTest
     {
         TestPlatform.requireDockerAndImage();
         final String completions = "127.0.0.1:" + ChildJvm.freeUdpPort();
-        final FrontDoorConfig d = FrontDoorConfig.defaults();
-        controller = new Controller(new Controller.Config(dataDir,
-            new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(), d.maxInvokeBodyBytes(), 60_000),
-            SchedulerConfig.defaults(dataDir.resolve("journal")), completions,
-            new InetSocketAddress("127.0.0.1", 0), TOKEN, 2, 2_000));
+        controller = startController(completions);
         final String codeUrl = "http://127.0.0.1:" + controller.codeAddress().getPort();
         for (int id = 0; id < 2; id++)
         {
@@ -204,14 +197,14 @@ class ScaleOutTest
         }
     }
 
-    private static int occurrences(final String text, final String needle)
+    /** A controller in this JVM for invokers 0 and 1, taking their messages on {@code completions}. */
+    private Controller startController(final String completions) throws IOException, InterruptedException
     {
-        int n = 0;
-        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
-        {
-            n++;
-        }
-        return n;
+        final FrontDoorConfig d = FrontDoorConfig.defaults();
+        return new Controller(new Controller.Config(dataDir,
+            new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(), d.maxInvokeBodyBytes(), 60_000),
+            SchedulerConfig.defaults(dataDir.resolve("journal")), completions,
+            new InetSocketAddress("127.0.0.1", 0), TOKEN, 2, 2_000));
     }
 
     private static String apiHostOf(final int id)

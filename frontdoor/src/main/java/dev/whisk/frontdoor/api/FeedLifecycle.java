@@ -95,7 +95,7 @@ final class FeedLifecycle
         {
             if (failure != null || result != WriteResult.OK)
             {
-                answerWrite(ex, result, failure, Messages.ENTITY_EXISTS, null);
+                Writes.answer(ex, result, failure, Messages.ENTITY_EXISTS, null);
                 return;
             }
             run(ex, identity, feed, args, a ->
@@ -132,7 +132,7 @@ final class FeedLifecycle
                 return;
             }
             store.put(t, existing).whenComplete((result, failure) ->
-                answerWrite(ex, result, failure, Messages.CONCURRENT_MODIFICATION, withFeedOutcome(t, a, null)));
+                Writes.answer(ex, result, failure, Messages.CONCURRENT_MODIFICATION, withFeedOutcome(t, a, null)));
         }, () -> ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE));
     }
 
@@ -186,7 +186,7 @@ final class FeedLifecycle
         final String feedError)
     {
         store.delete(t.docId(), t).whenComplete((result, failure) ->
-            answerWrite(ex, result, failure, Messages.CONCURRENT_MODIFICATION, withFeedOutcome(t, feedRun, feedError)));
+            Writes.answer(ex, result, failure, Messages.CONCURRENT_MODIFICATION, withFeedOutcome(t, feedRun, feedError)));
     }
 
     /** {@code {lifecycleEvent, triggerName, authKey}} over the feed's parameters, as wsk passes them. */
@@ -230,27 +230,6 @@ final class FeedLifecycle
         body.put("activationId", a.activationId());
         body.set("result", resultOf(a));
         ex.send(status, TriggersApi.bytes(body), a.activationId());
-    }
-
-    private static void answerWrite(final Exchange ex, final WriteResult result, final Throwable failure,
-        final String conflictMessage, final byte[] okBody)
-    {
-        if (failure != null)
-        {
-            ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
-        }
-        else if (result == WriteResult.OK)
-        {
-            ex.sendJson(HttpResponseStatus.OK, okBody);
-        }
-        else if (result == WriteResult.NOT_FOUND)
-        {
-            ex.sendError(HttpResponseStatus.NOT_FOUND, Messages.RESOURCE_NOT_FOUND);
-        }
-        else
-        {
-            ex.sendError(HttpResponseStatus.CONFLICT, conflictMessage);
-        }
     }
 
     private static JsonNode resultOf(final Activation a)

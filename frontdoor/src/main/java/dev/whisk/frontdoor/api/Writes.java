@@ -21,25 +21,29 @@ final class Writes
     static void answer(final Exchange ex, final CompletableFuture<WriteResult> write, final byte[] okBody,
         final String conflictMessage)
     {
-        write.whenComplete((result, failure) ->
+        write.whenComplete((result, failure) -> answer(ex, result, failure, conflictMessage, okBody));
+    }
+
+    /** Answers a finished write: 200 with {@code okBody}, 404, 409 with {@code conflictMessage}, or 500. */
+    static void answer(final Exchange ex, final WriteResult result, final Throwable failure,
+        final String conflictMessage, final byte[] okBody)
+    {
+        if (failure != null)
         {
-            if (failure != null)
-            {
-                ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
-            }
-            else if (result == WriteResult.OK)
-            {
-                ex.sendJson(HttpResponseStatus.OK, okBody);
-            }
-            else if (result == WriteResult.NOT_FOUND)
-            {
-                ex.sendError(HttpResponseStatus.NOT_FOUND, Messages.RESOURCE_NOT_FOUND);
-            }
-            else
-            {
-                ex.sendError(HttpResponseStatus.CONFLICT, conflictMessage);
-            }
-        });
+            ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
+        }
+        else if (result == WriteResult.OK)
+        {
+            ex.sendJson(HttpResponseStatus.OK, okBody);
+        }
+        else if (result == WriteResult.NOT_FOUND)
+        {
+            ex.sendError(HttpResponseStatus.NOT_FOUND, Messages.RESOURCE_NOT_FOUND);
+        }
+        else
+        {
+            ex.sendError(HttpResponseStatus.CONFLICT, conflictMessage);
+        }
     }
 
     /** The conflict message of a create ({@code existing == null}) or an update. */

@@ -1,0 +1,66 @@
+package dev.whisk.launcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the crash and kill tests check after a process died: records that exist, runs counted from log lines. */
+final class CrashChecks
+{
+    private CrashChecks()
+    {
+    }
+
+    /** The activation ids of {@code ids} that have no record yet. */
+    static List<String> missingRecords(final Api api, final List<String> ids) throws IOException, InterruptedException
+    {
+        final List<String> missing = new ArrayList<>();
+        for (final String id : ids)
+        {
+            if (api.get("/namespaces/_/activations/" + id).status() != 200)
+            {
+                missing.add(id);
+            }
+        }
+        return missing;
+    }
+
+    /** The last 6,000 characters of a child process's log, for a failure message. */
+    static String tail(final Path log) throws IOException
+    {
+        final String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+        return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
+    }
+
+    /** How often {@code needle} occurs in {@code text}: how many times an action logged a given run. */
+    static int occurrences(final String text, final String needle)
+    {
+        int n = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1))
+        {
+            n++;
+        }
+        return n;
+    }
+
+    /** Whether a platform answers its API on 127.0.0.1:{@code port}. */
+    static boolean isUp(final int port)
+    {
+        try
+        {
+            return new Api("http://127.0.0.1:" + port, null).get("").status() == 200;
+        }
+        catch (final IOException ex)
+        {
+            return false;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
