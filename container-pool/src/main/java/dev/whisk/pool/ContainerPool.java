@@ -20,12 +20,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -80,8 +76,7 @@ public final class ContainerPool implements AutoCloseable
     };
     private volatile Runnable wakeOwner = () -> { };
 
-    private final Map<ContainerKey, List<PooledContainer>> byKey = new HashMap<>();
-    private final Set<PooledContainer> live = new LinkedHashSet<>();
+    private final PoolBook book = new PoolBook(ContainerPool::hasOpenConnection);
     private final List<StemSlot> stemSlots = new ArrayList<>();
     private final ArrayDeque<PauseDue> pauseDue = new ArrayDeque<>();
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
@@ -235,13 +230,13 @@ public final class ContainerPool implements AutoCloseable
     private boolean tryPlace(final Job job, final boolean mayAdmit)
     {
         final ContainerKey key = job.key();
-        final PooledContainer warm = findWarm(key);
+        final PooledContainer warm = book.findWarm(key);
         if (warm != null)
         {
             startWarm(warm, job);
             return true;
         }
-        final PooledContainer starting = findStarting(key);
+        final PooledContainer starting = book.findStarting(key);
         if (starting != null)
         {
             starting.startQueue.addLast(job);
@@ -261,39 +256,6 @@ public final class ContainerPool implements AutoCloseable
         return false;
     }
 
-    /** A container of the key with room: busy ones first (to pack concurrent runs), then idle, then paused. */
-    private PooledContainer findWarm(final ContainerKey key)
-    {
-        final List<PooledContainer> list = byKey.get(key);
-        if (list == null)
-        {
-            return null;
-        }
-        PooledContainer best = null;
-        int bestRank = Integer.MAX_VALUE;
-        for (int i = 0; i < list.size(); i++)
-        {
-            final PooledContainer c = list.get(i);
-            final int rank = switch (c.state)
-            {
-                case BUSY -> 0;
-                case IDLE -> 1;
-                case PAUSED -> 2;
-                default -> Integer.MAX_VALUE;
-            };
-            if (rank == Integer.MAX_VALUE || !c.hasRoom() || (rank > 0 && !hasOpenConnection(c)))
-            {
-                continue; // a container whose connections all closed is being dropped as lost
-            }
-            if (rank < bestRank || (rank == bestRank && c.lastUsedNs > best.lastUsedNs))
-            {
-                best = c;
-                bestRank = rank;
-            }
-        }
-        return best;
-    }
-
     private static boolean hasOpenConnection(final PooledContainer c)
     {
         for (final RuntimeConnection connection : c.freeConnections)
@@ -304,25 +266,6 @@ public final class ContainerPool implements AutoCloseable
             }
         }
         return false;
-    }
-
-    /** A container of the key still starting that may take one more job when it is ready (concurrency above 1). */
-    private PooledContainer findStarting(final ContainerKey key)
-    {
-        final List<PooledContainer> list = byKey.get(key);
-        if (list == null)
-        {
-            return null;
-        }
-        for (int i = 0; i < list.size(); i++)
-        {
-            final PooledContainer c = list.get(i);
-            if (c.state == PooledContainer.State.STARTING && 1 + c.startQueue.size() < c.concurrency)
-            {
-                return c;
-            }
-        }
-        return null;
     }
 
     private void startWarm(final PooledContainer c, final Job job)
@@ -371,15 +314,7 @@ public final class ContainerPool implements AutoCloseable
     {
         if (memoryUsedMb + memoryMb > config.memoryBudgetMb())
         {
-            int evictable = 0;
-            for (final PooledContainer c : live)
-            {
-                if (evictionRank(c) >= 0)
-                {
-                    evictable += c.memoryMb;
-                }
-            }
-            if (memoryUsedMb - evictable + memoryMb > config.memoryBudgetMb())
+            if (memoryUsedMb - book.evictableMb() + memoryMb > config.memoryBudgetMb())
             {
                 return false;
             }
@@ -395,35 +330,9 @@ public final class ContainerPool implements AutoCloseable
         return true;
     }
 
-    /** -1 when the container cannot be evicted; else lower ranks go first: paused, idle, stem cells. */
-    private static int evictionRank(final PooledContainer c)
-    {
-        if (c.active > 0 || !c.startQueue.isEmpty())
-        {
-            return -1;
-        }
-        return switch (c.state)
-        {
-            case PAUSED -> 0;
-            case IDLE -> 1;
-            case PREWARMED -> 2;
-            default -> -1;
-        };
-    }
-
     private boolean evictOne()
     {
-        PooledContainer victim = null;
-        int victimRank = Integer.MAX_VALUE;
-        for (final PooledContainer c : live)
-        {
-            final int rank = evictionRank(c);
-            if (rank >= 0 && (rank < victimRank || (rank == victimRank && c.lastUsedNs < victim.lastUsedNs)))
-            {
-                victim = c;
-                victimRank = rank;
-            }
-        }
+        final PooledContainer victim = book.evictionVictim();
         if (victim != null)
         {
             LOG.debug("event=container-evicted container={} state={}", victim.id(), victim.state);
@@ -1001,7 +910,7 @@ public final class ContainerPool implements AutoCloseable
     {
         final long cutoff = nowNs - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         List<PooledContainer> stale = null;
-        for (final PooledContainer c : live)
+        for (final PooledContainer c : book.live())
         {
             if ((c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PAUSED) &&
                 c.lastUsedNs < cutoff)
@@ -1044,16 +953,8 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         setState(c, PooledContainer.State.REMOVING);
-        live.remove(c);
+        book.remove(c);
         addMemory(-c.memoryMb);
-        if (c.key != null)
-        {
-            final List<PooledContainer> list = byKey.get(c.key);
-            if (list != null && list.remove(c) && list.isEmpty())
-            {
-                byKey.remove(c.key);
-            }
-        }
         if (c.stem != null)
         {
             c.stem.ready.remove(c);
@@ -1099,7 +1000,7 @@ public final class ContainerPool implements AutoCloseable
 
     private PooledContainer track(final PooledContainer c)
     {
-        live.add(c);
+        book.add(c);
         c.lastUsedNs = System.nanoTime();
         metrics.onStateChange(null, c.state);
         return c;
@@ -1109,7 +1010,7 @@ public final class ContainerPool implements AutoCloseable
     {
         c.key = job.key();
         c.concurrency = Math.max(1, job.limits().concurrency());
-        byKey.computeIfAbsent(c.key, k -> new ArrayList<>(2)).add(c);
+        book.assign(c);
     }
 
     private void setState(final PooledContainer c, final PooledContainer.State state)

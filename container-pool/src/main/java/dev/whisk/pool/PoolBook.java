@@ -1,0 +1,167 @@
+package dev.whisk.pool;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The pool's book of its containers, in memory only: every live one in start order, and those that belong to an
+ * action by its key. Placement and eviction decide on it: which warm container takes a job (a busy one with room
+ * first, so {@code concurrency > 1} containers fill up; then the most recently used idle one; then a paused one),
+ * and which container goes when memory is needed (paused before idle before stem cells, the least recently used
+ * first). No Docker and no I/O: what a job costs the pool before its container is called.
+ *
+ * <p>Owner thread only, like the pool.
+ */
+final class PoolBook
+{
+    private final Map<ContainerKey, List<PooledContainer>> byKey = new HashMap<>();
+    private final Set<PooledContainer> live = new LinkedHashSet<>();
+    private final Predicate<PooledContainer> reachable;
+
+    /**
+     * @param reachable whether a container that is not busy can be called now (it has an open keep-alive
+     *                  connection); one that cannot is being dropped as lost and is never chosen.
+     */
+    PoolBook(final Predicate<PooledContainer> reachable)
+    {
+        this.reachable = reachable;
+    }
+
+    /** A container the pool started (or adopted): live from now on. */
+    void add(final PooledContainer c)
+    {
+        live.add(c);
+    }
+
+    /** Files {@code c} under its action's key (set on it), once it serves that action. */
+    void assign(final PooledContainer c)
+    {
+        byKey.computeIfAbsent(c.key, k -> new ArrayList<>(2)).add(c);
+    }
+
+    /** Takes a container out of the book, live and by key. */
+    void remove(final PooledContainer c)
+    {
+        live.remove(c);
+        if (c.key != null)
+        {
+            final List<PooledContainer> list = byKey.get(c.key);
+            if (list != null && list.remove(c) && list.isEmpty())
+            {
+                byKey.remove(c.key);
+            }
+        }
+    }
+
+    /** Every live container, in start order; not to be changed while iterated. */
+    Collection<PooledContainer> live()
+    {
+        return Collections.unmodifiableSet(live);
+    }
+
+    /** The warm container that should take a job of {@code key}, or null when none can. */
+    PooledContainer findWarm(final ContainerKey key)
+    {
+        final List<PooledContainer> list = byKey.get(key);
+        if (list == null)
+        {
+            return null;
+        }
+        PooledContainer best = null;
+        int bestRank = Integer.MAX_VALUE;
+        for (int i = 0; i < list.size(); i++)
+        {
+            final PooledContainer c = list.get(i);
+            final int rank = switch (c.state)
+            {
+                case BUSY -> 0;
+                case IDLE -> 1;
+                case PAUSED -> 2;
+                default -> Integer.MAX_VALUE;
+            };
+            if (rank == Integer.MAX_VALUE || !c.hasRoom() || (rank > 0 && !reachable.test(c)))
+            {
+                continue;
+            }
+            if (rank < bestRank || (rank == bestRank && c.lastUsedNs > best.lastUsedNs))
+            {
+                best = c;
+                bestRank = rank;
+            }
+        }
+        return best;
+    }
+
+    /** A container of {@code key} still starting that may take one more job when ready (concurrency above 1). */
+    PooledContainer findStarting(final ContainerKey key)
+    {
+        final List<PooledContainer> list = byKey.get(key);
+        if (list == null)
+        {
+            return null;
+        }
+        for (int i = 0; i < list.size(); i++)
+        {
+            final PooledContainer c = list.get(i);
+            if (c.state == PooledContainer.State.STARTING && 1 + c.startQueue.size() < c.concurrency)
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /** Memory that evicting every evictable container would free, MB. */
+    int evictableMb()
+    {
+        int evictable = 0;
+        for (final PooledContainer c : live)
+        {
+            if (evictionRank(c) >= 0)
+            {
+                evictable += c.memoryMb;
+            }
+        }
+        return evictable;
+    }
+
+    /** The container to evict first, or null when none may go. */
+    PooledContainer evictionVictim()
+    {
+        PooledContainer victim = null;
+        int victimRank = Integer.MAX_VALUE;
+        for (final PooledContainer c : live)
+        {
+            final int rank = evictionRank(c);
+            if (rank >= 0 && (rank < victimRank || (rank == victimRank && c.lastUsedNs < victim.lastUsedNs)))
+            {
+                victim = c;
+                victimRank = rank;
+            }
+        }
+        return victim;
+    }
+
+    /** -1 when the container cannot be evicted; else lower ranks go first: paused, idle, stem cells. */
+    static int evictionRank(final PooledContainer c)
+    {
+        if (c.active > 0 || !c.startQueue.isEmpty())
+        {
+            return -1;
+        }
+        return switch (c.state)
+        {
+            case PAUSED -> 0;
+            case IDLE -> 1;
+            case PREWARMED -> 2;
+            default -> -1;
+        };
+    }
+}
