@@ -26,7 +26,7 @@ fi
 "$HOME_DIR/bin/whisk" bench "${WHISK_BENCH_CALLS:-3000}" "${WHISK_BENCH_WARMUP:-1500}" blocking "$OUT/warm-invoke.json" \
     | tee "$OUT/warm-invoke.txt"
 "$HOME_DIR/bin/whisk" jmh 'dev.whisk.bench.jmh.(CodecBenchmark|RingBenchmark|AeronRoundTripBenchmark|JournalBenchmark|FrontDoorBenchmark)|dev.whisk.pool.PoolBookBenchmark' \
-    -f 1 -wi 2 -i 3 -w 1 -r 1 -prof gc -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark)' \
+    -f 1 -wi 2 -i 3 -w 1 -r 1 -prof gc -rf json -rff "$OUT/jmh.json" | grep -E '^(Benchmark|[A-Za-z.]*Benchmark)' \
     | grep -vE 'gc\.(count|time|alloc\.rate )|churn' | tee "$OUT/jmh.txt"
 "$HOME_DIR/bin/whisk" report "$OUT"
 ln -sfn "$OUT" "$HOME_DIR/benchmarks/results/latest"
