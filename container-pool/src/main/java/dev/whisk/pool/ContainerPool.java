@@ -217,6 +217,16 @@ public final class ContainerPool implements AutoCloseable
         return work;
     }
 
+    /**
+     * The event loop of the runtime client. With one client thread (the default) every container connection's
+     * callbacks run there, so an owner that runs its duty cycles on it handles a container's answer with no
+     * hand-off between threads.
+     */
+    public io.netty.channel.EventLoop runtimeLoop()
+    {
+        return client.eventLoop();
+    }
+
     /** The pool's counters and gauges; readable from any thread. */
     public PoolMetrics metrics()
     {

@@ -1,6 +1,5 @@
 package dev.whisk.launcher;
 
-import dev.whisk.core.concurrent.WakeableIdleStrategy;
 import dev.whisk.invoker.InvokerAgent;
 import dev.whisk.scheduler.InvokerTable;
 import io.aeron.Aeron;
@@ -8,7 +7,6 @@ import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import org.HdrHistogram.Histogram;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
@@ -51,20 +49,20 @@ public final class Standalone implements AutoCloseable
                 NodeChannels.COMPLETION_STREAM));
             awaitConnected(requestPub, completionPub);
 
-            final WakeableIdleStrategy invokerIdle = new WakeableIdleStrategy(64, config.agentMaxParkNs());
-            final InvokerTable invokers = new InvokerTable(List.of(requestPub), List.of(invokerIdle::wake));
+            // The invoker runs on the event loop that speaks to its containers (see EventLoopAgentRunner).
+            final EventLoopAgentRunner runner = new EventLoopAgentRunner();
+            final InvokerTable invokers = new InvokerTable(List.of(requestPub), List.of(runner::wake));
             invokers.setCapacity(0, config.pool().memoryBudgetMb());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
                 completionSub, null, NodeChannels.REQUEST_STREAM));
             invoker = new InvokerAgent(0, requestSub, completionPub, config.pool(),
                 new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
             invoker.start();
-            invoker.pool().wakeOwnerWith(invokerIdle::wake);
+            invoker.pool().wakeOwnerWith(runner::wake);
             controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics()));
-            final AgentRunner runner = new AgentRunner(invokerIdle, error -> LOG.error("event=agent-error", error),
-                null, new CompositeAgent(invoker, controlPlane.completions()));
-            AgentRunner.startOnThread(runner);
             own(runner);
+            runner.start(invoker.pool().runtimeLoop(), new CompositeAgent(invoker, controlPlane.completions()),
+                config.agentMaxParkNs());
             LOG.info("event=standalone-started apiHost={} dataDir={} memoryBudgetMb={}", controlPlane.apiHost(),
                 config.dataDir(), config.pool().memoryBudgetMb());
             started = true;
