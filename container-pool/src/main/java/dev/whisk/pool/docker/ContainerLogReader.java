@@ -28,6 +28,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class ContainerLogReader
 {
     public static final String SENTINEL = "XXX_THE_END_OF_A_WHISK_ACTIVATION_XXX";
+    private static final byte[] STDOUT_SENTINEL_LINE = ("{\"log\":\"" + SENTINEL + "\\n\",\"stream\":\"stdout\"")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] STDERR_SENTINEL_LINE = ("{\"log\":\"" + SENTINEL + "\\n\",\"stream\":\"stderr\"")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final JsonFactory JSON = new JsonFactory();
     private static final int TIME_WIDTH = 30;
     private static final int TAG_LENGTH = 32;
@@ -37,6 +41,11 @@ public final class ContainerLogReader
     private final Path file;
     private final Map<String, Bucket> buckets = new HashMap<>();
     private long position;
+    /**
+     * Reused from one read to the next (collections of one container run one after another, each handed over
+     * through the pool's owner): a no-op activation's log read allocates nothing.
+     */
+    private ByteBuffer readBuffer = ByteBuffer.allocate(8 * 1024);
 
     public ContainerLogReader(final Path file, final long position)
     {
@@ -107,7 +116,11 @@ public final class ContainerLogReader
         while (position < size && !(bucket.stdoutDone && bucket.stderrDone))
         {
             final int want = (int)Math.min(size - position, READ_BYTES);
-            final ByteBuffer buf = ByteBuffer.allocate(want);
+            if (readBuffer.capacity() < want)
+            {
+                readBuffer = ByteBuffer.allocate(Math.max(want, 2 * readBuffer.capacity()));
+            }
+            final ByteBuffer buf = readBuffer.clear().limit(want);
             while (buf.hasRemaining() && ch.read(buf, position + buf.position()) > 0)
             {
                 // keep reading until the buffer is full or the file ends
@@ -137,6 +150,18 @@ public final class ContainerLogReader
     private void onLine(final byte[] bytes, final int start, final int length, final String target,
         final long limitBytes) throws IOException
     {
+        // Most lines an activation leaves are its two untagged sentinels, written by the engine as
+        // {"log":"<sentinel>\n","stream":"stdout|stderr","time":...}: recognised from their bytes, not parsed.
+        if (startsWith(bytes, start, length, STDOUT_SENTINEL_LINE))
+        {
+            buckets.get(target).stdoutDone = true;
+            return;
+        }
+        if (startsWith(bytes, start, length, STDERR_SENTINEL_LINE))
+        {
+            buckets.get(target).stderrDone = true;
+            return;
+        }
         String log = null;
         String stream = null;
         String time = null;
@@ -193,6 +218,22 @@ public final class ContainerLogReader
             return;
         }
         bucket.lines.add(format(time, stream, text));
+    }
+
+    private static boolean startsWith(final byte[] bytes, final int start, final int length, final byte[] prefix)
+    {
+        if (length < prefix.length)
+        {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++)
+        {
+            if (bytes[start + i] != prefix[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the line starts with an activation id tag: 32 lowercase hex characters and a space. */

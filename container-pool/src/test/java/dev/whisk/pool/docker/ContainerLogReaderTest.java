@@ -71,6 +71,46 @@ class ContainerLogReaderTest
     }
 
     @Test
+    void sentinelsAreRecognisedInTheEnginesFieldOrderAndInAnyOtherButATextMerelyStartingWithOneIsALogLine()
+        throws Exception
+    {
+        final Path file = dir.resolve("c-json.log");
+        Files.writeString(file,
+            line("stdout", ContainerLogReader.SENTINEL + " is what I print") +
+            "{\"stream\":\"stdout\",\"log\":\"" + ContainerLogReader.SENTINEL +
+                "\\n\",\"time\":\"2026-01-01T00:00:00.1Z\"}\n" +
+            line("stderr", ContainerLogReader.SENTINEL), StandardCharsets.UTF_8);
+
+        final CollectedLogs a = new ContainerLogReader(file, 0).collect(A, 1 << 20, TimeUnit.SECONDS.toNanos(1),
+            true);
+
+        assertThat(a.complete()).isTrue();
+        assertThat(a.lines()).containsExactly(
+            "2026-01-01T00:00:00.1Z         stdout: " + ContainerLogReader.SENTINEL + " is what I print");
+    }
+
+    @Test
+    void aLongLogIsReadWholeAcrossCollectionsThatReuseOneBuffer() throws Exception
+    {
+        final Path file = dir.resolve("c-json.log");
+        final String big = "x".repeat(20_000);
+        Files.writeString(file, line("stdout", "small") + line("stdout", ContainerLogReader.SENTINEL) +
+            line("stderr", ContainerLogReader.SENTINEL), StandardCharsets.UTF_8);
+        final ContainerLogReader reader = new ContainerLogReader(file, 0);
+        assertThat(reader.collect(A, 1 << 20, TimeUnit.SECONDS.toNanos(1), true).lines()).hasSize(1);
+        Files.writeString(file, line("stdout", big) + line("stdout", "after") + line("stdout",
+            ContainerLogReader.SENTINEL) + line("stderr", ContainerLogReader.SENTINEL), StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.APPEND);
+
+        final CollectedLogs b = reader.collect(B, 1 << 20, TimeUnit.SECONDS.toNanos(1), true);
+
+        assertThat(b.complete()).isTrue();
+        assertThat(b.lines()).containsExactly("2026-01-01T00:00:00.1Z         stdout: " + big,
+            "2026-01-01T00:00:00.1Z         stdout: after");
+        assertThat(b.nextOffset()).isEqualTo(Files.size(file));
+    }
+
+    @Test
     void onlyThirtyTwoLowercaseHexCharactersAndASpaceCountAsATag()
     {
         assertThat(ContainerLogReader.hasTag(A + " x")).isTrue();
