@@ -52,4 +52,20 @@ final class ChildJvm
             return s.getLocalPort();
         }
     }
+
+    /** Asks every process to stop (SIGTERM), then kills those still running after 30 s. */
+    static void stopAll(final java.util.List<Process> processes) throws InterruptedException
+    {
+        for (final Process p : processes)
+        {
+            p.destroy();
+        }
+        for (final Process p : processes)
+        {
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                p.destroyForcibly();
+            }
+        }
+    }
 }

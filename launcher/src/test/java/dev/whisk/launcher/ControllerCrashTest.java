@@ -38,17 +38,7 @@ class ControllerCrashTest
     @AfterEach
     void stop() throws InterruptedException
     {
-        for (final Process p : processes)
-        {
-            p.destroy();
-        }
-        for (final Process p : processes)
-        {
-            if (!p.waitFor(30, TimeUnit.SECONDS))
-            {
-                p.destroyForcibly();
-            }
-        }
+        ChildJvm.stopAll(processes);
         for (int id = 0; id < 2; id++)
         {
             TestPlatform.removeContainersOf("invoker-" + id);

@@ -43,17 +43,7 @@ class FireCrashTest
     @AfterEach
     void stop() throws InterruptedException
     {
-        for (final Process p : processes)
-        {
-            p.destroy();
-        }
-        for (final Process p : processes)
-        {
-            if (!p.waitFor(30, TimeUnit.SECONDS))
-            {
-                p.destroyForcibly();
-            }
-        }
+        ChildJvm.stopAll(processes);
         TestPlatform.removeContainersOf("invoker-" + INVOKER_ID);
     }
 

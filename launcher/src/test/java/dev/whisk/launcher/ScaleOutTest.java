@@ -38,17 +38,7 @@ class ScaleOutTest
     @AfterEach
     void stop() throws InterruptedException
     {
-        for (final Process p : invokers)
-        {
-            p.destroy();
-        }
-        for (final Process p : invokers)
-        {
-            if (!p.waitFor(30, TimeUnit.SECONDS))
-            {
-                p.destroyForcibly();
-            }
-        }
+        ChildJvm.stopAll(invokers);
         if (controller != null)
         {
             controller.close();
