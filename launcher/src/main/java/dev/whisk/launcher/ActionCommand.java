@@ -56,8 +56,6 @@ final class ActionCommand implements Runnable
 
         abstract Path file();
 
-        abstract boolean overwrite();
-
         @Override
         int execute(final RestClient client) throws IOException
         {
@@ -115,7 +113,7 @@ final class ActionCommand implements Runnable
                 body.set("annotations", annos);
             }
             return request(client, "PUT", RestClient.entityPath("actions", name) +
-                (overwrite() ? "?overwrite=true" : ""), body);
+                (isUpdate() ? "?overwrite=true" : ""), body);
         }
     }
 
@@ -130,12 +128,6 @@ final class ActionCommand implements Runnable
         {
             return file;
         }
-
-        @Override
-        boolean overwrite()
-        {
-            return false;
-        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true,
@@ -149,12 +141,6 @@ final class ActionCommand implements Runnable
         Path file()
         {
             return file;
-        }
-
-        @Override
-        boolean overwrite()
-        {
-            return true;
         }
     }
 

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.whisk.core.json.Json;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +32,18 @@ abstract class ClientCommand implements Callable<Integer>
 
     @Mixin
     Connection connection = new Connection();
+
+    @Spec
+    CommandSpec spec;
+
+    /**
+     * Whether this is an {@code update}, which overwrites an existing entity, rather than a {@code create}: the two
+     * commands of each collection take the same flags and differ only in this, which their name says.
+     */
+    boolean isUpdate()
+    {
+        return "update".equals(spec.name());
+    }
 
     /** {@code --props}, {@code --apihost}, {@code --auth}. */
     static final class Connection

@@ -33,8 +33,6 @@ final class PackageCommand implements Runnable
         @Option(names = "--shared", description = "yes or no: publish the package to every namespace.")
         String shared;
 
-        abstract boolean overwrite();
-
         @Override
         int execute(final RestClient client) throws IOException
         {
@@ -48,28 +46,18 @@ final class PackageCommand implements Runnable
                 body.put("publish", "yes".equalsIgnoreCase(shared) || "true".equalsIgnoreCase(shared));
             }
             return request(client, "PUT", RestClient.entityPath("packages", name) +
-                (overwrite() ? "?overwrite=true" : ""), body);
+                (isUpdate() ? "?overwrite=true" : ""), body);
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a package.")
     static final class Create extends Write
     {
-        @Override
-        boolean overwrite()
-        {
-            return false;
-        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Update (or create) a package.")
     static final class Update extends Write
     {
-        @Override
-        boolean overwrite()
-        {
-            return true;
-        }
     }
 
     @Command(name = "bind", mixinStandardHelpOptions = true,

@@ -31,15 +31,13 @@ final class RuleCommand implements Runnable
         @Parameters(index = "2", paramLabel = "ACTION")
         String action;
 
-        abstract boolean overwrite();
-
         @Override
         int execute(final RestClient client) throws IOException
         {
             final ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("trigger", qualified(trigger)).put("action", qualified(action));
             return request(client, "PUT", RestClient.entityPath("rules", name) +
-                (overwrite() ? "?overwrite=true" : ""), body);
+                (isUpdate() ? "?overwrite=true" : ""), body);
         }
 
         private static String qualified(final String name)
@@ -51,21 +49,11 @@ final class RuleCommand implements Runnable
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a rule (active at once).")
     static final class Create extends Write
     {
-        @Override
-        boolean overwrite()
-        {
-            return false;
-        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Update (or create) a rule.")
     static final class Update extends Write
     {
-        @Override
-        boolean overwrite()
-        {
-            return true;
-        }
     }
 
     /** Commands on one rule by name. */

@@ -29,8 +29,6 @@ final class TriggerCommand implements Runnable
         @Mixin
         Params params = new Params();
 
-        abstract boolean overwrite();
-
         @Override
         int execute(final RestClient client) throws IOException
         {
@@ -40,28 +38,18 @@ final class TriggerCommand implements Runnable
                 body.set("parameters", params.asKeyValues());
             }
             return request(client, "PUT", RestClient.entityPath("triggers", name) +
-                (overwrite() ? "?overwrite=true" : ""), body);
+                (isUpdate() ? "?overwrite=true" : ""), body);
         }
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a trigger.")
     static final class Create extends Write
     {
-        @Override
-        boolean overwrite()
-        {
-            return false;
-        }
     }
 
     @Command(name = "update", mixinStandardHelpOptions = true, description = "Update (or create) a trigger.")
     static final class Update extends Write
     {
-        @Override
-        boolean overwrite()
-        {
-            return true;
-        }
     }
 
     @Command(name = "fire", mixinStandardHelpOptions = true, description = "Fire a trigger.")

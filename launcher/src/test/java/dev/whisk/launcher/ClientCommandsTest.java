@@ -90,6 +90,8 @@ class ClientCommandsTest
         final WhiskCli.Run tooBig = whisk("action", "update", "hello", "--memory", "1024");
         assertThat(tooBig.exit()).isEqualTo(1);
         assertThat(tooBig.err()).contains("requirement failed: memory 1024 MB exceeds allowed threshold of 512 MB");
+        assertThat(whisk("action", "update", "hello", "--memory", "384").json().path("limits").path("memory").asInt())
+            .as("update overwrites the existing action and keeps its code").isEqualTo(384);
 
         ok(whisk("action", "delete", "hello"));
         assertThat(whisk("action", "get", "hello").err()).contains("The requested resource does not exist.");
@@ -110,6 +112,10 @@ class ClientCommandsTest
         assertThat(whisk("action", "list", "tools").out()).contains("\"echo\"");
 
         ok(whisk("trigger", "create", "tick"));
+        assertThat(whisk("trigger", "create", "tick").err()).contains("resource already exists");
+        assertThat(whisk("trigger", "update", "tick", "-p", "when", "now").json().path("parameters").get(0)
+            .path("key").asText()).isEqualTo("when");
+        assertThat(whisk("package", "update", "tools", "-p", "a", "3").exit()).isZero();
         assertThat(whisk("rule", "create", "onTick", "tick", "tools/echo").json().path("status").asText())
             .isEqualTo("active");
         ok(whisk("rule", "disable", "onTick"));
