@@ -115,9 +115,8 @@ public final class Scheduler implements AutoCloseable
     private static final com.lmax.disruptor.EventTranslatorOneArg<InvokeEvent, byte[]> REDISPATCH =
         (event, sequence, bytes) ->
         {
-            event.buffer.putBytes(0, bytes);
-            final InvokeRequest r = new InvokeRequest().decode(event.buffer, 0, bytes.length);
-            event.fill(r);
+            // fill() encodes the request into the slot, so it is decoded from the journal's bytes, not copied first.
+            event.fill(new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length));
             event.waiter = NOBODY;
         };
 

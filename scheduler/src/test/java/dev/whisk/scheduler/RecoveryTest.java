@@ -107,4 +107,48 @@ class RecoveryTest
             assertThat(Recovery.plan(journal, records, true).awaiting()).hasSize(1);
         }
     }
+
+    @Test
+    void aRedispatchedRequestReachesItsInvokerIntactAndHoldsItsMemory() throws Exception
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        final byte[] journaled = new byte[request(buffer, 9)];
+        buffer.getBytes(0, journaled);
+        try (io.aeron.driver.MediaDriver driver = io.aeron.driver.MediaDriver.launchEmbedded(
+                new io.aeron.driver.MediaDriver.Context().threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                    .dirDeleteOnStart(true).dirDeleteOnShutdown(true));
+            io.aeron.Aeron aeron = io.aeron.Aeron.connect(new io.aeron.Aeron.Context()
+                .aeronDirectoryName(driver.aeronDirectoryName()));
+            io.aeron.Publication requests = aeron.addPublication("aeron:ipc", 11);
+            io.aeron.Subscription invoker = aeron.addSubscription("aeron:ipc", 11))
+        {
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!requests.isConnected() && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            final InvokerTable table = new InvokerTable(List.of(requests));
+            table.setCapacity(0, 1024);
+            try (Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("journal")),
+                new ChronicleJournal(dir.resolve("journal")), table, new Records(), new Waiters()))
+            {
+                assertThat(scheduler.tryRedispatch(journaled)).isTrue();
+                final InvokeRequest received = new InvokeRequest();
+                final boolean[] got = {false};
+                while (!got[0] && System.nanoTime() < deadline)
+                {
+                    invoker.poll((b, offset, length, header) ->
+                    {
+                        received.decode(b, offset, length);
+                        got[0] = true;
+                    }, 1);
+                }
+                assertThat(got[0]).as("the invoker got the request").isTrue();
+                assertThat(received.idLo).isEqualTo(9);
+                assertThat(received.actionPath).isEqualTo("guest/a");
+                assertThat(new String(received.params, StandardCharsets.UTF_8)).isEqualTo("{}");
+                assertThat(table.usedMb(0)).as("its memory is promised until it completes").isEqualTo(256);
+            }
+        }
+    }
 }
