@@ -8,6 +8,12 @@
  *   __OW_ALLOW_CONCURRENT  "true" lets /run calls overlap
  *   __OW_LOG_TAGS          "true" prefixes action console lines and sentinels with the activation id
  *
+ * In-band logs: a request with the header `x-whisk-log-limit: <bytes>` gets its activation's log lines
+ * with the answer instead of on stdout/stderr. The body is then the JSON answer immediately followed
+ * by the lines, each ending in a newline; `x-whisk-result-length` gives the JSON's length in bytes and
+ * `x-whisk-logs-truncated: true` says lines were dropped at the limit. OpenWhisk's protocol is
+ * unchanged for a request without the header.
+ *
  * When started with an IPC channel (child_process.fork / spawn with 'ipc'), it sends
  * `{listening: <port>}` once ready; nothing is printed, because anything on stdout before the
  * first activation would land in that activation's logs.
@@ -68,8 +74,43 @@ async function handleRequest(service, req, res) {
         send(res, 400, JSON.stringify({ error: `Malformed request body: ${parsed.error}` }));
         return;
     }
-    const answer = route === 'init' ? await service.init(parsed.value) : await service.run(parsed.value);
-    send(res, answer.statusCode, answer.body);
+    const logLimit = logLimitOf(req);
+    const answer = route === 'init' ? await service.init(parsed.value, logLimit) :
+        await service.run(parsed.value, logLimit);
+    if (answer.logs) {
+        sendWithLogs(res, answer);
+    } else {
+        send(res, answer.statusCode, answer.body);
+    }
+}
+
+/** The in-band log limit the invoker asked for, or undefined for OpenWhisk's plain protocol. */
+function logLimitOf(req) {
+    const header = req.headers['x-whisk-log-limit'];
+    if (header === undefined) {
+        return undefined;
+    }
+    const limit = Number(header);
+    return Number.isSafeInteger(limit) && limit >= 0 ? limit : undefined;
+}
+
+function sendWithLogs(res, answer) {
+    if (res.headersSent || res.destroyed) {
+        return;
+    }
+    const result = Buffer.from(answer.body, 'utf8');
+    const lines = answer.logs.lines;
+    const logs = Buffer.from(lines.length === 0 ? '' : lines.join('\n') + '\n', 'utf8');
+    const headers = {
+        'Content-Type': 'application/json',
+        'Content-Length': result.length + logs.length,
+        'x-whisk-result-length': result.length,
+    };
+    if (answer.logs.truncated) {
+        headers['x-whisk-logs-truncated'] = 'true';
+    }
+    res.writeHead(answer.statusCode, headers);
+    res.end(logs.length === 0 ? result : Buffer.concat([result, logs], result.length + logs.length));
 }
 
 function routeOf(req) {

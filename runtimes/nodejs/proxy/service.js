@@ -10,8 +10,10 @@
  * container, and the proxy refuses further runs so a broken action never answers twice.
  * With `allowConcurrent` the status stays `ready` while runs overlap.
  *
- * Every method resolves to `{statusCode, body}` where body is the JSON text to send; nothing here
- * touches HTTP.
+ * Every method resolves to `{statusCode, body}` where body is the JSON text to send, plus `logs`
+ * ({lines, truncated}) when the caller asked for the activation's logs in-band with a log limit in
+ * bytes; nothing here touches HTTP. Without that limit the logs go to the container's streams and
+ * end with the sentinels, as OpenWhisk's runtimes do.
  */
 const { loadAction, ActionLoadError } = require('./loader');
 const { serializeError } = require('./serialize');
@@ -48,8 +50,8 @@ class ActionService {
         this.inFlight = new Set(); // contexts of runs that have not answered yet
     }
 
-    /** Handles the parsed `/init` body. */
-    async init(body) {
+    /** Handles the parsed `/init` body; with `logLimitBytes` its logs come back in-band. */
+    async init(body, logLimitBytes) {
         if (this.initAttempted) {
             return this.refuse(MESSAGES.reinit);
         }
@@ -63,20 +65,25 @@ class ActionService {
         this.exportInitEnv(value.env);
         // Top-level code of the action logs on behalf of the activation that triggered the init.
         const context = { activationId: stringOrEmpty(value.env && value.env.__OW_ACTIVATION_ID) };
+        if (logLimitBytes !== undefined) {
+            this.logs.startCapture(context, logLimitBytes);
+        }
         try {
             this.entry = await this.logs.runInContext(context, () => loadAction(value));
             this.setStatus(Status.READY);
-            return reply(200, { OK: true });
+            return this.withLogs(context, reply(200, { OK: true }));
         } catch (error) {
             this.status = Status.STOPPED;
             this.logs.runInContext(context, () => console.error('Error during initialization:', error));
-            await this.logs.writeSentinels(context.activationId);
-            return reply(502, { error: MESSAGES.initFailed + describeInitError(error) });
+            if (!context.capture) {
+                await this.logs.writeSentinels(context.activationId);
+            }
+            return this.withLogs(context, reply(502, { error: MESSAGES.initFailed + describeInitError(error) }));
         }
     }
 
-    /** Handles the parsed `/run` body. */
-    async run(body) {
+    /** Handles the parsed `/run` body; with `logLimitBytes` its logs come back in-band. */
+    async run(body, logLimitBytes) {
         const message = body && typeof body === 'object' ? body : {};
         const activationId = stringOrEmpty(message.activation_id);
         const refusal = this.runRefusal();
@@ -93,13 +100,19 @@ class ActionService {
         }
         this.exportRunEnv(message);
         const context = { activationId, abort: undefined };
+        if (logLimitBytes !== undefined) {
+            this.logs.startCapture(context, logLimitBytes);
+        }
         this.inFlight.add(context);
         try {
             const outcome = await this.invoke(context, message.value == null ? {} : message.value);
             const response = this.toResponse(context, outcome);
-            await this.logs.writeSentinels(activationId);
-            return response;
+            if (!context.capture) {
+                await this.logs.writeSentinels(activationId);
+            }
+            return this.withLogs(context, response);
         } finally {
+            this.logs.endCapture(context);
             this.inFlight.delete(context);
             this.setStatus(Status.READY);
         }
@@ -182,6 +195,14 @@ class ActionService {
             log('The action result cannot be serialized to JSON:', error);
             return reply(502, { error: MESSAGES.runFailed + safeString(error) });
         }
+    }
+
+    /** Adds the captured logs of `context` to `answer`, ending the capture; answers of uncaptured runs as they are. */
+    withLogs(context, answer) {
+        if (context.capture) {
+            answer.logs = this.logs.endCapture(context);
+        }
+        return answer;
     }
 
     refuse(message) {

@@ -71,15 +71,16 @@ class ProxyProcess {
             path: route,
             agent: options.agent || this.agent,
             payload,
+            headers: options.headers,
         });
     }
 
-    init(value) {
-        return this.post('/init', { value });
+    init(value, headers) {
+        return this.post('/init', { value }, { headers });
     }
 
-    run(value, fields = {}) {
-        return this.post('/run', { value, ...fields });
+    run(value, fields = {}, headers) {
+        return this.post('/run', { value, ...fields }, { headers });
     }
 
     /** Resolves once both streams carry `count` sentinels (optionally tagged with an activation id). */
@@ -117,7 +118,7 @@ function startProxy(env = {}) {
     });
 }
 
-function request({ port, method, path: route, agent, payload }) {
+function request({ port, method, path: route, agent, payload, headers = {} }) {
     return new Promise((resolve, reject) => {
         const req = http.request({
             host: '127.0.0.1',
@@ -125,7 +126,7 @@ function request({ port, method, path: route, agent, payload }) {
             method,
             path: route,
             agent,
-            headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+            headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
         }, (res) => {
             const chunks = [];
             res.on('data', (chunk) => chunks.push(chunk));
