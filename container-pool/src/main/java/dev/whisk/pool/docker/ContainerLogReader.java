@@ -113,6 +113,11 @@ public final class ContainerLogReader
     {
         final Bucket bucket = buckets.get(target);
         final long size = ch.size();
+        if (size < position)
+        {
+            // The engine rotated the log (json-file's max-size): it starts again, empty, under the same name.
+            position = 0;
+        }
         while (position < size && !(bucket.stdoutDone && bucket.stderrDone))
         {
             final int want = (int)Math.min(size - position, READ_BYTES);
@@ -252,6 +257,12 @@ public final class ContainerLogReader
             }
         }
         return true;
+    }
+
+    /** A log line as an activation record holds it: the time padded to 30, the stream, the text. */
+    public static String formatLine(final String time, final String stream, final String text)
+    {
+        return format(time, stream, text);
     }
 
     static String format(final String time, final String stream, final String text)

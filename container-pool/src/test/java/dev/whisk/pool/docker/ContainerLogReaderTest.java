@@ -119,4 +119,24 @@ class ContainerLogReaderTest
         assertThat(ContainerLogReader.hasTag(A + "x")).isFalse();
         assertThat(ContainerLogReader.hasTag(A)).isFalse();
     }
+
+    @Test
+    void aLogTheEngineRotatedIsReadFromItsNewStartInsteadOfWaitingOutTheDeadline() throws Exception
+    {
+        final Path file = dir.resolve("c-json.log");
+        final String sentinels = line("stdout", ContainerLogReader.SENTINEL) + line("stderr", ContainerLogReader.SENTINEL);
+        Files.writeString(file, line("stdout", "before rotation " + "x".repeat(200)) + sentinels,
+            StandardCharsets.UTF_8);
+        final ContainerLogReader reader = new ContainerLogReader(file, 0);
+        assertThat(reader.collect(A, 1 << 20, TimeUnit.SECONDS.toNanos(1), true).lines()).hasSize(1);
+
+        // json-file with max-size and one file truncates the log in place: the same path, shorter than the offset.
+        Files.writeString(file, line("stdout", "after rotation") + sentinels, StandardCharsets.UTF_8);
+        final long startNs = System.nanoTime();
+        final CollectedLogs after = reader.collect(B, 1 << 20, TimeUnit.SECONDS.toNanos(3), true);
+
+        assertThat(after.complete()).isTrue();
+        assertThat(after.lines()).containsExactly("2026-01-01T00:00:00.1Z         stdout: after rotation");
+        assertThat(System.nanoTime() - startNs).isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
 }
