@@ -57,11 +57,22 @@ public final class ContainerPool implements AutoCloseable
     private static final long STEM_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long STEM_CONNECT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long OOM_CHECK_WAIT_MS = 1_000;
+    /** The label {@code runtimes/nodejs/build-image.sh} puts on images of our proxy, which speaks in-band logs. */
+    static final String INLINE_LOGS_LABEL = "whisk.proxy.sha256";
+    /** OpenWhisk's blackbox base image, whose proxy prints the log sentinels. */
+    private static final String SKELETON_IMAGE = "dockerskeleton";
 
     private final ContainerPoolConfig config;
     private final DockerDriver driver;
     private final RuntimeClient client;
     private final ExecutorService dockerExecutor;
+    /**
+     * The lane that reads Docker's json-file logs (images without in-band logs, and runs that ended without an
+     * answer): one thread, apart from the Docker API calls, so a slow log never delays a container start.
+     */
+    private final ExecutorService logExecutor;
+    /** Images that run our own proxy, which returns an activation's logs with its answer. */
+    private final java.util.Set<String> inlineLogImages = new java.util.HashSet<>();
     private final ActionCodeSource codeSource;
     /** Commands for the owner thread; each offer also wakes the owner if it is parked. */
     private final ManyToOneConcurrentLinkedQueue<Runnable> commands = new ManyToOneConcurrentLinkedQueue<>()
@@ -75,6 +86,10 @@ public final class ContainerPool implements AutoCloseable
         }
     };
     private volatile Runnable wakeOwner = () -> { };
+    /** The event loop that owns the pool, when it runs on one: callbacks already there run at once, not queued. */
+    private volatile io.netty.channel.EventLoop ownerLoop;
+    /** Owner thread: how deep the owner is inside the pool's own code; commands run inline only at depth 0. */
+    private int depth;
 
     private final PoolBook book = new PoolBook(ContainerPool::hasOpenConnection);
     private final List<StemSlot> stemSlots = new ArrayList<>();
@@ -93,12 +108,28 @@ public final class ContainerPool implements AutoCloseable
     public ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
         final JobListener listener)
     {
-        this(config, codeSource, listener, CgroupFreezer.system());
+        this(config, codeSource, listener, CgroupFreezer.system(), null);
+    }
+
+    /**
+     * Speaking to the containers on {@code runtimeLoops}, a group the caller owns (standalone's one event loop, shared
+     * with its front door); {@code null} for a group of the pool's own ({@code clientThreads} loops).
+     */
+    public ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
+        final JobListener listener, final io.netty.channel.EventLoopGroup runtimeLoops)
+    {
+        this(config, codeSource, listener, CgroupFreezer.system(), runtimeLoops);
     }
 
     /** With the cgroup mount to look for freezer files in; one without them makes every pause use the Docker API. */
     ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource, final JobListener listener,
         final CgroupFreezer freezer)
+    {
+        this(config, codeSource, listener, freezer, null);
+    }
+
+    private ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
+        final JobListener listener, final CgroupFreezer freezer, final io.netty.channel.EventLoopGroup runtimeLoops)
     {
         this.config = config;
         this.codeSource = codeSource;
@@ -106,10 +137,17 @@ public final class ContainerPool implements AutoCloseable
         this.metrics = new PoolMetrics(config.memoryBudgetMb());
         this.pauseGraceNs = config.pauseGraceMs() < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(config.pauseGraceMs());
         this.driver = new DockerDriver(config.dockerHost(), config.network(), freezer);
-        this.client = new RuntimeClient(config.clientThreads());
+        this.client = runtimeLoops == null ? new RuntimeClient(config.clientThreads()) :
+            new RuntimeClient(runtimeLoops);
         this.dockerExecutor = Executors.newFixedThreadPool(config.dockerThreads(), r ->
         {
             final Thread t = new Thread(r, "pool-docker");
+            t.setDaemon(true);
+            return t;
+        });
+        this.logExecutor = Executors.newSingleThreadExecutor(r ->
+        {
+            final Thread t = new Thread(r, "pool-logs");
             t.setDaemon(true);
             return t;
         });
@@ -138,6 +176,13 @@ public final class ContainerPool implements AutoCloseable
         }
         driver.ensureNetwork();
         final int removed = driver.removeAll(config.invokerLabel());
+        for (final String image : config.runtimeImages().values())
+        {
+            if (driver.hasImage(image) && driver.imageLabel(image, INLINE_LOGS_LABEL) != null)
+            {
+                inlineLogImages.add(image);
+            }
+        }
         for (final StemSlot slot : stemSlots)
         {
             slot.enabled = driver.hasImage(slot.image);
@@ -160,6 +205,16 @@ public final class ContainerPool implements AutoCloseable
         this.wakeOwner = wake;
     }
 
+    /**
+     * Makes {@code loop} the pool's owner: every container connection's callbacks then run there, and those that
+     * arrive while the owner is not inside the pool's own code run at once rather than as queued commands. Call
+     * before the first job, with the loop of the runtime client ({@link #runtimeLoop()}).
+     */
+    public void ownedBy(final io.netty.channel.EventLoop loop)
+    {
+        this.ownerLoop = loop;
+    }
+
     /** Whether the image for a runtime kind is present locally. */
     public boolean hasImage(final String image)
     {
@@ -168,6 +223,25 @@ public final class ContainerPool implements AutoCloseable
 
     /** Owner thread: takes a job; its outcome arrives through the {@link JobListener}. */
     public void submit(final Job job)
+    {
+        if (depth > 0)
+        {
+            // Called back into from a listener inside the pool's own code (a composition's next step): later.
+            commands.offer(() -> submit(job));
+            return;
+        }
+        depth++;
+        try
+        {
+            place(job);
+        }
+        finally
+        {
+            depth--;
+        }
+    }
+
+    private void place(final Job job)
     {
         ledger.open(job);
         if (closed || job.limits().memory() > config.memoryBudgetMb())
@@ -193,6 +267,19 @@ public final class ContainerPool implements AutoCloseable
      * waiting jobs when capacity changed, refills stem cells and removes long-idle containers.
      */
     public int doWork()
+    {
+        depth++;
+        try
+        {
+            return duty();
+        }
+        finally
+        {
+            depth--;
+        }
+    }
+
+    private int duty()
     {
         int work = 0;
         Runnable command;
@@ -225,6 +312,38 @@ public final class ContainerPool implements AutoCloseable
     public io.netty.channel.EventLoop runtimeLoop()
     {
         return client.eventLoop();
+    }
+
+    /**
+     * Owner thread: when {@link #doWork} next has something to do by the clock (a container to pause, a stem cell to
+     * retry, idle containers to look over), as {@link System#nanoTime()}; {@link Long#MAX_VALUE} when nothing is
+     * due. An owner that sleeps until then (and until woken by a command) misses no timer of the pool's.
+     */
+    public long nextDeadlineNs()
+    {
+        if (!commands.isEmpty() || capacityChanged)
+        {
+            return System.nanoTime();
+        }
+        long deadline = Long.MAX_VALUE;
+        final PauseDue due = pauseDue.peekFirst();
+        if (due != null)
+        {
+            deadline = due.idleSinceNs + pauseGraceNs;
+        }
+        if (!book.live().isEmpty())
+        {
+            deadline = Math.min(deadline, nextReapNs);
+        }
+        for (int i = 0; i < stemSlots.size(); i++)
+        {
+            final StemSlot slot = stemSlots.get(i);
+            if (slot.enabled && slot.ready.size() + slot.starting < slot.cell.count())
+            {
+                deadline = Math.min(deadline, slot.retryAtNs);
+            }
+        }
+        return deadline;
     }
 
     /** The pool's counters and gauges; readable from any thread. */
@@ -286,11 +405,11 @@ public final class ContainerPool implements AutoCloseable
         if (paused)
         {
             metrics.resumes.incrementAndGet();
-            resume(c, () -> dispatch(c, job, -1, System.currentTimeMillis()));
+            resume(c, () -> dispatch(c, job, -1, System.currentTimeMillis(), null));
         }
         else
         {
-            dispatch(c, job, -1, System.currentTimeMillis());
+            dispatch(c, job, -1, System.currentTimeMillis(), null);
         }
     }
 
@@ -396,7 +515,7 @@ public final class ContainerPool implements AutoCloseable
             code = codeSource.fetch(job.actionPath(), job.version(), job.revision());
             if (code == null)
             {
-                commands.offer(() -> onProvisionFailed(c, job));
+                onOwner(() -> onProvisionFailed(c, job));
                 return;
             }
             started = driver.start(specFor(c, code.image(), job.actionPath(),
@@ -407,25 +526,25 @@ public final class ContainerPool implements AutoCloseable
         {
             LOG.warn("event=container-start-failed action={} activationId={}", job.actionPath(),
                 job.activationId(), ex);
-            commands.offer(() -> onProvisionFailed(c, job));
+            onOwner(() -> onProvisionFailed(c, job));
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
         final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
         RuntimeClient.awaitListening(address, deadlineNs);
         client.connect(address, deadlineNs,
-            connection -> commands.offer(() ->
+            connection -> onOwner(() ->
             {
                 if (onStarted(c, started, freezeFile, connection))
                 {
                     postInit(c, job, code, c.freeConnections.pollFirst());
                 }
             }),
-            cause -> commands.offer(() ->
+            cause -> onOwner(() ->
             {
                 attach(c, started);
                 onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), System.currentTimeMillis(),
-                    false);
+                    false, null);
             }));
     }
 
@@ -461,10 +580,10 @@ public final class ContainerPool implements AutoCloseable
             {
                 LOG.warn("event=code-fetch-failed action={} activationId={}", job.actionPath(), job.activationId(),
                     ex);
-                commands.offer(() -> onProvisionFailed(c, job));
+                onOwner(() -> onProvisionFailed(c, job));
                 return;
             }
-            commands.offer(() ->
+            onOwner(() ->
             {
                 if (code == null)
                 {
@@ -475,7 +594,7 @@ public final class ContainerPool implements AutoCloseable
                 if (connection == null || !connection.isOpen())
                 {
                     onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), System.currentTimeMillis(),
-                        false);
+                        false, null);
                     return;
                 }
                 postInit(c, job, code, connection);
@@ -488,22 +607,27 @@ public final class ContainerPool implements AutoCloseable
     {
         final long initStartMs = System.currentTimeMillis();
         final int timeoutMs = job.limits().timeout();
-        connection.post("/init", RuntimeBodies.initBody(job, code), timeoutMs, new ResponseCallback()
+        connection.post("/init", RuntimeBodies.initBody(job, code), timeoutMs, logLimit(c, job),
+            new ResponseCallback()
         {
             @Override
-            public void onResponse(final int status, final byte[] response)
+            public void onResponse(final int status, final byte[] response, final int resultLength,
+                final boolean logsTruncated)
             {
                 final long endMs = System.currentTimeMillis();
-                commands.offer(() ->
+                onOwner(() ->
                 {
+                    final List<String> initLogs = InlineLogs.lines(null, response, resultLength, logsTruncated,
+                        job.limits().logBytes());
                     if (status == 200)
                     {
                         c.freeConnections.addLast(connection);
-                        onInitialized(c, job, (int)(endMs - initStartMs), initStartMs);
+                        onInitialized(c, job, (int)(endMs - initStartMs), initStartMs, initLogs);
                     }
                     else
                     {
-                        onInitFailed(c, job, RunResults.initFailure(response), initStartMs, false);
+                        onInitFailed(c, job, RunResults.initFailure(InlineLogs.result(response, resultLength)),
+                            initStartMs, false, initLogs);
                     }
                 });
             }
@@ -511,39 +635,48 @@ public final class ContainerPool implements AutoCloseable
             @Override
             public void onFailure(final Throwable cause, final boolean timedOut)
             {
-                commands.offer(() -> onInitFailed(c, job, RunResults.errorJson(timedOut ?
+                onOwner(() -> onInitFailed(c, job, RunResults.errorJson(timedOut ?
                     String.format(Messages.TIMED_OUT_INIT, timeoutMs) : Messages.ABNORMAL_INIT), initStartMs,
-                    timedOut));
+                    timedOut, null));
             }
         });
     }
 
-    private void onInitialized(final PooledContainer c, final Job job, final int initTimeMs, final long startMs)
+    /** The in-band log limit to ask the container for, or -1 when its logs are read from Docker's log. */
+    private static long logLimit(final PooledContainer c, final Job job)
+    {
+        return c.inlineLogs ? job.limits().logBytes() : -1;
+    }
+
+    /** @param initLogs the init's own log lines when they came in-band, to lead the first run's; else null. */
+    private void onInitialized(final PooledContainer c, final Job job, final int initTimeMs, final long startMs,
+        final List<String> initLogs)
     {
         if (c.state == PooledContainer.State.REMOVING)
         {
-            onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), startMs, false);
+            onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), startMs, false, initLogs);
             return;
         }
         reserve(c);
-        dispatch(c, job, initTimeMs, startMs);
+        dispatch(c, job, initTimeMs, startMs, initLogs);
         Job next;
         while ((next = c.startQueue.pollFirst()) != null)
         {
             metrics.warmStarts.incrementAndGet();
             reserve(c);
-            dispatch(c, next, -1, System.currentTimeMillis());
+            dispatch(c, next, -1, System.currentTimeMillis(), null);
         }
     }
 
+    /** @param logs the init's log lines when they came in-band, else null: then they are read from Docker's log. */
     private void onInitFailed(final PooledContainer c, final Job job, final byte[] error, final long startMs,
-        final boolean timedOut)
+        final boolean timedOut, final List<String> logs)
     {
         final long nowMs = System.currentTimeMillis();
         final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR, error, startMs, nowMs,
             (int)(nowMs - startMs), timedOut);
         reserve(c);
-        finish(c, job, outcome, false);
+        finish(c, job, outcome, false, logs);
         Job next;
         while ((next = c.startQueue.pollFirst()) != null)
         {
@@ -605,14 +738,14 @@ public final class ContainerPool implements AutoCloseable
             catch (final RuntimeException ex)
             {
                 LOG.warn("event=stem-cell-start-failed kind={} image={}", slot.cell.kind(), slot.image, ex);
-                commands.offer(() -> onStemFailed(c, null));
+                onOwner(() -> onStemFailed(c, null));
                 return;
             }
             final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
             final long deadlineNs = System.nanoTime() + STEM_CONNECT_NS;
             RuntimeClient.awaitListening(address, deadlineNs);
             client.connect(address, deadlineNs,
-                connection -> commands.offer(() ->
+                connection -> onOwner(() ->
                 {
                     slot.starting--;
                     if (onStarted(c, started, freezeFile, connection))
@@ -623,7 +756,7 @@ public final class ContainerPool implements AutoCloseable
                         capacityChanged = true;
                     }
                 }),
-                cause -> commands.offer(() -> onStemFailed(c, started)));
+                cause -> onOwner(() -> onStemFailed(c, started)));
         }, () -> onStemFailed(c, null));
     }
 
@@ -638,10 +771,17 @@ public final class ContainerPool implements AutoCloseable
         destroy(c);
     }
 
-    private static void attach(final PooledContainer c, final StartedContainer started)
+    /**
+     * Owner thread: the container is running. Our own proxy returns logs in-band; of the other images only
+     * OpenWhisk's skeletons print the sentinels (as OpenWhisk's {@code sentinelledLogs} says), so the log of any other
+     * blackbox image is read as it stands, with no wait for sentinels that never come.
+     */
+    private void attach(final PooledContainer c, final StartedContainer started)
     {
         c.docker = started;
         c.logReader = new ContainerLogReader(Path.of(started.logPath()), 0);
+        c.inlineLogs = inlineLogImages.contains(started.image());
+        c.sentinels = !BLACKBOX.equals(c.kind) || started.image().contains(SKELETON_IMAGE);
     }
 
     private ContainerSpec specFor(final PooledContainer c, final String image, final String actionLabel,
@@ -677,8 +817,10 @@ public final class ContainerPool implements AutoCloseable
      *
      * @param initTimeMs -1 for a warm container.
      * @param startMs    the start of the activation: the start of init when cold.
+     * @param initLogs   the log lines of the init this run follows, when they came in-band; else null.
      */
-    private void dispatch(final PooledContainer c, final Job job, final int initTimeMs, final long startMs)
+    private void dispatch(final PooledContainer c, final Job job, final int initTimeMs, final long startMs,
+        final List<String> initLogs)
     {
         RuntimeConnection connection = c.freeConnections.pollFirst();
         while (connection != null && !connection.isOpen())
@@ -687,41 +829,45 @@ public final class ContainerPool implements AutoCloseable
         }
         if (connection != null)
         {
-            post(c, connection, job, initTimeMs, startMs);
+            post(c, connection, job, initTimeMs, startMs, initLogs);
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
         client.connect(new InetSocketAddress(c.docker.ip(), PORT), deadlineNs,
-            opened -> commands.offer(() ->
+            opened -> onOwner(() ->
             {
                 adopt(c, opened);
-                post(c, opened, job, initTimeMs, startMs);
+                post(c, opened, job, initTimeMs, startMs, initLogs);
             }),
-            cause -> commands.offer(() -> onRunAborted(c, job, startMs, System.currentTimeMillis(), initTimeMs,
+            cause -> onOwner(() -> onRunAborted(c, job, startMs, System.currentTimeMillis(), initTimeMs,
                 Messages.ABNORMAL_RUN, false)));
     }
 
     private void post(final PooledContainer c, final RuntimeConnection connection, final Job job,
-        final int initTimeMs, final long startMs)
+        final int initTimeMs, final long startMs, final List<String> initLogs)
     {
         final int timeoutMs = job.limits().timeout();
         final long deadlineMs = System.currentTimeMillis() + timeoutMs;
-        connection.post("/run", RuntimeBodies.runBody(job, deadlineMs), timeoutMs, new ResponseCallback()
+        connection.post("/run", RuntimeBodies.runBody(job, deadlineMs), timeoutMs, logLimit(c, job),
+            new ResponseCallback()
         {
             @Override
-            public void onResponse(final int status, final byte[] body)
+            public void onResponse(final int status, final byte[] body, final int resultLength,
+                final boolean logsTruncated)
             {
                 final long endMs = System.currentTimeMillis();
-                commands.offer(() ->
+                onOwner(() ->
                 {
-                    final RunResults.Classified r = RunResults.classifyRun(status, body);
+                    final RunResults.Classified r = RunResults.classifyRun(status,
+                        InlineLogs.result(body, resultLength));
                     final RunOutcome outcome = new RunOutcome(r.status(), r.result(), startMs, endMs, initTimeMs,
                         false);
                     if (connection.isOpen())
                     {
                         c.freeConnections.addLast(connection);
                     }
-                    finish(c, job, outcome, r.status() != ActivationStatus.DEVELOPER_ERROR);
+                    finish(c, job, outcome, r.status() != ActivationStatus.DEVELOPER_ERROR,
+                        InlineLogs.lines(initLogs, body, resultLength, logsTruncated, job.limits().logBytes()));
                 });
             }
 
@@ -731,7 +877,7 @@ public final class ContainerPool implements AutoCloseable
                 final long endMs = System.currentTimeMillis();
                 if (timedOut)
                 {
-                    commands.offer(() -> onRunAborted(c, job, startMs, endMs, initTimeMs,
+                    onOwner(() -> onRunAborted(c, job, startMs, endMs, initTimeMs,
                         String.format(Messages.TIMED_OUT_RUN, timeoutMs), true));
                     return;
                 }
@@ -742,7 +888,7 @@ public final class ContainerPool implements AutoCloseable
                         Messages.MEMORY_EXHAUSTED : Messages.ABNORMAL_RUN;
                     LOG.info("event=container-died container={} activationId={} outOfMemory={}", id,
                         job.activationId(), message.equals(Messages.MEMORY_EXHAUSTED));
-                    commands.offer(() -> onRunAborted(c, job, startMs, endMs, initTimeMs, message, false));
+                    onOwner(() -> onRunAborted(c, job, startMs, endMs, initTimeMs, message, false));
                 }, () -> onRunAborted(c, job, startMs, endMs, initTimeMs, Messages.ABNORMAL_RUN, false));
             }
         });
@@ -752,27 +898,38 @@ public final class ContainerPool implements AutoCloseable
         final int initTimeMs, final String message, final boolean timedOut)
     {
         finish(c, job, new RunOutcome(ActivationStatus.DEVELOPER_ERROR, RunResults.errorJson(message), startMs,
-            endMs, initTimeMs, timedOut), false);
+            endMs, initTimeMs, timedOut), false, null);
     }
 
     /**
      * Owner thread: a run ended. Its result goes out at once; the container goes back to work at once (or is
-     * destroyed after a developer error, as OpenWhisk does); its logs are read behind, in the order runs ended.
+     * destroyed after a developer error, as OpenWhisk does). Logs that came with the answer complete the job now;
+     * otherwise they are read from Docker's log behind, on the log lane, in the order runs ended.
+     *
+     * @param logs the run's log lines when they came in-band, else null.
      */
-    private void finish(final PooledContainer c, final Job job, final RunOutcome outcome, final boolean keep)
+    private void finish(final PooledContainer c, final Job job, final RunOutcome outcome, final boolean keep,
+        final List<String> logs)
     {
         c.active--;
-        ledger.result(job, outcome);
-        if (c.docker == null)
+        if (logs != null)
         {
-            ledger.complete(job, outcome, List.of());
-            destroy(c);
-            return;
+            ledger.complete(job, outcome, logs);
         }
-        c.pendingLogs.addLast(new PooledContainer.PendingLogs(job, outcome));
-        if (!c.collecting)
+        else
         {
-            collectNextLogs(c);
+            ledger.result(job, outcome);
+            if (c.docker == null)
+            {
+                ledger.complete(job, outcome, List.of());
+                destroy(c);
+                return;
+            }
+            c.pendingLogs.addLast(new PooledContainer.PendingLogs(job, outcome));
+            if (!c.collecting)
+            {
+                collectNextLogs(c);
+            }
         }
         if (!keep || closed || c.state == PooledContainer.State.REMOVING)
         {
@@ -793,6 +950,11 @@ public final class ContainerPool implements AutoCloseable
         c.idleSinceNs = now;
         if (pauseGraceNs >= 0)
         {
+            if (pauseDue.isEmpty())
+            {
+                // An owner sleeping until the pool's next deadline must now wake for this pause.
+                wakeOwner.run();
+            }
             pauseDue.addLast(new PauseDue(c, now));
         }
     }
@@ -816,7 +978,7 @@ public final class ContainerPool implements AutoCloseable
         final long waitNs = TimeUnit.MILLISECONDS.toNanos(ranToEnd ? config.logWaitMs() : config.logWaitMs() / 4);
         final boolean sentinels = c.sentinels;
         final Job job = next.job();
-        execute(() ->
+        execute(logExecutor, () ->
         {
             CollectedLogs collected;
             try
@@ -829,7 +991,7 @@ public final class ContainerPool implements AutoCloseable
                 collected = new CollectedLogs(List.of(), reader.position(), false);
             }
             final CollectedLogs logs = collected;
-            commands.offer(() ->
+            onOwner(() ->
             {
                 ledger.complete(job, next.outcome(), logs.lines());
                 collectNextLogs(c);
@@ -911,7 +1073,7 @@ public final class ContainerPool implements AutoCloseable
             {
                 LOG.warn("event=resume-failed container={}", id, ex);
             }
-            commands.offer(then);
+            onOwner(then);
             return null;
         });
     }
@@ -1041,15 +1203,53 @@ public final class ContainerPool implements AutoCloseable
     private void adopt(final PooledContainer c, final RuntimeConnection connection)
     {
         c.openConnections++;
-        connection.onClose(() -> commands.offer(() -> onConnectionClosed(c, connection)));
+        connection.onClose(() -> onOwner(() -> onConnectionClosed(c, connection)));
+    }
+
+    /**
+     * Runs a callback's command on the owner thread: at once when called there outside the pool's own code (a
+     * container's answer read by the owner loop), else queued for the next duty cycle.
+     */
+    private void onOwner(final Runnable command)
+    {
+        final io.netty.channel.EventLoop loop = ownerLoop;
+        if (depth == 0 && loop != null && loop.inEventLoop())
+        {
+            depth++;
+            try
+            {
+                command.run();
+                if (capacityChanged)
+                {
+                    capacityChanged = false;
+                    if (!waiting.isEmpty())
+                    {
+                        drainWaiting();
+                    }
+                }
+            }
+            finally
+            {
+                depth--;
+            }
+        }
+        else
+        {
+            commands.offer(command);
+        }
     }
 
     /** Runs blocking work on the Docker executor; {@code ifRejected} runs here when the pool is shutting down. */
     private void execute(final Runnable task, final Runnable ifRejected)
     {
+        execute(dockerExecutor, task, ifRejected);
+    }
+
+    private static void execute(final ExecutorService lane, final Runnable task, final Runnable ifRejected)
+    {
         try
         {
-            dockerExecutor.execute(task);
+            lane.execute(task);
         }
         catch (final RejectedExecutionException ex)
         {
@@ -1076,11 +1276,16 @@ public final class ContainerPool implements AutoCloseable
         waiting.clear();
         metrics.waitingJobs.set(0);
         dockerExecutor.shutdown();
+        logExecutor.shutdown();
         try
         {
             if (!dockerExecutor.awaitTermination(10, TimeUnit.SECONDS))
             {
                 dockerExecutor.shutdownNow();
+            }
+            if (!logExecutor.awaitTermination(1, TimeUnit.SECONDS))
+            {
+                logExecutor.shutdownNow();
             }
         }
         catch (final InterruptedException ex)

@@ -52,7 +52,10 @@ final class PooledContainer
     long lastUsedNs;
     long idleSinceNs;
     ContainerLogReader logReader;
+    /** Whether the image prints the log sentinels; when not, its Docker log is read as it stands, no wait. */
     boolean sentinels = true;
+    /** Whether it runs our own proxy, which returns each activation's log lines with its answer. */
+    boolean inlineLogs;
     /** Runs whose logs wait to be read, in the order they ended; read one at a time. */
     final ArrayDeque<PendingLogs> pendingLogs = new ArrayDeque<>();
     boolean collecting;

@@ -86,6 +86,21 @@ public final class DockerDriver implements AutoCloseable
         }
     }
 
+    /** The value of an image's label, or {@code null} when the image or the label is missing. */
+    public String imageLabel(final String image, final String label)
+    {
+        try
+        {
+            final var config = docker.inspectImageCmd(image).exec().getConfig();
+            final Map<String, String> labels = config == null ? null : config.getLabels();
+            return labels == null ? null : labels.get(label);
+        }
+        catch (final NotFoundException ex)
+        {
+            return null;
+        }
+    }
+
     /** Creates the pool's bridge network when it does not exist yet. */
     public void ensureNetwork()
     {
@@ -129,7 +144,7 @@ public final class DockerDriver implements AutoCloseable
             {
                 throw new IllegalStateException("container " + id + " has no address on network " + network);
             }
-            return new StartedContainer(id, net.getIpAddress(), inspect.getLogPath());
+            return new StartedContainer(id, net.getIpAddress(), inspect.getLogPath(), spec.image());
         }
         catch (final RuntimeException ex)
         {

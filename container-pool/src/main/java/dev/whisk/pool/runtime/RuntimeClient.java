@@ -35,13 +35,29 @@ public final class RuntimeClient implements AutoCloseable
     private static final long PROBE_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final Bootstrap bootstrap;
 
     public RuntimeClient(final int threads)
     {
+        this(new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("runtime-client", true),
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()), true);
+    }
+
+    /**
+     * On an event loop group the caller owns and closes (standalone shares its one loop with the front door); the
+     * group must use the epoll transport when epoll is available, else NIO.
+     */
+    public RuntimeClient(final EventLoopGroup group)
+    {
+        this(group, false);
+    }
+
+    private RuntimeClient(final EventLoopGroup group, final boolean ownsGroup)
+    {
         final boolean epoll = Epoll.isAvailable();
-        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("runtime-client", true), factory);
+        this.group = group;
+        this.ownsGroup = ownsGroup;
         bootstrap = new Bootstrap()
             .group(group)
             .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
@@ -126,7 +142,10 @@ public final class RuntimeClient implements AutoCloseable
     @Override
     public void close()
     {
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsGroup)
+        {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
 }

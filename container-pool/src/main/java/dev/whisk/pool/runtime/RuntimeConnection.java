@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -26,6 +27,10 @@ import java.util.concurrent.TimeoutException;
 public final class RuntimeConnection
 {
     private static final AttributeKey<Pending> PENDING = AttributeKey.valueOf("whisk.pending");
+    private static final AsciiString HOST = AsciiString.cached("action");
+    private static final AsciiString LOG_LIMIT = AsciiString.cached("x-whisk-log-limit");
+    private static final AsciiString RESULT_LENGTH = AsciiString.cached("x-whisk-result-length");
+    private static final AsciiString LOGS_TRUNCATED = AsciiString.cached("x-whisk-logs-truncated");
     private final Channel channel;
 
     RuntimeConnection(final Channel channel)
@@ -39,41 +44,59 @@ public final class RuntimeConnection
     }
 
     /**
-     * Posts {@code body} as JSON to {@code path}. The callback runs once, on this connection's event loop.
+     * Posts {@code body} as JSON to {@code path}. The callback runs once, on this connection's event loop: at once
+     * when the caller is on that loop and the connection is already closed, else from a later task.
+     *
+     * @param logLimitBytes asks our own runtime for the activation's log lines in-band, up to this many bytes
+     *                      ({@code x-whisk-log-limit}); negative for OpenWhisk's plain protocol.
      */
-    public void post(final String path, final byte[] body, final long timeoutMs, final ResponseCallback callback)
+    public void post(final String path, final byte[] body, final long timeoutMs, final long logLimitBytes,
+        final ResponseCallback callback)
     {
         final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
             Unpooled.wrappedBuffer(body));
         request.headers()
-            .set(HttpHeaderNames.HOST, "action")
+            .set(HttpHeaderNames.HOST, HOST)
             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        channel.eventLoop().execute(() ->
+        if (logLimitBytes >= 0)
         {
-            if (!channel.isActive())
+            request.headers().set(LOG_LIMIT, logLimitBytes);
+        }
+        if (channel.eventLoop().inEventLoop())
+        {
+            send(request, timeoutMs, callback);
+        }
+        else
+        {
+            channel.eventLoop().execute(() -> send(request, timeoutMs, callback));
+        }
+    }
+
+    private void send(final FullHttpRequest request, final long timeoutMs, final ResponseCallback callback)
+    {
+        if (!channel.isActive())
+        {
+            request.release();
+            callback.onFailure(new ClosedChannelException(), false);
+            return;
+        }
+        final Pending pending = new Pending(callback);
+        channel.attr(PENDING).set(pending);
+        pending.timer = channel.eventLoop().schedule(() ->
+        {
+            if (channel.attr(PENDING).compareAndSet(pending, null))
             {
-                request.release();
-                callback.onFailure(new ClosedChannelException(), false);
-                return;
+                channel.close();
+                callback.onFailure(new TimeoutException("no answer within " + timeoutMs + " ms"), true);
             }
-            final Pending pending = new Pending(callback);
-            channel.attr(PENDING).set(pending);
-            pending.timer = channel.eventLoop().schedule(() ->
+        }, timeoutMs, TimeUnit.MILLISECONDS);
+        channel.writeAndFlush(request).addListener(f ->
+        {
+            if (!f.isSuccess())
             {
-                if (channel.attr(PENDING).compareAndSet(pending, null))
-                {
-                    channel.close();
-                    callback.onFailure(new TimeoutException("no answer within " + timeoutMs + " ms"), true);
-                }
-            }, timeoutMs, TimeUnit.MILLISECONDS);
-            channel.writeAndFlush(request).addListener(f ->
-            {
-                if (!f.isSuccess())
-                {
-                    fail(channel, f.cause());
-                }
-            });
+                fail(channel, f.cause());
+            }
         });
     }
 
@@ -119,8 +142,9 @@ public final class RuntimeConnection
             if (pending != null)
             {
                 pending.timer.cancel(false);
-                pending.callback.onResponse(response.status().code(),
-                    ByteBufUtil.getBytes(response.content()));
+                final int resultLength = response.headers().getInt(RESULT_LENGTH, -1);
+                pending.callback.onResponse(response.status().code(), ByteBufUtil.getBytes(response.content()),
+                    resultLength, resultLength >= 0 && response.headers().contains(LOGS_TRUNCATED));
             }
         }
 
