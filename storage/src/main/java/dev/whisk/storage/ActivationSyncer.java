@@ -47,6 +47,7 @@ final class ActivationSyncer implements Agent
     private volatile long writtenPosition;
     private volatile long durablePosition;
     private long lastCommitNs;
+    private Runnable wake = () -> { };
 
     ActivationSyncer(final ActivationSegments segments, final long commitIntervalNs, final NanoClock clock,
         final long startPosition)
@@ -63,6 +64,19 @@ final class ActivationSyncer implements Agent
     void onWritten(final long position)
     {
         writtenPosition = position;
+        wake.run();
+    }
+
+    /** How the writer wakes this thread when it sleeps (see {@code LingeringIdleStrategy}); before it starts. */
+    void wakeWith(final Runnable wakeUp)
+    {
+        this.wake = wakeUp;
+    }
+
+    /** Sync thread: whether written records wait to be forced. */
+    boolean hasWork()
+    {
+        return writtenPosition != durablePosition;
     }
 
     /** Writer thread: call {@code pending}'s listener once its record is durable. */

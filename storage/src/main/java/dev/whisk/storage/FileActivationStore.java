@@ -57,9 +57,13 @@ public final class FileActivationStore implements ActivationStore
     private final AtomicLong unreadableReads = new AtomicLong();
     private final ActivationStoreConfig config;
     private final ActivationSegments segments;
+    /** How long a reader waits for the writer to index what was appended before the read. */
+    private static final long CATCH_UP_NS = TimeUnit.MILLISECONDS.toNanos(200);
     private final LogWriter<Object> writer;
     private final ActivationSyncer syncer;
     private final AgentRunner syncRunner;
+    /** Wakes the sync thread for good before it is stopped, so that stopping does not wait out a sleep. */
+    private final Runnable stopSync;
     private final ActivationCodec.Key recoveredKey = new ActivationCodec.Key();
     private long unreadableRecords;
     private long recoveredRecords;
@@ -89,8 +93,18 @@ public final class FileActivationStore implements ActivationStore
             CloseHelper.quietClose(segments);
             throw ex;
         }
-        syncRunner = new AgentRunner(config.idleStrategy().get(),
-            error -> LOG.error("activation sync error", error), null, syncer);
+        final org.agrona.concurrent.IdleStrategy syncIdle = config.idleStrategy().get();
+        if (syncIdle instanceof dev.whisk.core.concurrent.LingeringIdleStrategy lingering)
+        {
+            lingering.watch(syncer::hasWork);
+            syncer.wakeWith(lingering::wake);
+            stopSync = lingering::stop;
+        }
+        else
+        {
+            stopSync = () -> { };
+        }
+        syncRunner = new AgentRunner(syncIdle, error -> LOG.error("activation sync error", error), null, syncer);
         AgentRunner.startOnThread(syncRunner);
         try
         {
@@ -153,7 +167,9 @@ public final class FileActivationStore implements ActivationStore
             throw new IllegalArgumentException("activation " + activation.activationId() + " result and logs of at " +
                 "least " + bodyBytes + " bytes exceed the max record of " + AppendLog.DEFAULT_MAX_RECORD_LENGTH);
         }
-        return writer.offer(onDurable == null ? activation : new ActivationSyncer.Pending(activation, onDurable));
+        // A record nobody waits for is taken by the lingering writer in its own time: no wake-up per activation.
+        return onDurable == null ? writer.offer(activation) :
+            writer.offerNow(new ActivationSyncer.Pending(activation, onDurable));
     }
 
     /** A lower bound of the encoded size: result bytes plus one byte per log character. */
@@ -175,7 +191,12 @@ public final class FileActivationStore implements ActivationStore
         {
             return null;
         }
-        final long position = ids.get(ActivationId.parseHi(activationId), ActivationId.parseLo(activationId));
+        long position = ids.get(ActivationId.parseHi(activationId), ActivationId.parseLo(activationId));
+        if (position < 0 && writer.catchUp(CATCH_UP_NS))
+        {
+            // The writer takes records in its own time (group commit): one just appended may not be indexed yet.
+            position = ids.get(ActivationId.parseHi(activationId), ActivationId.parseLo(activationId));
+        }
         if (position < 0)
         {
             return null;
@@ -187,6 +208,7 @@ public final class FileActivationStore implements ActivationStore
     @Override
     public List<Activation> list(final ActivationQuery query)
     {
+        writer.catchUp(CATCH_UP_NS);
         final NamespaceActivations namespace = query.namespace() == null ? null : byNamespace.get(query.namespace());
         if (namespace == null)
         {
@@ -264,7 +286,7 @@ public final class FileActivationStore implements ActivationStore
     @Override
     public void close()
     {
-        CloseHelper.closeAll(writer, syncRunner, segments);
+        CloseHelper.closeAll(writer, stopSync::run, syncRunner, segments);
     }
 
     private Activation read(final long position)

@@ -213,7 +213,7 @@ public final class FileEntityStore implements EntityStore
             throw new IllegalArgumentException("entity " + write.docId() + " record of " + write.payload().length +
                 " bytes exceeds max " + log.maxRecordLength());
         }
-        if (!writer.offer(write))
+        if (!writer.offerNow(write))
         {
             write.result().completeExceptionally(writer.isClosed() ?
                 new IllegalStateException("entity store is closed") :
@@ -343,7 +343,7 @@ public final class FileEntityStore implements EntityStore
                 out.force();
             }
             final Swap swap = new Swap(compacting, snapshotPosition);
-            while (!writer.offer(swap))
+            while (!writer.offerNow(swap))
             {
                 if (writer.isClosed())
                 {

@@ -186,7 +186,7 @@ public final class FileSubjectStore implements SubjectStore
 
     private CompletableFuture<WriteResult> offer(final Create create)
     {
-        if (!writer.offer(create))
+        if (!writer.offerNow(create))
         {
             create.result().completeExceptionally(writer.isClosed() ?
                 new IllegalStateException("subject store is closed") :
