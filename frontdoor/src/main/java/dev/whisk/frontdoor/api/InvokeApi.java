@@ -137,7 +137,8 @@ public final class InvokeApi
             CompositeRun.startTopmost(composites, identity, action, inherited, activationId, params);
             if (blocking)
             {
-                ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs, TimeUnit.MILLISECONDS);
+                waiter.expireWith(ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs,
+                TimeUnit.MILLISECONDS));
             }
             return;
         }
@@ -157,7 +158,8 @@ public final class InvokeApi
         }
         if (blocking)
         {
-            ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs, TimeUnit.MILLISECONDS);
+            waiter.expireWith(ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs,
+                TimeUnit.MILLISECONDS));
         }
     }
 

@@ -17,6 +17,7 @@ final class InvokeWaiter implements ExpiringWaiter
 {
     private final Exchange ex;
     private final Waiters waiters;
+    private final WaitTimer timer = new WaitTimer();
     private final boolean blocking;
     private final boolean resultOnly;
 
@@ -38,8 +39,15 @@ final class InvokeWaiter implements ExpiringWaiter
     }
 
     @Override
+    public void expireWith(final java.util.concurrent.Future<?> waitTimer)
+    {
+        timer.set(waitTimer);
+    }
+
+    @Override
     public void onActivation(final Activation a)
     {
+        timer.cancel();
         final HttpResponseStatus status = switch (a.status())
         {
             case SUCCESS -> HttpResponseStatus.OK;
@@ -64,6 +72,7 @@ final class InvokeWaiter implements ExpiringWaiter
         {
             return;
         }
+        timer.cancel();
         ex.send(HttpResponseStatus.SERVICE_UNAVAILABLE, ("{\"error\":\"" + Messages.NO_INVOKER +
             "\",\"activationId\":\"" + a.activationId() + "\"}").getBytes(StandardCharsets.UTF_8),
             a.activationId());

@@ -12,6 +12,7 @@ final class WebWaiter implements ExpiringWaiter
 
     private final Exchange ex;
     private final Waiters waiters;
+    private final WaitTimer timer = new WaitTimer();
     private final String extension;
 
     WebWaiter(final Exchange ex, final Waiters waiters, final String extension)
@@ -30,7 +31,14 @@ final class WebWaiter implements ExpiringWaiter
     @Override
     public void onActivation(final Activation activation)
     {
+        timer.cancel();
         WebResponses.send(ex, extension, activation);
+    }
+
+    @Override
+    public void expireWith(final java.util.concurrent.Future<?> waitTimer)
+    {
+        timer.set(waitTimer);
     }
 
     @Override
