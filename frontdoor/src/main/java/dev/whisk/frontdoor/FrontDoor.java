@@ -37,16 +37,30 @@ public final class FrontDoor implements AutoCloseable
 
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
+    private final boolean ownsIoGroup;
     private final Channel serverChannel;
 
     public FrontDoor(final FrontDoorConfig config, final ApiHandler api) throws InterruptedException
     {
+        this(config, api, null);
+    }
+
+    /**
+     * @param ioGroup the event loops that serve the connections, owned and closed by the caller (standalone's one
+     *                loop, which also speaks to the containers), or {@code null} for {@code ioThreads} loops of the
+     *                front door's own.
+     */
+    public FrontDoor(final FrontDoorConfig config, final ApiHandler api, final EventLoopGroup ioGroup)
+        throws InterruptedException
+    {
         final boolean epoll = Epoll.isAvailable();
         final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("http-accept"), factory);
-        ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("http-io"), factory);
+        this.ownsIoGroup = ioGroup == null;
+        this.ioGroup = ioGroup != null ? ioGroup :
+            new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("http-io"), factory);
         final ServerBootstrap b = new ServerBootstrap()
-            .group(bossGroup, ioGroup)
+            .group(bossGroup, this.ioGroup)
             .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .childOption(ChannelOption.TCP_NODELAY, true)
@@ -77,7 +91,10 @@ public final class FrontDoor implements AutoCloseable
     {
         serverChannel.close().syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsIoGroup)
+        {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
     }
 
     /**

@@ -58,6 +58,21 @@ final class ControlPlane implements AutoCloseable
         final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
         final int requestStreamId) throws IOException, InterruptedException
     {
+        this(dataDir, frontDoorConfig, schedulerConfig, invokers, completionSub, membershipAeron, requestStreamId,
+            null, null);
+    }
+
+    /**
+     * @param local  the invokers in this process, reached by a call on their event loop ({@code null} to dispatch
+     *               over Aeron through the ring).
+     * @param ioLoop the event loops the front door serves connections on, owned by the caller, or {@code null} for
+     *               loops of the front door's own.
+     */
+    ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
+        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final int requestStreamId, final dev.whisk.scheduler.LocalDispatch local,
+        final io.netty.channel.EventLoopGroup ioLoop) throws IOException, InterruptedException
+    {
         boolean started = false;
         try
         {
@@ -86,7 +101,7 @@ final class ControlPlane implements AutoCloseable
                 invokers.acquire(d.invoker(), d.request().memoryMb);
             }
             final Scheduler scheduler = own(new Scheduler(schedulerConfig, journal, invokers, activations, waiters,
-                inFlight, admission::onCompleted));
+                inFlight, admission::onCompleted, local));
             completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
                 membership, invokers, new InvokerHealth(invokers, new HealthPinger(entities, scheduler),
                     SystemCatalog.HEALTH_ACTION_ID));
@@ -107,7 +122,7 @@ final class ControlPlane implements AutoCloseable
                 AlarmService.MissedPolicy.SKIP));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
                 admission, alarms, metrics);
-            frontDoor = own(new FrontDoor(frontDoorConfig, api));
+            frontDoor = own(new FrontDoor(frontDoorConfig, api, ioLoop));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;
         }

@@ -8,16 +8,19 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * Runs an agent's duty cycles as tasks on a Netty event loop instead of on a thread of its own. Standalone runs the
- * in-process invoker this way on the loop that speaks to the action containers: a container's answer is read and
- * handled by the pool on the same thread, with no hand-off, and a request to a container is written from the thread
- * that owns the connection. Two thread wake-ups fewer per invocation than an agent thread beside the loop.
+ * in-process invoker this way on the loop that speaks to the action containers and serves the front door: a
+ * container's answer is read and handled by the pool on the same thread, with no hand-off, and a request to a
+ * container is written from the thread that owns the connection.
  *
- * <p>A duty cycle runs when {@link #wake} is called (any thread: a dispatch, a command handed to the pool) and on a
- * fixed tick, for the agent's timers; a cycle that did work runs again at once. The agent must never block: it
- * shares the loop with the containers' connections.
+ * <p>A duty cycle runs when {@link #wake} is called (any thread: a command handed to the pool from a Docker thread),
+ * at the agent's next deadline (its timers: a pause due, a stem cell to retry), and at the latest after {@code
+ * tickNs}; a cycle that did work runs again at once. An idle platform therefore sleeps: one timer, re-armed only
+ * when a deadline comes earlier than the one it is set for. The agent must never block: it shares the loop with the
+ * connections.
  */
 final class EventLoopAgentRunner implements AutoCloseable
 {
@@ -25,21 +28,27 @@ final class EventLoopAgentRunner implements AutoCloseable
 
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable cycle = this::cycle;
+    private final Runnable timerFired = this::onTimer;
     private volatile EventLoop loop;
     private volatile Agent agent;
     private volatile boolean closed;
-    private ScheduledFuture<?> tick;
+    private long tickNs;
+    private LongSupplier nextDeadlineNs;
+    /** Loop thread: the one timer and when it fires ({@link Long#MAX_VALUE} when none is set). */
+    private ScheduledFuture<?> timer;
+    private long timerAtNs = Long.MAX_VALUE;
 
     /**
-     * Starts running {@code agent} on {@code loop}: its {@code onStart} there, then a cycle at least every
-     * {@code tickNs}.
+     * Starts running {@code agent} on {@code loop}: its {@code onStart} there, then cycles when woken, at
+     * {@code nextDeadlineNs} (read on the loop after each cycle), and at least every {@code tickNs}.
      */
-    void start(final EventLoop loop, final Agent agent, final long tickNs)
+    void start(final EventLoop loop, final Agent agent, final long tickNs, final LongSupplier nextDeadlineNs)
     {
         this.agent = agent;
         this.loop = loop;
+        this.tickNs = tickNs;
+        this.nextDeadlineNs = nextDeadlineNs;
         loop.submit(agent::onStart).syncUninterruptibly();
-        tick = loop.scheduleAtFixedRate(this::wake, tickNs, tickNs, TimeUnit.NANOSECONDS);
         wake();
     }
 
@@ -73,6 +82,34 @@ final class EventLoopAgentRunner implements AutoCloseable
         {
             wake();
         }
+        else
+        {
+            arm();
+        }
+    }
+
+    /** Loop thread: sets the timer for the agent's next deadline if that is earlier than the one set. */
+    private void arm()
+    {
+        final long nowNs = System.nanoTime();
+        final long deadlineNs = Math.min(nextDeadlineNs.getAsLong(), nowNs + tickNs);
+        if (deadlineNs >= timerAtNs)
+        {
+            return;
+        }
+        if (timer != null)
+        {
+            timer.cancel(false);
+        }
+        timerAtNs = deadlineNs;
+        timer = loop.schedule(timerFired, Math.max(0, deadlineNs - nowNs), TimeUnit.NANOSECONDS);
+    }
+
+    private void onTimer()
+    {
+        timer = null;
+        timerAtNs = Long.MAX_VALUE;
+        cycle();
     }
 
     /**
@@ -89,10 +126,6 @@ final class EventLoopAgentRunner implements AutoCloseable
             return;
         }
         closed = true;
-        if (tick != null)
-        {
-            tick.cancel(false);
-        }
         if (!l.isShuttingDown())
         {
             l.submit(() -> { }).awaitUninterruptibly(10, TimeUnit.SECONDS);

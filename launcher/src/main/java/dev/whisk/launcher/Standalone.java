@@ -1,27 +1,39 @@
 package dev.whisk.launcher;
 
-import dev.whisk.invoker.InvokerAgent;
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.invoker.LocalInvoker;
+import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InvokerTable;
-import io.aeron.Aeron;
+import dev.whisk.scheduler.LocalDispatch;
 import io.aeron.Publication;
-import io.aeron.Subscription;
-import io.aeron.driver.MediaDriver;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.HdrHistogram.Histogram;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The whole platform in one JVM: the {@link ControlPlane} (stores, scheduler ring and journal, front door) and one
- * invoker with its container pool, joined by an embedded Aeron media driver over IPC. The invoker and the completion
- * agent share one thread, which the dispatcher and the pool wake when they hand it work. Starts in dependency order
- * and closes in reverse.
+ * The whole platform in one JVM, run to completion on one event loop: the {@link ControlPlane} (stores, journal,
+ * front door) and one {@link LocalInvoker} with its container pool share the loop {@code whisk-loop}. A warm
+ * invoke is read, authenticated, journaled, dispatched, sent to its container, answered and recorded by that one
+ * thread; nothing is handed to another thread per call and nobody is woken. No Aeron and no ring are needed in one
+ * process: they carry batches between processes in the controller + invoker shape. Docker API calls, Docker-log
+ * reads (images without in-band logs) and the stores' group-commit flushers run on threads of their own, off the
+ * path. Starts in dependency order and closes in reverse.
  */
 public final class Standalone implements AutoCloseable
 {
@@ -29,40 +41,44 @@ public final class Standalone implements AutoCloseable
 
     private final Resources resources = new Resources();
     private final ControlPlane controlPlane;
-    private final InvokerAgent invoker;
+    private final LocalInvoker invoker;
 
     public Standalone(final StandaloneConfig config) throws IOException, InterruptedException
     {
         boolean started = false;
         try
         {
-            final MediaDriver driver = resources.embeddedDriver(1_000_000);
-            final Aeron aeron = own(Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())));
-            final Publication requestPub = own(aeron.addPublication(config.aeronChannel(),
-                NodeChannels.REQUEST_STREAM));
-            final Subscription requestSub = own(aeron.addSubscription(config.aeronChannel(),
-                NodeChannels.REQUEST_STREAM));
-            final Publication completionPub = own(aeron.addPublication(config.aeronChannel(),
-                NodeChannels.COMPLETION_STREAM));
-            final Subscription completionSub = own(aeron.addSubscription(config.aeronChannel(),
-                NodeChannels.COMPLETION_STREAM));
-            awaitConnected(requestPub, completionPub);
-
-            // The invoker runs on the event loop that speaks to its containers (see EventLoopAgentRunner).
+            final EventLoopGroup loops = own(new Loops()).group;
+            final EventLoop owner = loops.next();
             final EventLoopAgentRunner runner = new EventLoopAgentRunner();
-            final InvokerTable invokers = new InvokerTable(List.of(requestPub), List.of(runner::wake));
+            final Link link = new Link(owner);
+            final InvokerTable invokers = new InvokerTable(Arrays.asList((Publication)null), List.of(runner::wake));
             invokers.setCapacity(0, config.pool().memoryBudgetMb());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                completionSub, null, NodeChannels.REQUEST_STREAM));
-            invoker = new InvokerAgent(0, requestSub, completionPub, config.pool(),
-                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
-            invoker.start();
+                null, null, NodeChannels.REQUEST_STREAM, link, loops));
+            invoker = new LocalInvoker(0, config.pool(),
+                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()), owner);
+            final CompletionAgent completions = controlPlane.completions();
+            invoker.start(new LocalInvoker.Completions()
+            {
+                @Override
+                public void onResult(final int invokerId, final int memoryMb, final Activation activation)
+                {
+                    completions.accept(MessageHeader.RESULT, invokerId, activation);
+                }
+
+                @Override
+                public void onCompleted(final int invokerId, final int memoryMb, final Activation activation)
+                {
+                    completions.accept(MessageHeader.COMPLETION, invokerId, activation);
+                }
+            });
+            link.attach(invoker);
             invoker.pool().wakeOwnerWith(runner::wake);
             controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics()));
             own(runner);
-            runner.start(invoker.pool().runtimeLoop(), new CompositeAgent(invoker, controlPlane.completions()),
-                config.agentMaxParkNs());
+            runner.start(owner, new CompositeAgent(invoker, completions), config.agentMaxParkNs(),
+                invoker.pool()::nextDeadlineNs);
             LOG.info("event=standalone-started apiHost={} dataDir={} memoryBudgetMb={}", controlPlane.apiHost(),
                 config.dataDir(), config.pool().memoryBudgetMb());
             started = true;
@@ -103,7 +119,7 @@ public final class Standalone implements AutoCloseable
         return controlPlane.alarms().lateness();
     }
 
-    public InvokerAgent invoker()
+    public LocalInvoker invoker()
     {
         return invoker;
     }
@@ -113,32 +129,81 @@ public final class Standalone implements AutoCloseable
         return resources.own(resource);
     }
 
-    private static void awaitConnected(final Publication... publications) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        final SleepingMillisIdleStrategy idle = new SleepingMillisIdleStrategy(1);
-        for (final Publication p : publications)
-        {
-            while (!p.isConnected())
-            {
-                if (System.nanoTime() > deadline)
-                {
-                    throw new IllegalStateException("Aeron publication " + p.channel() + " stream " +
-                        p.streamId() + " did not connect within 10 s");
-                }
-                if (Thread.interrupted())
-                {
-                    throw new InterruptedException();
-                }
-                idle.idle();
-            }
-        }
-    }
-
     /** Closes everything in reverse start order (the invoker first, removing its containers); idempotent. */
     @Override
     public void close()
     {
         resources.close();
+    }
+
+    /** The platform's one event loop, {@code whisk-loop}; closed last. */
+    private static final class Loops implements AutoCloseable
+    {
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("whisk-loop", true),
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+
+        @Override
+        public void close()
+        {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
+     * The scheduler's way to the in-process invoker: a call on the loop that owns it. Until the invoker is attached
+     * (its pool started), requests (recovered ones, early callers) are held and then run in order.
+     */
+    private static final class Link implements LocalDispatch
+    {
+        private final EventLoop owner;
+        private final List<Runnable> held = new java.util.ArrayList<>();
+        private volatile LocalInvoker invoker;
+
+        Link(final EventLoop owner)
+        {
+            this.owner = owner;
+        }
+
+        /** Launcher thread: the invoker is ready; what was held runs now. */
+        void attach(final LocalInvoker ready)
+        {
+            final List<Runnable> tasks;
+            synchronized (held)
+            {
+                invoker = ready;
+                tasks = List.copyOf(held);
+                held.clear();
+            }
+            tasks.forEach(owner::execute);
+        }
+
+        @Override
+        public boolean isOwnerThread()
+        {
+            return invoker != null && owner.inEventLoop();
+        }
+
+        @Override
+        public void execute(final Runnable task)
+        {
+            if (invoker == null)
+            {
+                synchronized (held)
+                {
+                    if (invoker == null)
+                    {
+                        held.add(task);
+                        return;
+                    }
+                }
+            }
+            owner.execute(task);
+        }
+
+        @Override
+        public void dispatch(final int invokerId, final DirectBuffer buffer, final int offset, final int length)
+        {
+            invoker.onRequest(buffer, offset, length);
+        }
     }
 }

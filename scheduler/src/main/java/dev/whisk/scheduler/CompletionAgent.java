@@ -103,7 +103,7 @@ public final class CompletionAgent implements Agent
                 work += health.tick(nowNs);
             }
         }
-        return work + completions.poll(assembler, FRAGMENT_LIMIT);
+        return completions == null ? work : work + completions.poll(assembler, FRAGMENT_LIMIT);
     }
 
     @Override
@@ -125,12 +125,21 @@ public final class CompletionAgent implements Agent
             LOG.warn("event=unknown-message template={} length={}", template, length);
             return;
         }
-        final Activation activation = CompletionMessage.activation(buffer, offset, length);
+        accept(template, CompletionMessage.invokerId(buffer, offset), CompletionMessage.activation(buffer, offset,
+            length));
+    }
+
+    /**
+     * Takes one result ({@link MessageHeader#RESULT}) or completion ({@link MessageHeader#COMPLETION}) of invoker
+     * {@code invokerId}: from this agent's subscription, or called directly on this agent's thread by an invoker in
+     * this process that shares it.
+     */
+    public void accept(final short template, final int invokerId, final Activation activation)
+    {
         final boolean live = membership == null || isStillInFlight(template, activation);
         if (live && template == MessageHeader.COMPLETION)
         {
             // A remote invoker hears its acknowledgement only once the record is durable; until then it resends.
-            final int invokerId = CompletionMessage.invokerId(buffer, offset);
             final Consumer<Activation> onDurable = membership == null ? null :
                 stored -> membership.acknowledge(invokerId, stored.activationId());
             if (!backlog.isEmpty() || !store.append(activation, onDurable))
@@ -150,7 +159,7 @@ public final class CompletionAgent implements Agent
         else if (membership != null && template == MessageHeader.COMPLETION)
         {
             // A duplicate of one already recorded (or ended with its invoker): the invoker resends until it hears.
-            membership.acknowledge(CompletionMessage.invokerId(buffer, offset), activation.activationId());
+            membership.acknowledge(invokerId, activation.activationId());
         }
         if (!live)
         {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 
 /**
- * Second ring stage: picks the action's invoker and offers the encoded request on its Aeron publication. Back
+ * Second ring stage: picks the action's invoker and offers the encoded request on its Aeron publication (or, for
+ * invokers in this process, hands it to them by a call on their own thread, see {@link LocalDispatch}). Back
  * pressure is retried briefly; an invoker that stays unreachable turns the request into a {@code whisk internal
  * error} record, so every accepted request still ends in a record. Owns the invoker table.
  */
@@ -39,11 +40,15 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
      */
     private final Journal journal;
     private final java.util.function.Consumer<Activation> onUndeliverable;
+    /** The invokers in this process reached by a call instead of a publication, or {@code null}. */
+    private final LocalDispatch local;
     private final UnsafeBuffer refBuffer = new UnsafeBuffer(new byte[ActivationRef.LENGTH]);
 
     DispatchHandler(final InvokerTable invokers, final ActivationStore activations, final Waiters waiters,
-        final InFlight inFlight, final Journal journal, final java.util.function.Consumer<Activation> onUndeliverable)
+        final InFlight inFlight, final Journal journal, final java.util.function.Consumer<Activation> onUndeliverable,
+        final LocalDispatch local)
     {
+        this.local = local;
         this.onUndeliverable = onUndeliverable;
         this.journal = journal;
         this.inFlight = inFlight;
@@ -64,7 +69,6 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             event.clear();
             return;
         }
-        final Publication publication = invokers.publication(home);
         final String activationId = event.activationId;
         if (inFlight != null)
         {
@@ -75,6 +79,13 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
         // restart (at most once); if the offer then fails it is recorded as undeliverable right here.
         ActivationRef.encode(refBuffer, 0, MessageHeader.DISPATCHED, event.idHi, event.idLo, home);
         journal.append(refBuffer, 0, ActivationRef.LENGTH);
+        if (local != null)
+        {
+            local.dispatch(home, event.buffer, 0, event.length);
+            event.clear();
+            return;
+        }
+        final Publication publication = invokers.publication(home);
         long result = Publication.NOT_CONNECTED;
         for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++)
         {

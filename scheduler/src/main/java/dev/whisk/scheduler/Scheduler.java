@@ -17,6 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The path from the front door to the invokers: a multi-producer ring whose first handler journals each request and
  * whose second dispatches it over Aeron. {@link #tryPublish} is called from front door event loops and never blocks.
+ *
+ * <p>With invokers in this process ({@link LocalDispatch}, standalone) there is no ring: the two stages run on the
+ * thread that owns the invokers, the event loop that also serves the front door, so a request is journaled and handed
+ * to its container pool by the thread that read it. Requests from other threads (timers, feeds, recovery) are encoded
+ * and run there as tasks, in order.
  */
 public final class Scheduler implements AutoCloseable
 {
@@ -24,6 +29,12 @@ public final class Scheduler implements AutoCloseable
 
     private final Disruptor<InvokeEvent> disruptor;
     private final RingBuffer<InvokeEvent> ring;
+    private final LocalDispatch local;
+    private final JournalHandler journalStage;
+    private final DispatchHandler dispatchStage;
+    /** Owner thread of {@link #local}: the one slot the stages run on, and whether it is in use (reentry). */
+    private final InvokeEvent localEvent = new InvokeEvent();
+    private boolean localBusy;
     private final Journal journal;
     private final Waiters waiters;
     private final InvokerTable invokers;
@@ -52,17 +63,35 @@ public final class Scheduler implements AutoCloseable
         final ActivationStore activations, final Waiters waiters, final InFlight inFlight,
         final java.util.function.Consumer<Activation> onUndeliverable)
     {
+        this(config, journal, invokers, activations, waiters, inFlight, onUndeliverable, null);
+    }
+
+    /**
+     * @param local the invokers in this process, reached by a call on their thread with no ring in between; {@code
+     *              null} to dispatch through the ring over Aeron.
+     */
+    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
+        final ActivationStore activations, final Waiters waiters, final InFlight inFlight,
+        final java.util.function.Consumer<Activation> onUndeliverable, final LocalDispatch local)
+    {
+        this.local = local;
         this.journal = journal;
         this.waiters = waiters;
         this.invokers = invokers;
+        this.journalStage = new JournalHandler(journal);
+        this.dispatchStage = new DispatchHandler(invokers, activations, waiters, inFlight, journal, onUndeliverable,
+            local);
+        if (local != null)
+        {
+            this.disruptor = null;
+            this.ring = null;
+            return;
+        }
         // Handlers block on a condition only while idle; a producer takes the lock only to wake one that is
         // waiting, so under load publishing is lock-free, and an idle ring costs no CPU on a small machine.
         this.disruptor = new Disruptor<>(InvokeEvent::new, config.ringSize(), threads(),
             ProducerType.MULTI, new LiteBlockingWaitStrategy());
         disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        final JournalHandler journalStage = new JournalHandler(journal);
-        final DispatchHandler dispatchStage = new DispatchHandler(invokers, activations, waiters, inFlight,
-            journal, onUndeliverable);
         if (config.stageThreads() == 1)
         {
             disruptor.handleEventsWith((event, sequence, endOfBatch) ->
@@ -85,7 +114,42 @@ public final class Scheduler implements AutoCloseable
      */
     public boolean tryPublish(final InvokeRequest request, final ActivationWaiter waiter)
     {
+        if (local != null)
+        {
+            runLocally(request, waiter, -1);
+            return true;
+        }
         return ring.tryPublishEvent(InvokeEvent.TRANSLATOR, request, waiter);
+    }
+
+    /**
+     * With local invokers: runs both stages for one request on the owner thread, at once when called there (and not
+     * from inside a stage, e.g. a composition's next step started by a completion), else as a task on it.
+     */
+    private void runLocally(final InvokeRequest request, final ActivationWaiter waiter, final int pinned)
+    {
+        if (local.isOwnerThread() && !localBusy)
+        {
+            localBusy = true;
+            try
+            {
+                localEvent.fill(request);
+                localEvent.waiter = waiter;
+                localEvent.pinned = pinned;
+                journalStage.onEvent(localEvent, 0, true);
+                dispatchStage.onEvent(localEvent, 0, true);
+            }
+            finally
+            {
+                localEvent.clear();
+                localBusy = false;
+            }
+            return;
+        }
+        // The caller's request object is its own to reuse once this returns: carry the bytes.
+        final org.agrona.ExpandableArrayBuffer copy = new org.agrona.ExpandableArrayBuffer(1024);
+        final int length = request.encode(copy, 0);
+        local.execute(() -> runLocally(new InvokeRequest().decode(copy, 0, length), waiter, pinned));
     }
 
     /**
@@ -96,6 +160,12 @@ public final class Scheduler implements AutoCloseable
      */
     public boolean tryRedispatch(final byte[] encodedRequest)
     {
+        if (local != null)
+        {
+            local.execute(() -> runLocally(new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(
+                encodedRequest), 0, encodedRequest.length), NOBODY, -1));
+            return true;
+        }
         return ring.tryPublishEvent(REDISPATCH, encodedRequest);
     }
 
@@ -128,6 +198,11 @@ public final class Scheduler implements AutoCloseable
      */
     public boolean tryPublishTo(final int invoker, final InvokeRequest request, final ActivationWaiter waiter)
     {
+        if (local != null)
+        {
+            runLocally(request, waiter, invoker);
+            return true;
+        }
         return ring.tryPublishEvent(InvokeEvent.PINNED, request, waiter, invoker);
     }
 
@@ -160,7 +235,10 @@ public final class Scheduler implements AutoCloseable
     @Override
     public void close()
     {
-        disruptor.shutdown();
+        if (disruptor != null)
+        {
+            disruptor.shutdown();
+        }
         journal.close();
     }
 
