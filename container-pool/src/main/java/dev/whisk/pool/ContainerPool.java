@@ -57,6 +57,8 @@ public final class ContainerPool implements AutoCloseable
     private static final long STEM_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long STEM_CONNECT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long OOM_CHECK_WAIT_MS = 1_000;
+    /** How long an orderly stop waits for its containers' removal (in parallel) before it says what it left. */
+    private static final long STOP_REMOVAL_MS = 8_000;
     /** The label {@code runtimes/nodejs/build-image.sh} puts on images of our proxy, which speaks in-band logs. */
     static final String INLINE_LOGS_LABEL = "whisk.proxy.sha256";
     /** OpenWhisk's blackbox base image, whose proxy prints the log sentinels. */
@@ -178,7 +180,8 @@ public final class ContainerPool implements AutoCloseable
         final int removed = driver.removeAll(config.invokerLabel());
         for (final String image : config.runtimeImages().values())
         {
-            if (driver.hasImage(image) && driver.imageLabel(image, INLINE_LOGS_LABEL) != null)
+            final String proxy = driver.hasImage(image) ? driver.imageLabel(image, INLINE_LOGS_LABEL) : null;
+            if (proxy != null && !proxy.isEmpty())
             {
                 inlineLogImages.add(image);
             }
@@ -226,8 +229,9 @@ public final class ContainerPool implements AutoCloseable
     {
         if (depth > 0)
         {
-            // Called back into from a listener inside the pool's own code (a composition's next step): later.
-            commands.offer(() -> submit(job));
+            // Called back into from a listener inside the pool's own code (a composition's next step): placed
+            // from the command queue, which the owner drains between its own steps.
+            commands.offer(() -> place(job));
             return;
         }
         depth++;
@@ -1275,13 +1279,15 @@ public final class ContainerPool implements AutoCloseable
         }
         waiting.clear();
         metrics.waitingJobs.set(0);
-        dockerExecutor.shutdown();
+        // Queued starts and removals are dropped: their jobs have failed above, and removeAll below takes every
+        // container of this invoker, in parallel, in one go.
+        dockerExecutor.shutdownNow();
         logExecutor.shutdown();
         try
         {
-            if (!dockerExecutor.awaitTermination(10, TimeUnit.SECONDS))
+            if (!dockerExecutor.awaitTermination(2, TimeUnit.SECONDS))
             {
-                dockerExecutor.shutdownNow();
+                LOG.warn("event=docker-calls-still-running invoker={}", config.invokerLabel());
             }
             if (!logExecutor.awaitTermination(1, TimeUnit.SECONDS))
             {
@@ -1294,7 +1300,7 @@ public final class ContainerPool implements AutoCloseable
         }
         try
         {
-            final int removed = driver.removeAll(config.invokerLabel());
+            final int removed = driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
             LOG.info("event=pool-closed invoker={} containersRemoved={}", config.invokerLabel(), removed);
         }
         catch (final RuntimeException ex)
