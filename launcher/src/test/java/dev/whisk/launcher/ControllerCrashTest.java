@@ -68,6 +68,8 @@ class ControllerCrashTest
         final Api api = new Api("http://127.0.0.1:" + apiPort, Files.readString(credential,
             StandardCharsets.UTF_8).trim());
         assertThat(api.putAction("work", "function main(p) { console.log('ran ' + process.env.__OW_ACTIVATION_ID);" +
+            // Straight to the container's stdout, past the in-band log capture: the container's own evidence.
+            " require('fs').writeSync(1, 'ran ' + process.env.__OW_ACTIVATION_ID + '\\n');" +
             " return new Promise(r => setTimeout(() => r({ i: p.i }), 100)); }", "\"limits\":{\"timeout\":5000}")
             .status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(60)).until(() ->

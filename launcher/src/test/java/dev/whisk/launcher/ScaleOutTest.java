@@ -115,8 +115,10 @@ class ScaleOutTest
         final String[] actions = {actionHomedOn(0, "load"), actionHomedOn(1, "load")};
         for (final String action : actions)
         {
-            assertThat(api.putAction(action, "function main(p) { console.log('ran ' + " +
-                "process.env.__OW_ACTIVATION_ID); return new Promise(r => setTimeout(() => " +
+            // Straight to the container's stdout, past the in-band log capture: the container's own evidence.
+            assertThat(api.putAction(action, "function main(p) { " +
+                "require('fs').writeSync(1, 'ran ' + process.env.__OW_ACTIVATION_ID + '\\n');" +
+                " return new Promise(r => setTimeout(() => " +
                 "r({ where: process.env.__OW_API_HOST }), 150)); }", "\"limits\":{\"concurrency\":40}")
                 .status()).isEqualTo(200);
             assertThat(api.post("/namespaces/_/actions/" + action + "?blocking=true", "{}").status()).isEqualTo(200);
