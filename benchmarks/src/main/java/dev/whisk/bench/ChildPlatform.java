@@ -64,6 +64,12 @@ final class ChildPlatform implements AutoCloseable
                 cmd.add(arg);
             }
         }
+        // bin/whisk profile attaches async-profiler to the platform this way.
+        final String extra = System.getProperty("whisk.platform.jvmArgs", "").trim();
+        if (!extra.isEmpty())
+        {
+            cmd.addAll(List.of(extra.split("\\s+")));
+        }
         cmd.addAll(List.of("-Xms512m", "-Xmx1g", "-Duser.home=" + dataDir, "-jar", jar().toString(), "standalone",
             "--no-demo", "--host", "127.0.0.1", "--port", Integer.toString(port), "--data-dir",
             dataDir.resolve("data").toString(), "--invoker-label", label));
@@ -105,7 +111,13 @@ final class ChildPlatform implements AutoCloseable
     /** CPU time of the platform process, user plus system, in nanoseconds ({@code /proc} ticks, 10 ms each). */
     long cpuNs() throws IOException
     {
-        final String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return cpuNs(process.pid(), clockTicksPerSecond);
+    }
+
+    /** CPU time of process {@code pid}, user plus system, in nanoseconds. */
+    static long cpuNs(final long pid, final long clockTicksPerSecond) throws IOException
+    {
+        final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         final String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // Fields 14 (utime) and 15 (stime) of proc(5), counted from after the command name (field 3 is f[0]).
         final long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -336,7 +348,7 @@ final class ChildPlatform implements AutoCloseable
         }
     }
 
-    private static long clockTicks()
+    static long clockTicks()
     {
         try
         {

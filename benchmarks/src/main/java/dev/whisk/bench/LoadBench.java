@@ -149,26 +149,51 @@ public final class LoadBench
         final Load.Connection viaPlatform = Load.fixed("127.0.0.1", platform.port(),
             platform.invokeRequest(NOOP, true));
         final Load.Connection direct = Load.fixed(ip, 8080, runBody(ip, NOOP));
-        System.out.printf("%nlatency: warm blocking no-op at %.0f/s, open loop, interleaved with direct /run%n",
-            rate);
-        Load.runTogether(List.of(Load.Plan.closed("warm-up platform", List.of(viaPlatform), 3_000, 10),
-            Load.Plan.closed("warm-up direct", List.of(direct), 3_000, 10)));
-        final double idleCpuPerSecond = idleCpuNsPerSecond(platform);
-        final ChildPlatform.Snapshot before = platform.snapshot();
-        final List<Load.Outcome> o = Load.runTogether(List.of(
-            Load.Plan.open("platform", List.of(viaPlatform), rate, (long)(rate * seconds), seconds),
-            Load.Plan.open("direct /run", List.of(direct), rate, (long)(rate * seconds), seconds)));
-        final ChildPlatform.Snapshot after = platform.snapshot();
+        System.out.printf("%nlatency: warm blocking no-op at %.0f/s, open loop, interleaved with direct /run and " +
+            "a bare forwarder to the same container%n", rate);
+        final List<Load.Outcome> o;
+        final ChildPlatform.Snapshot before;
+        final ChildPlatform.Snapshot after;
+        final double idleCpuPerSecond;
+        final double forwarderCpuUsPerCall;
+        try (ServerChild forwarder = forwarder(List.of(ip)))
+        {
+            final Load.Connection viaForwarder = Load.fixed("127.0.0.1", forwarder.port(),
+                platform.invokeRequest(NOOP, true));
+            Load.runTogether(List.of(Load.Plan.closed("warm-up platform", List.of(viaPlatform), 3_000, 10),
+                Load.Plan.closed("warm-up direct", List.of(direct), 3_000, 10),
+                Load.Plan.closed("warm-up forwarder", List.of(viaForwarder), 3_000, 10)));
+            idleCpuPerSecond = idleCpuNsPerSecond(platform);
+            before = platform.snapshot();
+            final long forwarderCpu0 = forwarder.cpuNs();
+            o = Load.runTogether(List.of(
+                Load.Plan.open("platform", List.of(viaPlatform), rate, (long)(rate * seconds), seconds),
+                Load.Plan.open("direct /run", List.of(direct), rate, (long)(rate * seconds), seconds),
+                Load.Plan.open("forwarder", List.of(viaForwarder), rate, (long)(rate * seconds), seconds)));
+            after = platform.snapshot();
+            forwarderCpuUsPerCall = (forwarder.cpuNs() - forwarderCpu0) / 1e3 / Math.max(1, o.get(2).calls());
+        }
         final ObjectNode file = Results.loadScenario("latency", "warm blocking invoke of a no-op at " +
             (int)rate + "/s (open loop) beside a direct /run to the same warm container, interleaved");
         final Cost cost = Cost.of(before, after, o.get(0).calls());
         Results.addRun(file, "platform", o.get(0), cost.cpuUsPerCall(), cost.bytesPerCall());
         Results.addRun(file, "baseline", o.get(1), Double.NaN, Double.NaN);
+        Results.addRun(file, "forwarder", o.get(2), forwarderCpuUsPerCall, Double.NaN);
         final ObjectNode f = (ObjectNode)file.get("figures");
         f.put("idleCpuMsPerSecond", idleCpuPerSecond / 1e6);
         f.put("cpuUsPerCallLessIdle", (cost.cpuNs() - idleCpuPerSecond * cost.seconds()) / 1e3 / o.get(0).calls());
         Results.write(out.resolve("load-latency.json"), file);
         summary.latency(o.get(0), o.get(1), cost, idleCpuPerSecond);
+        summary.forwarder("at " + (int)rate + "/s", o.get(2), o.get(1), forwarderCpuUsPerCall, cost.cpuUsPerCall());
+    }
+
+    /** The bare forwarder ({@link ForwarderServer}) to the given warm containers of the no-op. */
+    private static ServerChild forwarder(final List<String> ips) throws IOException, InterruptedException
+    {
+        final List<String> args = new ArrayList<>();
+        args.add(runJson());
+        args.addAll(ips);
+        return new ServerChild(ForwarderServer.class, args.toArray(new String[0]));
     }
 
     /** Closed-loop no-op throughput at each number of connections, through the platform and direct. */
@@ -199,11 +224,27 @@ public final class LoadBench
             }
             Load.run(Load.Plan.closed("warm-up direct x" + c, directConns, 100_000, 1));
             final Load.Outcome d = Load.run(Load.Plan.closed("direct x" + c, directConns, 1_000_000, seconds));
+            final Load.Outcome fw;
+            final double fwCpuUsPerCall;
+            try (ServerChild forwarder = forwarder(ips))
+            {
+                final List<Load.Connection> fwConns = new ArrayList<>();
+                for (int i = 0; i < c; i++)
+                {
+                    fwConns.add(Load.fixed("127.0.0.1", forwarder.port(), platform.invokeRequest(NOOP, true)));
+                }
+                Load.run(Load.Plan.closed("warm-up forwarder x" + c, fwConns, 100_000, 1));
+                final long cpu0 = forwarder.cpuNs();
+                fw = Load.run(Load.Plan.closed("forwarder x" + c, fwConns, 1_000_000, seconds));
+                fwCpuUsPerCall = (forwarder.cpuNs() - cpu0) / 1e3 / Math.max(1, fw.calls());
+            }
             final Cost cost = Cost.of(before, after, p.calls());
             Results.addRun(file, "platform", p, cost.cpuUsPerCall(), cost.bytesPerCall())
                 .put("containers", ips.size());
             Results.addRun(file, "baseline", d, Double.NaN, Double.NaN).put("containers", ips.size());
+            Results.addRun(file, "forwarder", fw, fwCpuUsPerCall, Double.NaN).put("containers", ips.size());
             summary.connections(c, p, d, cost, ips.size());
+            summary.forwarder("x" + c, fw, d, fwCpuUsPerCall, cost.cpuUsPerCall());
         }
         Results.write(out.resolve("load-connections.json"), file);
     }
@@ -262,7 +303,7 @@ public final class LoadBench
         System.out.printf("%nfloor: authenticated GET through the front door vs a plain Netty HTTP echo%n");
         final ObjectNode file = Results.loadScenario("floor", "authenticated GET of an action through the " +
             "front door beside a plain Netty HTTP/1.1 echo server (child JVM, one event loop), same client");
-        try (EchoChild echo = new EchoChild())
+        try (ServerChild echo = new ServerChild(EchoServer.class))
         {
             final byte[] get = RawHttpClient.get("127.0.0.1", "/api/v1/namespaces/guest/actions/" + NOOP,
                 platform.authHeader());
@@ -307,10 +348,19 @@ public final class LoadBench
     /** The runtime proxy's {@code /run} body for a warm container of {@code guest/<action>}. */
     static byte[] runBody(final String ip, final String action)
     {
-        return RawHttpClient.post(ip, "/run", null, ("{\"value\":{},\"namespace\":\"guest\",\"action_name\":" +
-            "\"/guest/" + action + "\",\"action_version\":\"0.0.1\",\"activation_id\":\"" + "0".repeat(32) +
-            "\",\"transaction_id\":\"0\",\"deadline\":\"" + (System.currentTimeMillis() + 3_600_000) + "\"}")
-            .getBytes(StandardCharsets.UTF_8));
+        return RawHttpClient.post(ip, "/run", null, runJson(action).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String runJson()
+    {
+        return runJson(NOOP);
+    }
+
+    private static String runJson(final String action)
+    {
+        return "{\"value\":{},\"namespace\":\"guest\",\"action_name\":\"/guest/" + action +
+            "\",\"action_version\":\"0.0.1\",\"activation_id\":\"" + "0".repeat(32) +
+            "\",\"transaction_id\":\"0\",\"deadline\":\"" + (System.currentTimeMillis() + 3_600_000) + "\"}";
     }
 
     static void check(final int status, final String what)
@@ -341,13 +391,17 @@ public final class LoadBench
         }
     }
 
-    /** The Netty echo server in a child JVM of its own. */
-    private static final class EchoChild implements AutoCloseable
+    /**
+     * A baseline server in a child JVM of its own ({@link EchoServer}, {@link ForwarderServer}), measured from
+     * another process as the platform is, with its CPU time read from {@code /proc}.
+     */
+    private static final class ServerChild implements AutoCloseable
     {
+        private static final long CLOCK_TICKS = ChildPlatform.clockTicks();
         private final Process process;
         private final int port;
 
-        EchoChild() throws IOException, InterruptedException
+        ServerChild(final Class<?> main, final String... args) throws IOException, InterruptedException
         {
             try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()))
             {
@@ -356,8 +410,8 @@ public final class LoadBench
             final List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-Dio.netty.tryReflectionSetAccessible=true"));
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), EchoServer.class.getName(),
-                Integer.toString(port)));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName(), Integer.toString(port)));
+            cmd.addAll(List.of(args));
             process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -372,7 +426,7 @@ public final class LoadBench
                     if (System.nanoTime() > deadline || !process.isAlive())
                     {
                         close();
-                        throw new IOException("echo server did not start", ex);
+                        throw new IOException(main.getSimpleName() + " did not start", ex);
                     }
                     Thread.sleep(50);
                 }
@@ -382,6 +436,11 @@ public final class LoadBench
         int port()
         {
             return port;
+        }
+
+        long cpuNs() throws IOException
+        {
+            return ChildPlatform.cpuNs(process.pid(), CLOCK_TICKS);
         }
 
         @Override

@@ -51,6 +51,21 @@ final class Summary
         goal("allocation per no-op, x" + c, cost.bytesPerCall(), "B", 2_048, true);
     }
 
+    /**
+     * The bare forwarder beside direct: the design's floor (two TCP hops, nothing else), and the platform's CPU per
+     * call against the forwarder's.
+     */
+    void forwarder(final String where, final Load.Outcome forwarder, final Load.Outcome direct,
+        final double forwarderCpuUsPerCall, final double platformCpuUsPerCall)
+    {
+        final double ratio = platformCpuUsPerCall / forwarderCpuUsPerCall;
+        line(String.format(Locale.ROOT, "forwarder %s: %,.0f/s p50 %.0f µs p99 %.0f µs (direct p50 %.0f µs); CPU " +
+            "%.1f µs/call; platform CPU %.2f x the forwarder's", where, forwarder.throughput(),
+            forwarder.latencyNs().getValueAtPercentile(50) / 1e3, forwarder.latencyNs().getValueAtPercentile(99) / 1e3,
+            direct.latencyNs().getValueAtPercentile(50) / 1e3, forwarderCpuUsPerCall, ratio));
+        goal("platform CPU / forwarder's, " + where, ratio, "x", 1.5, true);
+    }
+
     /** A figure beside its goal: {@code atMost} for "under", else "at least". */
     void goal(final String what, final double value, final String unit, final double goal, final boolean atMost)
     {
