@@ -87,7 +87,7 @@ public final class ForwarderServer
         private final Bootstrap client;
         private final InetSocketAddress container;
         private final byte[] runBody;
-        private Channel upstream;
+        private io.netty.channel.ChannelFuture upstream;
         private ChannelHandlerContext inbound;
 
         Relay(final Bootstrap client, final InetSocketAddress container, final byte[] runBody)
@@ -121,7 +121,7 @@ public final class ForwarderServer
                             }
                         });
                 }
-            }).connect(container).channel();
+            }).connect(container);
             ctx.fireChannelActive();
         }
 
@@ -133,13 +133,32 @@ public final class ForwarderServer
             run.headers().set(HttpHeaderNames.HOST, "action")
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, runBody.length);
-            upstream.writeAndFlush(run);
+            if (upstream.isSuccess())
+            {
+                upstream.channel().writeAndFlush(run);
+            }
+            else
+            {
+                // The first request may come before the container connection is up: it goes once it is.
+                upstream.addListener(f ->
+                {
+                    if (f.isSuccess())
+                    {
+                        upstream.channel().writeAndFlush(run);
+                    }
+                    else
+                    {
+                        run.release();
+                        ctx.close();
+                    }
+                });
+            }
         }
 
         @Override
         public void channelInactive(final ChannelHandlerContext ctx)
         {
-            upstream.close();
+            upstream.channel().close();
             ctx.fireChannelInactive();
         }
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
  * deployed and invoked through its own API.
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
-    description = "Run the whole platform in one process (Aeron over IPC).")
+    description = "Run the whole platform in one process, a warm invoke on one event loop.")
 final class StandaloneCommand implements Callable<Integer>
 {
     @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}",
@@ -57,6 +57,11 @@ final class StandaloneCommand implements Callable<Integer>
         + "platforms on one Docker engine need different labels (default: ${DEFAULT-VALUE}).")
     String invokerLabel;
 
+    @Option(names = "--nodejs-image", defaultValue = "${env:WHISK_NODEJS_IMAGE:-"
+        + ContainerPoolConfig.DEFAULT_NODEJS_IMAGE + "}", description = "Image of the nodejs:20 runtime, e.g. one "
+        + "built by runtimes/nodejs/build-image.sh under another name, or OpenWhisk's own (default: ${DEFAULT-VALUE}).")
+    String nodejsImage;
+
     @Option(names = "--no-demo", negatable = false, description = "Do not deploy and invoke the hello action.")
     boolean noDemo;
 
@@ -72,7 +77,8 @@ final class StandaloneCommand implements Callable<Integer>
             stemCells.contains("none") ? List.of() : stemCells.stream().map(StemCell::parse).toList()));
         final ContainerPoolConfig p = config.pool();
         config = config.withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel,
-            p.runtimeImages(), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
+            runtimeImages(p.runtimeImages()), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(),
+            p.idleTimeoutMs(),
             p.clientThreads(), p.stemCells(), p.pauseGraceMs(), p.maxWaiting()));
         final Standalone platform = new Standalone(config);
         final CountDownLatch stopped = new CountDownLatch(1);
@@ -102,6 +108,14 @@ final class StandaloneCommand implements Callable<Integer>
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The default runtime images with {@code --nodejs-image} for every nodejs kind. */
+    private java.util.Map<String, String> runtimeImages(final java.util.Map<String, String> defaults)
+    {
+        final java.util.Map<String, String> images = new java.util.HashMap<>(defaults);
+        images.replaceAll((kind, image) -> kind.startsWith("nodejs") ? nodejsImage : image);
+        return java.util.Map.copyOf(images);
     }
 
     /** Deploys {@code hello} through the platform's own API and invokes it blocking, printing what a user sees. */
