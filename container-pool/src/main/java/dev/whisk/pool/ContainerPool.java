@@ -57,6 +57,18 @@ public final class ContainerPool implements AutoCloseable
     private static final long STEM_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long STEM_CONNECT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final long OOM_CHECK_WAIT_MS = 1_000;
+    /** What a cold start is taken to cost until one was seen (docker create, start, node boot, /init). */
+    private static final long DEFAULT_COLD_START_NS = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final long DEFAULT_STEM_START_NS = TimeUnit.MILLISECONDS.toNanos(20);
+    /**
+     * A new container is started for an action whose containers are all busy only when a queued job would otherwise
+     * wait longer than this many starts: one container then serves several starts' worth of queued work, so a burst
+     * gets a few containers, not one per job.
+     */
+    private static final int STARTS_WORTH_WAITING = 3;
+    /** How often queued actions are looked at again (their run times grow while the first runs are in flight). */
+    private static final long PROVISION_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final double START_WEIGHT = 0.2;
     /** How long an orderly stop waits for its containers' removal (in parallel) before it says what it left. */
     private static final long STOP_REMOVAL_MS = 8_000;
     /** The label {@code runtimes/nodejs/build-image.sh} puts on images of our proxy, which speaks in-band logs. */
@@ -97,6 +109,12 @@ public final class ContainerPool implements AutoCloseable
     private final List<StemSlot> stemSlots = new ArrayList<>();
     private final ArrayDeque<PauseDue> pauseDue = new ArrayDeque<>();
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
+    /** Per action: jobs waiting for one of its busy or starting containers; only actions with a queue. */
+    private final java.util.HashMap<ContainerKey, ActionQueue> queues = new java.util.HashMap<>();
+    /** What a start costs, ns, as observed (moving means): a cold start to its first run, a stem cell's init. */
+    private long coldStartNs = DEFAULT_COLD_START_NS;
+    private long stemStartNs = DEFAULT_STEM_START_NS;
+    private long nextProvisionNs;
     private final JobLedger ledger;
     private final long pauseGraceNs;
     private int memoryUsedMb;
@@ -304,6 +322,7 @@ public final class ContainerPool implements AutoCloseable
             nextReapNs = now + REAP_INTERVAL_NS;
             work += reapIdle(now);
         }
+        work += provisionQueued(now);
         work += refillStems(now);
         return work;
     }
@@ -339,6 +358,10 @@ public final class ContainerPool implements AutoCloseable
         {
             deadline = Math.min(deadline, nextReapNs);
         }
+        if (!queues.isEmpty())
+        {
+            deadline = Math.min(deadline, nextProvisionNs);
+        }
         for (int i = 0; i < stemSlots.size(); i++)
         {
             final StemSlot slot = stemSlots.get(i);
@@ -373,6 +396,15 @@ public final class ContainerPool implements AutoCloseable
         if (starting != null)
         {
             starting.startQueue.addLast(job);
+            return true;
+        }
+        if (book.hasContainers(key))
+        {
+            // Every container of the action is busy or starting: wait for the first with room, and start another
+            // only if that wait is expected to be long.
+            queues.computeIfAbsent(key, k -> new ActionQueue()).jobs.addLast(job);
+            metrics.queuedJobs.incrementAndGet();
+            provision(key, System.nanoTime());
             return true;
         }
         final PooledContainer stem = takeStem(job);
@@ -661,6 +693,16 @@ public final class ContainerPool implements AutoCloseable
             onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), startMs, false, initLogs);
             return;
         }
+        final long startedNs = System.nanoTime() - c.createdNs;
+        if (c.stem == null)
+        {
+            coldStartNs = (long)(START_WEIGHT * startedNs + (1 - START_WEIGHT) * coldStartNs);
+        }
+        else
+        {
+            stemStartNs = (long)(START_WEIGHT * TimeUnit.MILLISECONDS.toNanos(initTimeMs) +
+                (1 - START_WEIGHT) * stemStartNs);
+        }
         reserve(c);
         dispatch(c, job, initTimeMs, startMs, initLogs);
         Job next;
@@ -670,6 +712,7 @@ public final class ContainerPool implements AutoCloseable
             reserve(c);
             dispatch(c, next, -1, System.currentTimeMillis(), null);
         }
+        takeQueued(c);
     }
 
     /** @param logs the init's log lines when they came in-band, else null: then they are read from Docker's log. */
@@ -680,10 +723,19 @@ public final class ContainerPool implements AutoCloseable
         final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR, error, startMs, nowMs,
             (int)(nowMs - startMs), timedOut);
         reserve(c);
+        // The action cannot start: what queued for it ends as its first job did, not in one cold start per job
+        // (unless another container of it runs).
+        final ActionQueue q = c.key == null || book.containerCount(c.key) > 1 ? null : queues.remove(c.key);
         finish(c, job, outcome, false, logs);
         Job next;
         while ((next = c.startQueue.pollFirst()) != null)
         {
+            ledger.result(next, outcome);
+            ledger.complete(next, outcome, List.of());
+        }
+        while (q != null && (next = q.jobs.pollFirst()) != null)
+        {
+            metrics.queuedJobs.decrementAndGet();
             ledger.result(next, outcome);
             ledger.complete(next, outcome, List.of());
         }
@@ -808,6 +860,10 @@ public final class ContainerPool implements AutoCloseable
     /** Owner thread: counts one more job on the container, which makes it busy. */
     private void reserve(final PooledContainer c)
     {
+        if (c.active == 0)
+        {
+            c.busySinceNs = System.nanoTime();
+        }
         c.active++;
         if (c.state != PooledContainer.State.REMOVING)
         {
@@ -939,11 +995,120 @@ public final class ContainerPool implements AutoCloseable
         {
             destroy(c);
         }
-        else if (c.active == 0)
+        else
         {
-            becomeIdle(c);
+            takeQueued(c);
+            if (c.active == 0)
+            {
+                becomeIdle(c);
+            }
+        }
+        // The run alone: a cold start's outcome starts with its init.
+        c.onRunEnded(TimeUnit.MILLISECONDS.toNanos(Math.max(0, outcome.endMs() - outcome.startMs() -
+            Math.max(0, outcome.initTimeMs()))));
+        final ActionQueue q = c.key == null ? null : queues.get(c.key);
+        if (q != null && !q.jobs.isEmpty() && !book.hasContainers(c.key))
+        {
+            // Its last container is gone (a developer error): the queue needs a new one.
+            provision(c.key, System.nanoTime());
         }
         capacityChanged = true;
+    }
+
+    /** Owner thread: gives {@code c} queued jobs of its action while it has room. */
+    private void takeQueued(final PooledContainer c)
+    {
+        final ActionQueue q = c.key == null ? null : queues.get(c.key);
+        if (q == null)
+        {
+            return;
+        }
+        Job next;
+        while (c.hasRoom() && c.state != PooledContainer.State.REMOVING && (next = q.jobs.pollFirst()) != null)
+        {
+            metrics.queuedJobs.decrementAndGet();
+            metrics.warmStarts.incrementAndGet();
+            reserve(c);
+            dispatch(c, next, -1, System.currentTimeMillis(), null);
+        }
+        if (q.jobs.isEmpty())
+        {
+            queues.remove(c.key);
+        }
+    }
+
+    /**
+     * Owner thread: starts containers for {@code key}'s queue while a queued job is expected to wait longer than
+     * {@link #STARTS_WORTH_WAITING} starts. Expected wait of the last job: the remaining time of the busy runs plus
+     * the queue's work spread over every slot of the action's containers (those starting included).
+     */
+    private void provision(final ContainerKey key, final long nowNs)
+    {
+        final ActionQueue q = queues.get(key);
+        while (q != null && !q.jobs.isEmpty())
+        {
+            final Job head = q.jobs.peekFirst();
+            final boolean stemReady = hasStem(head);
+            final PoolBook.Supply supply = book.supply(key, nowNs);
+            if (supply.slots() > 0)
+            {
+                final long meanRunNs = supply.meanRunNs();
+                final long waitNs = supply.soonestFreeNs(meanRunNs) + q.jobs.size() * meanRunNs / supply.slots();
+                if (waitNs <= STARTS_WORTH_WAITING * (stemReady ? stemStartNs : coldStartNs))
+                {
+                    return;
+                }
+            }
+            final PooledContainer stem = takeStem(head);
+            if (stem != null)
+            {
+                q.jobs.pollFirst();
+                metrics.queuedJobs.decrementAndGet();
+                initStem(stem, head);
+            }
+            else if (waiting.isEmpty() && admit(head.limits().memory()))
+            {
+                q.jobs.pollFirst();
+                metrics.queuedJobs.decrementAndGet();
+                coldStart(head);
+            }
+            else
+            {
+                return; // no memory: the queue is served by the containers the action has
+            }
+        }
+    }
+
+    private boolean hasStem(final Job job)
+    {
+        if (BLACKBOX.equals(job.kind()))
+        {
+            return false;
+        }
+        for (int i = 0; i < stemSlots.size(); i++)
+        {
+            final StemSlot slot = stemSlots.get(i);
+            if (slot.cell.memoryMb() == job.limits().memory() && slot.cell.kind().equals(job.kind()) &&
+                !slot.ready.isEmpty())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int provisionQueued(final long nowNs)
+    {
+        if (queues.isEmpty() || nowNs < nextProvisionNs)
+        {
+            return 0;
+        }
+        nextProvisionNs = nowNs + PROVISION_INTERVAL_NS;
+        for (final ContainerKey key : new ArrayList<>(queues.keySet()))
+        {
+            provision(key, nowNs);
+        }
+        return 0;
     }
 
     private void becomeIdle(final PooledContainer c)
@@ -1279,6 +1444,8 @@ public final class ContainerPool implements AutoCloseable
         }
         waiting.clear();
         metrics.waitingJobs.set(0);
+        queues.clear();
+        metrics.queuedJobs.set(0);
         // Queued starts and removals are dropped: their jobs have failed above, and removeAll below takes every
         // container of this invoker, in parallel, in one go.
         dockerExecutor.shutdownNow();

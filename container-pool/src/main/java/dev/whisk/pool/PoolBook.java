@@ -118,6 +118,82 @@ final class PoolBook
         return null;
     }
 
+    /** Whether the action has any container that is or will be able to run its jobs (not being removed). */
+    boolean hasContainers(final ContainerKey key)
+    {
+        return containerCount(key) > 0;
+    }
+
+    /** How many containers of the action are not being removed. */
+    int containerCount(final ContainerKey key)
+    {
+        final List<PooledContainer> list = byKey.get(key);
+        int count = 0;
+        for (int i = 0; list != null && i < list.size(); i++)
+        {
+            if (list.get(i).state != PooledContainer.State.REMOVING)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * What the action's containers offer a queued job: their slots (concurrency of each busy or starting container),
+     * how long the oldest busy spell has run (a floor for a run's length while none has ended), and when the first
+     * slot should free up.
+     */
+    Supply supply(final ContainerKey key, final long nowNs)
+    {
+        final List<PooledContainer> list = byKey.get(key);
+        int slots = 0;
+        long runNsSum = 0;
+        int runNsCount = 0;
+        long oldestRunNs = 0;
+        long soonestBusySinceNs = Long.MIN_VALUE;
+        boolean anyBusy = false;
+        if (list != null)
+        {
+            for (int i = 0; i < list.size(); i++)
+            {
+                final PooledContainer c = list.get(i);
+                if (c.state == PooledContainer.State.REMOVING)
+                {
+                    continue;
+                }
+                slots += c.concurrency;
+                if (c.meanRunNs >= 0)
+                {
+                    runNsSum += c.meanRunNs;
+                    runNsCount++;
+                }
+                if (c.state == PooledContainer.State.BUSY)
+                {
+                    oldestRunNs = Math.max(oldestRunNs, nowNs - c.busySinceNs);
+                    soonestBusySinceNs = anyBusy ? Math.min(soonestBusySinceNs, c.busySinceNs) : c.busySinceNs;
+                    anyBusy = true;
+                }
+            }
+        }
+        return new Supply(slots, runNsCount == 0 ? oldestRunNs : runNsSum / runNsCount,
+            anyBusy ? nowNs - soonestBusySinceNs : -1);
+    }
+
+    /**
+     * @param meanRunNs the mean run time of the action's containers, or while none has ended a run the longest a run
+     *                  is known to take (how long the oldest busy spell has gone).
+     * @param elapsedNs how long the longest-running busy spell has gone, -1 when none is busy (all starting).
+     */
+    record Supply(int slots, long meanRunNs, long elapsedNs)
+    {
+        /** When the first slot should be free, given the mean run time: its remaining run, never below 0. */
+        long soonestFreeNs(final long meanRunNs)
+        {
+            return elapsedNs < 0 ? 0 : Math.max(0, meanRunNs - elapsedNs);
+        }
+    }
+
     /** Memory that evicting every evictable container would free, MB. */
     int evictableMb()
     {

@@ -18,6 +18,7 @@ public final class PoolMetrics
     final AtomicLong evictions = new AtomicLong();
     final AtomicInteger memoryInUseMb = new AtomicInteger();
     final AtomicInteger waitingJobs = new AtomicInteger();
+    final AtomicInteger queuedJobs = new AtomicInteger();
     private final AtomicIntegerArray containersByState =
         new AtomicIntegerArray(PooledContainer.State.values().length);
     private final int memoryBudgetMb;
@@ -109,6 +110,12 @@ public final class PoolMetrics
     public int waitingJobs()
     {
         return waitingJobs.get();
+    }
+
+    /** Jobs waiting for one of their action's busy or starting containers. */
+    public int queuedJobs()
+    {
+        return queuedJobs.get();
     }
 
     /** Owner thread: a container moved from one state to another; REMOVING is not counted. */

@@ -51,6 +51,17 @@ final class PooledContainer
     final ArrayDeque<Job> startQueue = new ArrayDeque<>(0);
     long lastUsedNs;
     long idleSinceNs;
+    /** When it was created (tracked by the pool): a cold start's cost is measured from here to its init's end. */
+    final long createdNs = System.nanoTime();
+    /** When its current busy spell began (its first job of the spell was dispatched). */
+    long busySinceNs;
+    /** Moving mean of its runs' durations, ns; -1 until one ended. */
+    long meanRunNs = -1;
+
+    void onRunEnded(final long runNs)
+    {
+        meanRunNs = meanRunNs < 0 ? runNs : (runNs + 4 * meanRunNs) / 5;
+    }
     ContainerLogReader logReader;
     /** Whether the image prints the log sentinels; when not, its Docker log is read as it stands, no wait. */
     boolean sentinels = true;

@@ -42,5 +42,7 @@ final class PoolSamples implements Metrics.Source
         Metrics.gauge(out, "whisk_pool_memory_free_mb", "Memory the pool can still give without an eviction.",
             pool.freeMemoryMb());
         Metrics.gauge(out, "whisk_pool_waiting_jobs", "Jobs waiting for memory.", pool.waitingJobs());
+        Metrics.gauge(out, "whisk_pool_queued_jobs", "Jobs waiting for a busy or starting container of their action.",
+            pool.queuedJobs());
     }
 }
