@@ -52,6 +52,8 @@ public final class LoadBench
             case "starts" -> new PoolScenarios(bench.out, false, bench.summary).starts();
             case "eviction" -> new PoolScenarios(bench.out, false, bench.summary).eviction();
             case "mixed" -> new PoolScenarios(bench.out, false, bench.summary).mixed(mixedRate(args));
+            case "burst" -> new PoolScenarios(bench.out, false, bench.summary).burst(
+                args.length > 2 ? Integer.parseInt(args[2]) : 400, args.length > 3 ? Integer.parseInt(args[3]) : 20);
             case "all" ->
             {
                 final PoolScenarios pool = new PoolScenarios(bench.out, false, bench.summary);
@@ -83,7 +85,7 @@ public final class LoadBench
             default ->
             {
                 System.err.println("unknown scenario " + scenario + "; one of latency, connections, nonblocking, " +
-                    "floor, starts, eviction, mixed, all, profile");
+                    "floor, starts, eviction, mixed, burst, all, profile");
                 System.exit(2);
             }
         }

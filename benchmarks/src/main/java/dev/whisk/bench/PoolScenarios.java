@@ -45,6 +45,66 @@ final class PoolScenarios
     }
 
     /**
+     * A burst: {@code calls} non-blocking invokes of an action that sleeps {@code sleepMs}, sent back to back over 8
+     * connections to a fresh standalone platform with its defaults. Reports the time from the last 202 to the last
+     * record, the starts by kind, and the ideal: the work spread over the containers used, after one cold start.
+     */
+    void burst(final int calls, final int sleepMs) throws Exception
+    {
+        System.out.printf("%nburst: %d non-blocking invokes of a %d ms action at once, platform defaults%n", calls,
+            sleepMs);
+        try (ChildPlatform platform = new ChildPlatform("burst"))
+        {
+            platform.putNodeAction("sleeper", sleepMs, 256);
+            final List<Load.Connection> conns = new ArrayList<>();
+            for (int i = 0; i < 8; i++)
+            {
+                conns.add(Load.fixed("127.0.0.1", platform.port(), platform.invokeRequest("sleeper", false)));
+            }
+            final ChildPlatform.Snapshot before = platform.snapshot();
+            final long startNs = System.nanoTime();
+            final Load.Outcome sent = Load.run(Load.Plan.closed("burst", conns, calls, 60));
+            final long lastAcceptedNs = System.nanoTime();
+            ChildPlatform.Snapshot after = platform.snapshot();
+            final long deadline = lastAcceptedNs + WAIT_NS;
+            while (after.delta(before, "whisk_invocations_completed_total") < sent.calls() &&
+                System.nanoTime() < deadline)
+            {
+                Thread.sleep(5);
+                after = platform.snapshot();
+            }
+            final long lastRecordNs = System.nanoTime();
+            final double completed = after.delta(before, "whisk_invocations_completed_total");
+            final double cold = after.delta(before, "whisk_pool_cold_starts_total");
+            final double prewarm = after.delta(before, "whisk_pool_prewarm_starts_total");
+            final double warm = after.delta(before, "whisk_pool_warm_starts_total");
+            final double containers = Math.max(1, cold + prewarm);
+            final double idealMs = 300 + sent.calls() * (double)sleepMs / containers;
+            final double afterLastMs = (lastRecordNs - lastAcceptedNs) / 1e6;
+            final ObjectNode file = Results.loadScenario("burst", calls + " non-blocking invokes of a " + sleepMs +
+                " ms action sent at once; time from the last 202 to the last record");
+            final ObjectNode f = (ObjectNode)file.get("figures");
+            f.put("accepted", sent.calls());
+            f.put("completed", completed);
+            f.put("acceptSeconds", (lastAcceptedNs - startNs) / 1e9);
+            f.put("lastRecordAfterLastAcceptMs", afterLastMs);
+            f.put("allDoneMs", (lastRecordNs - startNs) / 1e6);
+            f.put("coldStarts", cold);
+            f.put("prewarmStarts", prewarm);
+            f.put("warmStarts", warm);
+            f.put("idealMsForContainersUsed", idealMs);
+            Results.write(out.resolve("load-burst.json"), file);
+            summary.line(String.format(Locale.ROOT, "burst: %,d x %d ms accepted in %.2f s; last record %.0f ms " +
+                "after the last 202 (all done %.0f ms from the first send; ideal for %.0f containers: %.0f ms); " +
+                "starts cold %.0f, pre-warmed %.0f, warm %.0f; %,.0f completed", sent.calls(), sleepMs,
+                (lastAcceptedNs - startNs) / 1e9, afterLastMs, (lastRecordNs - startNs) / 1e6, containers, idealMs,
+                cold, prewarm, warm, completed));
+            summary.goal("burst: last record after last 202", afterLastMs, "ms", 2_000, true);
+            summary.goal("burst: cold starts", cold, "", 13, true);
+        }
+    }
+
+    /**
      * Start latency by kind, one blocking invoke each, timed at the client: cold (an action of 512 MB, which no stem
      * cell fits), pre-warmed (256 MB, a stem cell waiting), warm (the same action again at once), resumed (again,
      * once the pool has paused its container); and a raw Docker create + start + {@code /init} + {@code /run}.
