@@ -129,7 +129,11 @@ public final class LoadBench
             }
             if (all || "connections".equals(which))
             {
-                connections(platform, quick ? new int[] {1, 4} : new int[] {1, 2, 4, 8, 16});
+                connections(platform, quick ? new int[] {1, 4} : new int[] {1, 2, 4, 8, 16, 32, 64});
+                if (!quick)
+                {
+                    concurrentContainer(platform, 32);
+                }
             }
             if (!quick && ("all".equals(which) || "nonblocking".equals(which)))
             {
@@ -241,6 +245,9 @@ public final class LoadBench
                 fwCpuUsPerCall = (forwarder.cpuNs() - cpu0) / 1e3 / Math.max(1, fw.calls());
             }
             final Cost cost = Cost.of(before, after, p.calls());
+            summary.line(String.format(Locale.ROOT, "  x%d: during the platform's run: %.0f cold starts, %.0f " +
+                "resumes, %.0f pauses", c, after.delta(before, "whisk_pool_cold_starts_total"),
+                after.delta(before, "whisk_pool_resumes_total"), after.delta(before, "whisk_pool_pauses_total")));
             Results.addRun(file, "platform", p, cost.cpuUsPerCall(), cost.bytesPerCall())
                 .put("containers", ips.size());
             Results.addRun(file, "baseline", d, Double.NaN, Double.NaN).put("containers", ips.size());
@@ -249,6 +256,47 @@ public final class LoadBench
             summary.forwarder("x" + c, fw, d, fwCpuUsPerCall, cost.cpuUsPerCall());
         }
         Results.write(out.resolve("load-connections.json"), file);
+    }
+
+    /**
+     * A no-op with {@code limits.concurrency} = {@code c} at {@code c} closed-loop connections, beside {@code c}
+     * connections direct to its one container.
+     */
+    private void concurrentContainer(final ChildPlatform platform, final int c) throws Exception
+    {
+        final double seconds = 6;
+        final String action = "noopc";
+        platform.putAction(action, "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main() { return {}; }\"}," +
+            "\"limits\":{\"concurrency\":" + c + "}}");
+        System.out.printf("%nconcurrent container: a concurrency-%d no-op at %d connections vs direct to its " +
+            "container%n", c, c);
+        final List<Load.Connection> platformConns = new ArrayList<>();
+        for (int i = 0; i < c; i++)
+        {
+            platformConns.add(Load.fixed("127.0.0.1", platform.port(), platform.invokeRequest(action, true)));
+        }
+        Load.run(Load.Plan.closed("warm-up concurrent x" + c, platformConns, 100_000, 2));
+        final ChildPlatform.Snapshot before = platform.snapshot();
+        final Load.Outcome p = Load.run(Load.Plan.closed("platform concurrent x" + c, platformConns, 1_000_000,
+            seconds));
+        final ChildPlatform.Snapshot after = platform.snapshot();
+        final List<String> ips = platform.containerIps(action);
+        final List<Load.Connection> directConns = new ArrayList<>();
+        for (int i = 0; i < c; i++)
+        {
+            directConns.add(Load.fixed(ips.get(0), 8080, runBody(ips.get(0), action)));
+        }
+        Load.run(Load.Plan.closed("warm-up direct concurrent x" + c, directConns, 100_000, 1));
+        final Load.Outcome d = Load.run(Load.Plan.closed("direct concurrent x" + c, directConns, 1_000_000,
+            seconds));
+        final Cost cost = Cost.of(before, after, p.calls());
+        summary.line(String.format(Locale.ROOT, "concurrency-%d action x%d: platform %,.0f/s (p50 %.0f µs, p99 " +
+            "%.0f µs) on %d container(s) vs direct to one container %,.0f/s (p50 %.0f µs): %.0f%%; CPU %.1f µs/call",
+            c, c, p.throughput(), p.latencyNs().getValueAtPercentile(50) / 1e3,
+            p.latencyNs().getValueAtPercentile(99) / 1e3, ips.size(), d.throughput(),
+            d.latencyNs().getValueAtPercentile(50) / 1e3, 100 * p.throughput() / d.throughput(), cost.cpuUsPerCall()));
+        summary.goal("concurrency-" + c + " throughput vs direct", 100 * p.throughput() / d.throughput(), "%", 70,
+            false);
     }
 
     /** Non-blocking invokes (202) as fast as 4 connections go, then the time until all have completed. */
