@@ -71,6 +71,7 @@ class ProxyProcess {
             path: route,
             agent: options.agent || this.agent,
             payload,
+            headers: options.headers,
         });
     }
 
@@ -117,7 +118,7 @@ function startProxy(env = {}) {
     });
 }
 
-function request({ port, method, path: route, agent, payload }) {
+function request({ port, method, path: route, agent, payload, headers = {} }) {
     return new Promise((resolve, reject) => {
         const req = http.request({
             host: '127.0.0.1',
@@ -125,7 +126,7 @@ function request({ port, method, path: route, agent, payload }) {
             method,
             path: route,
             agent,
-            headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) },
+            headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
         }, (res) => {
             const chunks = [];
             res.on('data', (chunk) => chunks.push(chunk));
