@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.DockerDriver;
 
 import java.io.IOException;
@@ -184,7 +185,8 @@ final class ChildPlatform implements AutoCloseable
             final List<String> ips = new ArrayList<>();
             for (final Container c : found)
             {
-                ips.add(c.getNetworkSettings().getNetworks().get("whisk-net").getIpAddress());
+                ips.add(c.getNetworkSettings().getNetworks().get(ContainerPoolConfig.DEFAULT_NETWORK)
+                    .getIpAddress());
             }
             return ips;
         }
@@ -198,7 +200,8 @@ final class ChildPlatform implements AutoCloseable
     List<Double> containerMemoryMib() throws IOException, InterruptedException
     {
         final List<String> ids;
-        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             ids = docker.containerIds(label);
         }
@@ -258,7 +261,8 @@ final class ChildPlatform implements AutoCloseable
                 System.out.println("could not keep the log of " + label + ": " + ex.getMessage());
             }
         }
-        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             docker.removeAll(label);
         }

@@ -62,7 +62,8 @@ final class PoolScenarios
         try (ChildPlatform platform = new ChildPlatform("starts", "--stem-cells", NODE + ":256:1",
             "--pause-grace-ms", "50", "--memory-mb", "8192");
             RawHttpClient client = new RawHttpClient("127.0.0.1", platform.port());
-            DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+            DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             for (int i = 0; i < samples; i++)
             {

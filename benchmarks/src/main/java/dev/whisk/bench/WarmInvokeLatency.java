@@ -72,8 +72,9 @@ public final class WarmInvokeLatency
                 check(platformClient.exchange(RawHttpClient.post(host,
                     "/api/v1/namespaces/guest/actions/noop?blocking=true", auth,
                     "{}".getBytes(StandardCharsets.UTF_8)), null), "platform invoke");
-                final String ip = containerIp();
-                final byte[] direct = RawHttpClient.post(ip, "/run", null, runBody());
+                final String[] container = container();
+                final String ip = container[0];
+                final byte[] direct = RawHttpClient.post(ip, "/run", null, container[1], runBody());
                 try (RawHttpClient directClient = new RawHttpClient(ip, 8080))
                 {
                     final Histogram platformNs = new Histogram(3_600_000_000_000L, 3);
@@ -170,8 +171,11 @@ public final class WarmInvokeLatency
         check(r.statusCode(), "create noop");
     }
 
-    /** The address of the warm container of {@code guest/noop} on the pool's network. */
-    private static String containerIp() throws Exception
+    /**
+     * The address of the warm container of {@code guest/noop} on the pool's network, and the header line with its
+     * secret (null when it has none), which its proxy requires on every {@code /run}.
+     */
+    private static String[] container() throws Exception
     {
         final var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost("unix:///var/run/docker.sock").build();
@@ -191,7 +195,17 @@ public final class WarmInvokeLatency
             {
                 throw new IllegalStateException("expected one warm container of guest/noop, found " + found.size());
             }
-            return found.get(0).getNetworkSettings().getNetworks().get("whisk-net").getIpAddress();
+            final String ip = found.get(0).getNetworkSettings().getNetworks()
+                .get(ContainerPoolConfig.DEFAULT_NETWORK).getIpAddress();
+            String tokenHeader = null;
+            for (final String env : docker.inspectContainerCmd(found.get(0).getId()).exec().getConfig().getEnv())
+            {
+                if (env.startsWith("__OW_PROXY_TOKEN="))
+                {
+                    tokenHeader = "X-Whisk-Proxy-Token: " + env.substring("__OW_PROXY_TOKEN=".length());
+                }
+            }
+            return new String[] {ip, tokenHeader};
         }
     }
 
