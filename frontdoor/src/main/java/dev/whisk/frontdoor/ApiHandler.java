@@ -132,6 +132,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             ex.sendError(HttpResponseStatus.BAD_REQUEST, Messages.MALFORMED_PREFIX + "invalid HTTP request");
             return;
         }
+        if (ex.isMalformedUri())
+        {
+            ex.sendError(HttpResponseStatus.BAD_REQUEST, Messages.MALFORMED_PREFIX + "invalid percent-encoding");
+            return;
+        }
         try
         {
             route(ex);

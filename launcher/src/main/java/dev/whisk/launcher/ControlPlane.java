@@ -164,6 +164,20 @@ final class ControlPlane implements AutoCloseable
         return frontDoor.localAddress();
     }
 
+    /**
+     * Serves the API on {@code host} too (the containers' gateway address), unless the front door already listens
+     * on every address; returns the API's URL there, for {@code __OW_API_HOST}.
+     */
+    String listenAlso(final String host) throws InterruptedException
+    {
+        final InetSocketAddress main = frontDoor.localAddress();
+        if (!main.getAddress().isAnyLocalAddress() && !main.getAddress().getHostAddress().equals(host))
+        {
+            frontDoor.listenAlso(host);
+        }
+        return "http://" + host + ":" + main.getPort();
+    }
+
     private <T extends AutoCloseable> T own(final T resource)
     {
         return resources.own(resource);

@@ -1,6 +1,8 @@
 package dev.whisk.launcher;
 
 import dev.whisk.invoker.InvokerAgent;
+import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.pool.docker.DockerDriver;
 import dev.whisk.scheduler.InvokerTable;
 import io.aeron.Aeron;
 import io.aeron.Publication;
@@ -55,7 +57,7 @@ public final class Standalone implements AutoCloseable
             invokers.setCapacity(0, config.pool().memoryBudgetMb());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
                 completionSub, null, NodeChannels.REQUEST_STREAM));
-            invoker = new InvokerAgent(0, requestSub, completionPub, config.pool(),
+            invoker = new InvokerAgent(0, requestSub, completionPub, withReachableApiHost(config.pool()),
                 new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
             invoker.start();
             invoker.pool().wakeOwnerWith(runner::wake);
@@ -74,6 +76,30 @@ public final class Standalone implements AutoCloseable
                 close();
             }
         }
+    }
+
+    /**
+     * The pool settings with {@code __OW_API_HOST} set to the API on the gateway of the containers' network, the
+     * host as containers see it ({@code 127.0.0.1} inside a container is the container itself). The network is
+     * created here when missing. Unchanged when no Docker engine answers: the pool then fails at its own start.
+     */
+    private ContainerPoolConfig withReachableApiHost(final ContainerPoolConfig pool) throws InterruptedException
+    {
+        final String gateway;
+        try (DockerDriver docker = new DockerDriver(pool.dockerHost(), pool.network()))
+        {
+            if (!docker.isReachable())
+            {
+                return pool;
+            }
+            gateway = docker.ensureNetwork();
+        }
+        if (gateway == null)
+        {
+            LOG.warn("event=api-host-unreachable-from-containers network={} reason=no-gateway", pool.network());
+            return pool;
+        }
+        return pool.withApiHost(controlPlane.listenAlso(gateway));
     }
 
     public String apiHost()
