@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.core.entity.KeySeal;
 import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiHandler;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -49,6 +49,8 @@ final class ControlPlane implements AutoCloseable
     private final InFlight inFlight;
     private final AlarmService alarms;
     private final Metrics metrics;
+    private final Path dataDir;
+    private final KeySeal seal;
 
     /**
      * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
@@ -58,10 +60,24 @@ final class ControlPlane implements AutoCloseable
         final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
         final int requestStreamId) throws IOException, InterruptedException
     {
+        this(dataDir, frontDoorConfig, schedulerConfig, invokers, completionSub, membershipAeron, requestStreamId,
+            null);
+    }
+
+    /**
+     * @param seal seals the keys runs are handed and the webhook secrets before they reach the journal or a store;
+     *             {@code null}: the key kept in the data directory ({@link DataDir#seal}).
+     */
+    ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
+        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final int requestStreamId, final KeySeal seal) throws IOException, InterruptedException
+    {
         boolean started = false;
+        this.dataDir = dataDir;
         try
         {
-            Files.createDirectories(dataDir);
+            DataDir.protect(dataDir);
+            this.seal = seal != null ? seal : DataDir.seal(dataDir);
             entities = own(FileEntityStore.open(dataDir.resolve("entities")));
             final FileSubjectStore subjects = own(FileSubjectStore.open(dataDir.resolve("subjects")));
             final FileActivationStore activations = own(FileActivationStore.open(dataDir.resolve("activations")));
@@ -106,7 +122,7 @@ final class ControlPlane implements AutoCloseable
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics);
+                admission, alarms, metrics, this.seal);
             frontDoor = own(new FrontDoor(frontDoorConfig, api));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;
@@ -118,6 +134,12 @@ final class ControlPlane implements AutoCloseable
                 close();
             }
         }
+    }
+
+    /** The seal the front door seals keys with; an in-process invoker opens them with it. */
+    KeySeal seal()
+    {
+        return seal;
     }
 
     FileEntityStore entities()
@@ -187,5 +209,13 @@ final class ControlPlane implements AutoCloseable
     public void close()
     {
         resources.close();
+        try
+        {
+            DataDir.protect(dataDir);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.warn("event=data-dir-protect-failed dataDir={}", dataDir, ex);
+        }
     }
 }

@@ -58,7 +58,7 @@ public final class Standalone implements AutoCloseable
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
                 completionSub, null, NodeChannels.REQUEST_STREAM));
             invoker = new InvokerAgent(0, requestSub, completionPub, withReachableApiHost(config.pool()),
-                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()));
+                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()), controlPlane.seal());
             invoker.start();
             invoker.pool().wakeOwnerWith(runner::wake);
             controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics()));
