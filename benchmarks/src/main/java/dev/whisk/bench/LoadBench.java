@@ -148,7 +148,7 @@ public final class LoadBench
         final String ip = platform.containerIps(NOOP).get(0);
         final Load.Connection viaPlatform = Load.fixed("127.0.0.1", platform.port(),
             platform.invokeRequest(NOOP, true));
-        final Load.Connection direct = Load.fixed(ip, 8080, runBody(ip, NOOP));
+        final Load.Connection direct = Load.fixed(ip, 8080, runBody(ip, NOOP, platform.tokenHeader(ip)));
         System.out.printf("%nlatency: warm blocking no-op at %.0f/s, open loop, interleaved with direct /run%n",
             rate);
         Load.runTogether(List.of(Load.Plan.closed("warm-up platform", List.of(viaPlatform), 3_000, 10),
@@ -195,7 +195,7 @@ public final class LoadBench
             for (int i = 0; i < c; i++)
             {
                 final String ip = ips.get(i % ips.size());
-                directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP)));
+                directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP, platform.tokenHeader(ip))));
             }
             Load.run(Load.Plan.closed("warm-up direct x" + c, directConns, 100_000, 1));
             final Load.Outcome d = Load.run(Load.Plan.closed("direct x" + c, directConns, 1_000_000, seconds));
@@ -236,7 +236,7 @@ public final class LoadBench
         for (int i = 0; i < c; i++)
         {
             final String ip = ips.get(i % ips.size());
-            directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP)));
+            directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP, platform.tokenHeader(ip))));
         }
         final Load.Outcome d = Load.run(Load.Plan.closed("direct x" + c, directConns, 1_000_000, 4));
         final Cost cost = Cost.of(before, after, (long)completed);
@@ -305,9 +305,9 @@ public final class LoadBench
     }
 
     /** The runtime proxy's {@code /run} body for a warm container of {@code guest/<action>}. */
-    static byte[] runBody(final String ip, final String action)
+    static byte[] runBody(final String ip, final String action, final String tokenHeader)
     {
-        return RawHttpClient.post(ip, "/run", null, ("{\"value\":{},\"namespace\":\"guest\",\"action_name\":" +
+        return RawHttpClient.post(ip, "/run", null, tokenHeader, ("{\"value\":{},\"namespace\":\"guest\",\"action_name\":" +
             "\"/guest/" + action + "\",\"action_version\":\"0.0.1\",\"activation_id\":\"" + "0".repeat(32) +
             "\",\"transaction_id\":\"0\",\"deadline\":\"" + (System.currentTimeMillis() + 3_600_000) + "\"}")
             .getBytes(StandardCharsets.UTF_8));

@@ -383,7 +383,7 @@ final class PoolScenarios
                 LoadBench.check(client.exchange(RawHttpClient.post(c.ip(), "/init", null, ("{\"value\":{\"name\":" +
                     "\"raw\",\"main\":\"main\",\"binary\":false,\"code\":\"function main() { return {}; }\"}}")
                     .getBytes(StandardCharsets.UTF_8)), null), "raw /init");
-                LoadBench.check(client.exchange(LoadBench.runBody(c.ip(), "raw"), null), "raw /run");
+                LoadBench.check(client.exchange(LoadBench.runBody(c.ip(), "raw", null), null), "raw /run");
             }
             return System.nanoTime() - t0;
         }

@@ -34,8 +34,8 @@ import java.util.Map;
 public final class WarmInvokeLatency
 {
     /**
-     * Calls alternate one by one: the pool pauses a container idle for its grace (50 ms by default), and a direct
-     * call to a paused container would wait forever, so the container must never sit idle for a whole block.
+     * Calls alternate one by one. The pool of this harness never pauses (a direct call to a paused container would
+     * wait forever, and on a loaded machine one gap past the 50 ms grace was enough to hang a run).
      */
     private static final int BLOCK = 1;
     private static final String LABEL = "bench-warm-" + ProcessHandle.current().pid();
@@ -56,7 +56,7 @@ public final class WarmInvokeLatency
         final ContainerPoolConfig p = defaults.pool();
         final ContainerPoolConfig pool = new ContainerPoolConfig(p.dockerHost(), p.network(), LABEL,
             p.runtimeImages(), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
-            p.clientThreads(), List.of(), p.pauseGraceMs(), p.maxWaiting());
+            p.clientThreads(), List.of(), -1, p.maxWaiting());
         try (Standalone platform = new Standalone(defaults.withPool(pool)))
         {
             final String auth = "Basic " + Base64.getEncoder().encodeToString(
