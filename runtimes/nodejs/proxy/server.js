@@ -7,6 +7,10 @@
  *   __OW_PROXY_PORT        port to listen on (default 8080; 0 picks a free one, for tests)
  *   __OW_ALLOW_CONCURRENT  "true" lets /run calls overlap
  *   __OW_LOG_TAGS          "true" prefixes action console lines and sentinels with the activation id
+ *   __OW_PROXY_TOKEN       when set, every /init and /run must carry it in the X-Whisk-Proxy-Token header
+ *                          (compared in constant time); others get 403 and change nothing. Unset, the
+ *                          plain protocol is spoken. The variable is removed from process.env at start,
+ *                          so action code does not see it there.
  *
  * In-band logs: a request with the header `x-whisk-log-limit: <bytes>` gets its activation's log lines
  * with the answer instead of on stdout/stderr. The body is then the JSON answer immediately followed
@@ -18,6 +22,7 @@
  * `{listening: <port>}` once ready; nothing is printed, because anything on stdout before the
  * first activation would land in that activation's logs.
  */
+const crypto = require('crypto');
 const http = require('http');
 const { ActivationLogs } = require('./logs');
 const { ActionService } = require('./service');
@@ -28,6 +33,8 @@ const LISTEN_HOST = '0.0.0.0';
 const MAX_BODY_BYTES = 128 * 1024 * 1024;
 // The invoker keeps one connection per container for its whole life; idle gaps can be long.
 const KEEP_ALIVE_TIMEOUT_MS = 10 * 60 * 1000;
+// Node lower-cases incoming header names.
+const TOKEN_HEADER = 'x-whisk-proxy-token';
 
 /** Reads the proxy's settings from the container environment. */
 function readConfig(env) {
@@ -40,12 +47,37 @@ function readConfig(env) {
         port,
         allowConcurrent: env.__OW_ALLOW_CONCURRENT === 'true',
         logTags: env.__OW_LOG_TAGS === 'true',
+        token: env.__OW_PROXY_TOKEN ? Buffer.from(env.__OW_PROXY_TOKEN, 'utf8') : undefined,
     };
 }
 
+/**
+ * Whether the request proves it comes from the invoker: true when no token is configured, else
+ * when its header holds the token. timingSafeEqual needs equal lengths; a length mismatch is a
+ * refusal and reveals only the length, which is fixed for every container.
+ */
+function isAuthorized(token, req) {
+    if (token === undefined) {
+        return true;
+    }
+    const offered = req.headers[TOKEN_HEADER];
+    if (typeof offered !== 'string') {
+        return false;
+    }
+    const bytes = Buffer.from(offered, 'utf8');
+    return bytes.length === token.length && crypto.timingSafeEqual(bytes, token);
+}
+
 /** Builds the HTTP server around a service; exported so the routing can be reused in-process. */
-function createServer(service) {
+function createServer(service, token) {
     const server = http.createServer((req, res) => {
+        if (!isAuthorized(token, req)) {
+            // Refused before the body is read: nothing reaches the service. The connection closes,
+            // so an unread body cannot be taken for the next request.
+            send(res, 403, JSON.stringify({ error: 'Forbidden.' }), true);
+            req.resume();
+            return;
+        }
         handleRequest(service, req, res).catch((error) => {
             console.error('Internal proxy error:', error);
             send(res, 500, JSON.stringify({ error: `Internal proxy error: ${error && error.message}` }));
@@ -209,11 +241,12 @@ function installProcessGuards(service) {
 
 function start(env = process.env) {
     const config = readConfig(env);
+    delete env.__OW_PROXY_TOKEN;
     const logs = new ActivationLogs({ tagLines: config.logTags });
     logs.installConsoleTags();
     const service = new ActionService({ allowConcurrent: config.allowConcurrent, logs });
     installProcessGuards(service);
-    const server = createServer(service);
+    const server = createServer(service, config.token);
     server.listen(config.port, LISTEN_HOST, () => {
         if (typeof process.send === 'function') {
             process.send({ listening: server.address().port });

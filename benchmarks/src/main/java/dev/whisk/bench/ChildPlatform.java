@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.DockerDriver;
 
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.stream.Stream;
  */
 final class ChildPlatform implements AutoCloseable
 {
+    private static final String TOKEN_ENV = "__OW_PROXY_TOKEN=";
     private static final long START_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(90);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static int started;
@@ -42,6 +44,7 @@ final class ChildPlatform implements AutoCloseable
     static volatile Path logDir;
 
     private final Path dataDir;
+    private final java.util.Map<String, String> tokenHeaders = new java.util.concurrent.ConcurrentHashMap<>();
     private final String label;
     private final Process process;
     private final int port;
@@ -183,6 +186,15 @@ final class ChildPlatform implements AutoCloseable
     }
 
     /** Addresses of this platform's containers serving {@code guest/<action>}, oldest first. */
+    /**
+     * The header line carrying the secret of the container at {@code ip}, which its proxy requires on a direct
+     * {@code /run}; known for the containers {@link #containerIps} listed, else null.
+     */
+    String tokenHeader(final String ip)
+    {
+        return tokenHeaders.get(ip);
+    }
+
     List<String> containerIps(final String action)
     {
         final var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
@@ -196,7 +208,16 @@ final class ChildPlatform implements AutoCloseable
             final List<String> ips = new ArrayList<>();
             for (final Container c : found)
             {
-                ips.add(c.getNetworkSettings().getNetworks().get("whisk-net").getIpAddress());
+                final String ip = c.getNetworkSettings().getNetworks().get(ContainerPoolConfig.DEFAULT_NETWORK)
+                    .getIpAddress();
+                ips.add(ip);
+                for (final String env : docker.inspectContainerCmd(c.getId()).exec().getConfig().getEnv())
+                {
+                    if (env.startsWith(TOKEN_ENV))
+                    {
+                        tokenHeaders.put(ip, "X-Whisk-Proxy-Token: " + env.substring(TOKEN_ENV.length()));
+                    }
+                }
             }
             return ips;
         }
@@ -210,7 +231,8 @@ final class ChildPlatform implements AutoCloseable
     List<Double> containerMemoryMib() throws IOException, InterruptedException
     {
         final List<String> ids;
-        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             ids = docker.containerIds(label);
         }
@@ -270,7 +292,8 @@ final class ChildPlatform implements AutoCloseable
                 System.out.println("could not keep the log of " + label + ": " + ex.getMessage());
             }
         }
-        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             docker.removeAll(label);
         }

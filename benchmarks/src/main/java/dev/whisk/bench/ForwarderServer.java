@@ -41,8 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request it gets to a warm action container as a fixed {@code POST /run}, over a keep-alive connection opened per
  * client connection on the same loop, and answers with the container's answer. Two TCP hops with their wake-ups and
  * nothing else: no authentication, journal, record or pool. Run as a child JVM by the load harness, measured from
- * another process like the platform. Usage: {@code ForwarderServer <port> <run-body> <container-ip>...}; client
- * connections are spread over the containers round robin; runs until killed.
+ * another process like the platform. Usage: {@code ForwarderServer <port> <run-body> <container-ip>[|<secret>]...};
+ * a secret goes in the header the proxy requires; client connections are spread over the containers round robin;
+ * runs until killed.
  */
 public final class ForwarderServer
 {
@@ -71,9 +72,11 @@ public final class ForwarderServer
                 @Override
                 protected void initChannel(final SocketChannel ch)
                 {
-                    final String ip = containers[Math.floorMod(next.getAndIncrement(), containers.length)];
+                    final String[] target = containers[Math.floorMod(next.getAndIncrement(), containers.length)]
+                        .split("\\|", 2);
                     ch.pipeline().addLast(new HttpServerCodec()).addLast(new HttpObjectAggregator(1024 * 1024))
-                        .addLast(new Relay(client, new InetSocketAddress(ip, 8080), runBody));
+                        .addLast(new Relay(client, new InetSocketAddress(target[0], 8080), runBody,
+                            target.length > 1 ? target[1] : null));
                 }
             })
             .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
@@ -87,14 +90,16 @@ public final class ForwarderServer
         private final Bootstrap client;
         private final InetSocketAddress container;
         private final byte[] runBody;
+        private final String secret;
         private io.netty.channel.ChannelFuture upstream;
         private ChannelHandlerContext inbound;
 
-        Relay(final Bootstrap client, final InetSocketAddress container, final byte[] runBody)
+        Relay(final Bootstrap client, final InetSocketAddress container, final byte[] runBody, final String secret)
         {
             this.client = client;
             this.container = container;
             this.runBody = runBody;
+            this.secret = secret;
         }
 
         @Override
@@ -133,6 +138,10 @@ public final class ForwarderServer
             run.headers().set(HttpHeaderNames.HOST, "action")
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, runBody.length);
+            if (secret != null)
+            {
+                run.headers().set("x-whisk-proxy-token", secret);
+            }
             if (upstream.isSuccess())
             {
                 upstream.channel().writeAndFlush(run);

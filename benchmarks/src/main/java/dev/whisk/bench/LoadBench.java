@@ -154,7 +154,7 @@ public final class LoadBench
         final String ip = platform.containerIps(NOOP).get(0);
         final Load.Connection viaPlatform = Load.fixed("127.0.0.1", platform.port(),
             platform.invokeRequest(NOOP, true));
-        final Load.Connection direct = Load.fixed(ip, 8080, runBody(ip, NOOP));
+        final Load.Connection direct = Load.fixed(ip, 8080, runBody(ip, NOOP, platform.tokenHeader(ip)));
         System.out.printf("%nlatency: warm blocking no-op at %.0f/s, open loop, interleaved with direct /run and " +
             "a bare forwarder to the same container%n", rate);
         final List<Load.Outcome> o;
@@ -162,7 +162,7 @@ public final class LoadBench
         final ChildPlatform.Snapshot after;
         final double idleCpuPerSecond;
         final double forwarderCpuUsPerCall;
-        try (ServerChild forwarder = forwarder(List.of(ip)))
+        try (ServerChild forwarder = forwarder(List.of(ip), platform))
         {
             final Load.Connection viaForwarder = Load.fixed("127.0.0.1", forwarder.port(),
                 platform.invokeRequest(NOOP, true));
@@ -193,12 +193,20 @@ public final class LoadBench
         summary.forwarder("at " + (int)rate + "/s", o.get(2), o.get(1), forwarderCpuUsPerCall, cost.cpuUsPerCall());
     }
 
-    /** The bare forwarder ({@link ForwarderServer}) to the given warm containers of the no-op. */
-    private static ServerChild forwarder(final List<String> ips) throws IOException, InterruptedException
+    /**
+     * The bare forwarder ({@link ForwarderServer}) to the given warm containers of the no-op, each with the secret its
+     * proxy requires.
+     */
+    private static ServerChild forwarder(final List<String> ips, final ChildPlatform platform)
+        throws IOException, InterruptedException
     {
         final List<String> args = new ArrayList<>();
         args.add(runJson());
-        args.addAll(ips);
+        for (final String ip : ips)
+        {
+            final String header = platform.tokenHeader(ip);
+            args.add(header == null ? ip : ip + "|" + header.substring(header.indexOf(':') + 1).trim());
+        }
         return new ServerChild(ForwarderServer.class, args.toArray(new String[0]));
     }
 
@@ -226,13 +234,13 @@ public final class LoadBench
             for (int i = 0; i < c; i++)
             {
                 final String ip = ips.get(i % ips.size());
-                directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP)));
+                directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP, platform.tokenHeader(ip))));
             }
             Load.run(Load.Plan.closed("warm-up direct x" + c, directConns, 100_000, 1));
             final Load.Outcome d = Load.run(Load.Plan.closed("direct x" + c, directConns, 1_000_000, seconds));
             final Load.Outcome fw;
             final double fwCpuUsPerCall;
-            try (ServerChild forwarder = forwarder(ips))
+            try (ServerChild forwarder = forwarder(ips, platform))
             {
                 final List<Load.Connection> fwConns = new ArrayList<>();
                 for (int i = 0; i < c; i++)
@@ -284,7 +292,8 @@ public final class LoadBench
         final List<Load.Connection> directConns = new ArrayList<>();
         for (int i = 0; i < c; i++)
         {
-            directConns.add(Load.fixed(ips.get(0), 8080, runBody(ips.get(0), action)));
+            directConns.add(Load.fixed(ips.get(0), 8080, runBody(ips.get(0), action,
+                platform.tokenHeader(ips.get(0)))));
         }
         Load.run(Load.Plan.closed("warm-up direct concurrent x" + c, directConns, 100_000, 1));
         final Load.Outcome d = Load.run(Load.Plan.closed("direct concurrent x" + c, directConns, 1_000_000,
@@ -327,7 +336,7 @@ public final class LoadBench
         for (int i = 0; i < c; i++)
         {
             final String ip = ips.get(i % ips.size());
-            directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP)));
+            directConns.add(Load.fixed(ip, 8080, runBody(ip, NOOP, platform.tokenHeader(ip))));
         }
         final Load.Outcome d = Load.run(Load.Plan.closed("direct x" + c, directConns, 1_000_000, 4));
         final Cost cost = Cost.of(before, after, (long)completed);
@@ -396,9 +405,9 @@ public final class LoadBench
     }
 
     /** The runtime proxy's {@code /run} body for a warm container of {@code guest/<action>}. */
-    static byte[] runBody(final String ip, final String action)
+    static byte[] runBody(final String ip, final String action, final String tokenHeader)
     {
-        return RawHttpClient.post(ip, "/run", null, runJson(action).getBytes(StandardCharsets.UTF_8));
+        return RawHttpClient.post(ip, "/run", null, tokenHeader, runJson(action).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String runJson()

@@ -122,7 +122,8 @@ final class PoolScenarios
         try (ChildPlatform platform = new ChildPlatform("starts", "--stem-cells", NODE + ":256:1",
             "--pause-grace-ms", "50", "--memory-mb", "8192");
             RawHttpClient client = new RawHttpClient("127.0.0.1", platform.port());
-            DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+            DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             for (int i = 0; i < samples; i++)
             {
@@ -442,7 +443,7 @@ final class PoolScenarios
                 LoadBench.check(client.exchange(RawHttpClient.post(c.ip(), "/init", null, ("{\"value\":{\"name\":" +
                     "\"raw\",\"main\":\"main\",\"binary\":false,\"code\":\"function main() { return {}; }\"}}")
                     .getBytes(StandardCharsets.UTF_8)), null), "raw /init");
-                LoadBench.check(client.exchange(LoadBench.runBody(c.ip(), "raw"), null), "raw /run");
+                LoadBench.check(client.exchange(LoadBench.runBody(c.ip(), "raw", null), null), "raw /run");
             }
             return System.nanoTime() - t0;
         }

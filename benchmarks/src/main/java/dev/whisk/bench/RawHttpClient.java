@@ -32,8 +32,16 @@ final class RawHttpClient implements AutoCloseable
     /** Pre-renders a POST so that the measured loop only writes bytes. */
     static byte[] post(final String host, final String path, final String authHeader, final byte[] body)
     {
+        return post(host, path, authHeader, null, body);
+    }
+
+    /** Pre-renders a POST with one more header line ({@code "Name: value"}), or none when it is null. */
+    static byte[] post(final String host, final String path, final String authHeader, final String extraHeader,
+        final byte[] body)
+    {
         final String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\n" +
             (authHeader == null ? "" : "Authorization: " + authHeader + "\r\n") +
+            (extraHeader == null ? "" : extraHeader + "\r\n") +
             "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n";
         final byte[] h = head.getBytes(StandardCharsets.US_ASCII);
         final byte[] all = new byte[h.length + body.length];

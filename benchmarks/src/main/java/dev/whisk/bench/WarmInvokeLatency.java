@@ -34,8 +34,8 @@ import java.util.Map;
 public final class WarmInvokeLatency
 {
     /**
-     * Calls alternate one by one: the pool pauses a container idle for its grace (50 ms by default), and a direct
-     * call to a paused container would wait forever, so the container must never sit idle for a whole block.
+     * Calls alternate one by one. The pool of this harness never pauses (a direct call to a paused container would
+     * wait forever, and on a loaded machine one gap past the 50 ms grace was enough to hang a run).
      */
     private static final int BLOCK = 1;
     private static final String LABEL = "bench-warm-" + ProcessHandle.current().pid();
@@ -56,7 +56,7 @@ public final class WarmInvokeLatency
         final ContainerPoolConfig p = defaults.pool();
         final ContainerPoolConfig pool = new ContainerPoolConfig(p.dockerHost(), p.network(), LABEL,
             p.runtimeImages(), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
-            p.clientThreads(), List.of(), p.pauseGraceMs(), p.maxWaiting());
+            p.clientThreads(), List.of(), -1, p.maxWaiting());
         try (Standalone platform = new Standalone(defaults.withPool(pool)))
         {
             final String auth = "Basic " + Base64.getEncoder().encodeToString(
@@ -72,8 +72,9 @@ public final class WarmInvokeLatency
                 check(platformClient.exchange(RawHttpClient.post(host,
                     "/api/v1/namespaces/guest/actions/noop?blocking=true", auth,
                     "{}".getBytes(StandardCharsets.UTF_8)), null), "platform invoke");
-                final String ip = containerIp();
-                final byte[] direct = RawHttpClient.post(ip, "/run", null, runBody());
+                final String[] container = container();
+                final String ip = container[0];
+                final byte[] direct = RawHttpClient.post(ip, "/run", null, container[1], runBody());
                 try (RawHttpClient directClient = new RawHttpClient(ip, 8080))
                 {
                     final Histogram platformNs = new Histogram(3_600_000_000_000L, 3);
@@ -170,8 +171,11 @@ public final class WarmInvokeLatency
         check(r.statusCode(), "create noop");
     }
 
-    /** The address of the warm container of {@code guest/noop} on the pool's network. */
-    private static String containerIp() throws Exception
+    /**
+     * The address of the warm container of {@code guest/noop} on the pool's network, and the header line with its
+     * secret (null when it has none), which its proxy requires on every {@code /run}.
+     */
+    private static String[] container() throws Exception
     {
         final var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost("unix:///var/run/docker.sock").build();
@@ -191,7 +195,17 @@ public final class WarmInvokeLatency
             {
                 throw new IllegalStateException("expected one warm container of guest/noop, found " + found.size());
             }
-            return found.get(0).getNetworkSettings().getNetworks().get("whisk-net").getIpAddress();
+            final String ip = found.get(0).getNetworkSettings().getNetworks()
+                .get(ContainerPoolConfig.DEFAULT_NETWORK).getIpAddress();
+            String tokenHeader = null;
+            for (final String env : docker.inspectContainerCmd(found.get(0).getId()).exec().getConfig().getEnv())
+            {
+                if (env.startsWith("__OW_PROXY_TOKEN="))
+                {
+                    tokenHeader = "X-Whisk-Proxy-Token: " + env.substring("__OW_PROXY_TOKEN=".length());
+                }
+            }
+            return new String[] {ip, tokenHeader};
         }
     }
 

@@ -568,7 +568,7 @@ public final class ContainerPool implements AutoCloseable
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
         final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
         RuntimeClient.awaitListening(address, deadlineNs);
-        client.connect(address, deadlineNs,
+        client.connect(address, c.token, deadlineNs,
             connection -> onOwner(() ->
             {
                 if (onStarted(c, started, freezeFile, connection))
@@ -800,7 +800,7 @@ public final class ContainerPool implements AutoCloseable
             final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
             final long deadlineNs = System.nanoTime() + STEM_CONNECT_NS;
             RuntimeClient.awaitListening(address, deadlineNs);
-            client.connect(address, deadlineNs,
+            client.connect(address, c.token, deadlineNs,
                 connection -> onOwner(() ->
                 {
                     slot.starting--;
@@ -843,15 +843,17 @@ public final class ContainerPool implements AutoCloseable
     private ContainerSpec specFor(final PooledContainer c, final String image, final String actionLabel,
         final boolean concurrent)
     {
-        final List<String> env = new ArrayList<>(3);
+        final List<String> env = new ArrayList<>(4);
         env.add("__OW_API_HOST=" + config.apiHost());
         env.add("__OW_LOG_TAGS=true");
+        env.add(ProxyToken.ENV + "=" + c.token);
         if (concurrent)
         {
             env.add("__OW_ALLOW_CONCURRENT=true");
         }
         return new ContainerSpec(image, "whisk_" + config.invokerLabel() + "_" + c.seq, c.memoryMb, env,
-            config.invokerLabel(), actionLabel);
+            config.invokerLabel(), actionLabel, ContainerSpec.cpuSharesFor(c.memoryMb, config.memoryBudgetMb()),
+            ContainerSpec.tmpMbFor(c.memoryMb));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -893,7 +895,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
-        client.connect(new InetSocketAddress(c.docker.ip(), PORT), deadlineNs,
+        client.connect(new InetSocketAddress(c.docker.ip(), PORT), c.token, deadlineNs,
             opened -> onOwner(() ->
             {
                 adopt(c, opened);

@@ -26,6 +26,11 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
                                   List<StemCell> stemCells, long pauseGraceMs, int maxWaiting)
 {
     public static final String DEFAULT_NODEJS_IMAGE = "whisk/action-nodejs-v20:latest";
+    /**
+     * The pool's bridge network, created with inter-container traffic off. Not the {@code whisk-net} of earlier
+     * versions, which allowed it: an engine may still hold that network, and it must not be reused.
+     */
+    public static final String DEFAULT_NETWORK = "whisk-isolated";
     public static final List<StemCell> DEFAULT_STEM_CELLS = List.of(new StemCell("nodejs:20", 256, 2));
     public static final long DEFAULT_PAUSE_GRACE_MS = 50;
     public static final int DEFAULT_MAX_WAITING = 4096;
@@ -59,7 +64,7 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
 
     public static ContainerPoolConfig defaults(final String invokerLabel, final String apiHost)
     {
-        return new ContainerPoolConfig("unix:///var/run/docker.sock", "whisk-net", invokerLabel,
+        return new ContainerPoolConfig("unix:///var/run/docker.sock", DEFAULT_NETWORK, invokerLabel,
             Map.of("nodejs:20", DEFAULT_NODEJS_IMAGE), apiHost, defaultMemoryBudgetMb(), 4, 2_000,
             600_000L, 1);
     }
@@ -92,6 +97,13 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
     public ContainerPoolConfig withDockerHost(final String host)
     {
         return new ContainerPoolConfig(host, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
+            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+    }
+
+    /** What actions see as {@code __OW_API_HOST}, e.g. the API on the network's gateway address. */
+    public ContainerPoolConfig withApiHost(final String host)
+    {
+        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, host, memoryBudgetMb,
             dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
     }
 

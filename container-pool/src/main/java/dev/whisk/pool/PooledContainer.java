@@ -33,6 +33,8 @@ final class PooledContainer
     final int memoryMb;
     /** The stem cell slot it was started for, or {@code null} when started for a job. */
     final ContainerPool.StemSlot stem;
+    /** Its secret: set in its environment at creation and carried by every request to it. */
+    final io.netty.util.AsciiString token = ProxyToken.next();
     /** Which jobs it serves; {@code null} while it is a stem cell. */
     ContainerKey key;
     int concurrency = 1;

@@ -32,7 +32,8 @@ final class PoolHarness implements JobListener, AutoCloseable
 
     final String label = "pool-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString()
         .substring(0, 8);
-    final DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net");
+    final DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+        ContainerPoolConfig.DEFAULT_NETWORK);
     final Map<String, ActionCode> actions = new ConcurrentHashMap<>();
     final Map<String, RunOutcome> results = new ConcurrentHashMap<>();
     final Map<String, Completed> completed = new ConcurrentHashMap<>();
@@ -59,7 +60,8 @@ final class PoolHarness implements JobListener, AutoCloseable
         Assumptions.assumeTrue(docker.isReachable() || "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_DOCKER")),
             "no Docker engine");
         assertThat(docker.hasImage(IMAGE)).as("image %s (runtimes/nodejs/build-image.sh)", IMAGE).isTrue();
-        final ContainerPoolConfig base = new ContainerPoolConfig("unix:///var/run/docker.sock", "whisk-net", label,
+        final ContainerPoolConfig base = new ContainerPoolConfig("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK, label,
             Map.of(NODEJS, IMAGE), "http://127.0.0.1:1", 2048, 4, 2_000, 600_000L, 1, List.of(), 50, 64);
         pool = new ContainerPool(tweak.apply(base), (path, version, rev) -> actions.get(path), this, freezer);
         pool.start();

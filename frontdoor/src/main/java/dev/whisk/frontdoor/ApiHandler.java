@@ -104,8 +104,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms, final Metrics metrics)
     {
+        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics,
+            dev.whisk.core.entity.KeySeal.ephemeral());
+    }
+
+    /**
+     * As above, with {@code seal} sealing every key a run is handed and every webhook secret before it reaches the
+     * journal or a store; the invokers open them with the same key.
+     */
+    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
+        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final AlarmService alarms, final Metrics metrics,
+        final dev.whisk.core.entity.KeySeal seal)
+    {
         final Authenticator authenticator = new Authenticator(subjects);
-        final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore);
+        final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore, seal);
         final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
         if (alarms != null)
         {
@@ -118,7 +131,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             triggers,
             new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
                 scheduler == null ? null : scheduler.waiters()),
-            new WebhooksApi(entities, subjects, triggers), metrics);
+            new WebhooksApi(entities, subjects, triggers, seal), metrics);
     }
 
     @Override
@@ -130,6 +143,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!request.decoderResult().isSuccess())
         {
             ex.sendError(HttpResponseStatus.BAD_REQUEST, Messages.MALFORMED_PREFIX + "invalid HTTP request");
+            return;
+        }
+        if (ex.isMalformedUri())
+        {
+            ex.sendError(HttpResponseStatus.BAD_REQUEST, Messages.MALFORMED_PREFIX + "invalid percent-encoding");
             return;
         }
         try

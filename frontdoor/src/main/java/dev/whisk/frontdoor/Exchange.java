@@ -53,12 +53,31 @@ public final class Exchange
         this.ctx = ctx;
         this.method = method;
         final QueryStringDecoder decoder = new QueryStringDecoder(uri);
-        this.path = decoder.path();
-        this.query = decoder.parameters();
+        String decodedPath;
+        Map<String, List<String>> decodedQuery;
+        try
+        {
+            decodedPath = decoder.path();
+            decodedQuery = decoder.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // A bad percent-escape ("/a%zz", "?x=%"): routed nowhere, answered 400 by the handler.
+            decodedPath = null;
+            decodedQuery = Map.of();
+        }
+        this.path = decodedPath;
+        this.query = decodedQuery;
         this.rawQuery = decoder.rawQuery();
         this.body = body;
         this.requestHeaders = requestHeaders;
         this.keepAlive = keepAlive;
+    }
+
+    /** Whether the request's path or query holds an escape that does not decode; {@link #path()} is then null. */
+    boolean isMalformedUri()
+    {
+        return path == null;
     }
 
     public HttpMethod method()

@@ -15,6 +15,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -38,7 +39,9 @@ public final class FrontDoor implements AutoCloseable
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
     private final boolean ownsIoGroup;
+    private final ServerBootstrap bootstrap;
     private final Channel serverChannel;
+    private final java.util.List<Channel> extraChannels = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public FrontDoor(final FrontDoorConfig config, final ApiHandler api) throws InterruptedException
     {
@@ -59,7 +62,7 @@ public final class FrontDoor implements AutoCloseable
         this.ownsIoGroup = ioGroup == null;
         this.ioGroup = ioGroup != null ? ioGroup :
             new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("http-io"), factory);
-        final ServerBootstrap b = new ServerBootstrap()
+        final ServerBootstrap b = bootstrap = new ServerBootstrap()
             .group(bossGroup, this.ioGroup)
             .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
@@ -72,7 +75,8 @@ public final class FrontDoor implements AutoCloseable
                     ch.pipeline()
                         .addLast("codec", new HttpServerCodec())
                         .addLast("size", new SizeGuard(config.maxBodyBytes(), config.maxInvokeBodyBytes()))
-                        .addLast("aggregator", new HttpObjectAggregator(config.maxBodyBytes()))
+                        .addLast("aggregator", new JsonSizeAggregator(config.maxBodyBytes()))
+                        .addLast("order", new ResponseOrder())
                         .addLast("api", api);
                 }
             });
@@ -86,9 +90,28 @@ public final class FrontDoor implements AutoCloseable
         return (InetSocketAddress)serverChannel.localAddress();
     }
 
+    /**
+     * Serves the same API on {@code host} too, at the port of {@link #localAddress()}: e.g. the gateway address of
+     * the containers' network, so that actions reach the platform as {@code __OW_API_HOST}. Blocking.
+     *
+     * @return the address bound.
+     */
+    public InetSocketAddress listenAlso(final String host) throws InterruptedException
+    {
+        final Channel channel = bootstrap.bind(new InetSocketAddress(host, localAddress().getPort())).sync()
+            .channel();
+        extraChannels.add(channel);
+        LOG.info("event=front-door-listening address={}", channel.localAddress());
+        return (InetSocketAddress)channel.localAddress();
+    }
+
     @Override
     public void close()
     {
+        for (final Channel extra : extraChannels)
+        {
+            extra.close().syncUninterruptibly();
+        }
         serverChannel.close().syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (ownsIoGroup)
@@ -124,6 +147,16 @@ public final class FrontDoor implements AutoCloseable
         {
             if (msg instanceof HttpRequest request)
             {
+                if (!request.decoderResult().isSuccess())
+                {
+                    // A malformed request line, header or length (2^63, "abc"): the stream cannot be trusted
+                    // past it, so answer 400 and close once it is written.
+                    discarding = true;
+                    ReferenceCountUtil.release(msg);
+                    refuse(ctx, io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST,
+                        dev.whisk.core.entity.Messages.MALFORMED_PREFIX + "invalid HTTP request");
+                    return;
+                }
                 final long length = HttpUtil.getContentLength(request, -1L);
                 final long max = request.method() == io.netty.handler.codec.http.HttpMethod.POST ? maxPostBytes :
                     maxBytes;
@@ -169,6 +202,43 @@ public final class FrontDoor implements AutoCloseable
                 return;
             }
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /** Writes a JSON error with {@code Connection: close} and closes the connection once it is written. */
+    static void refuse(final ChannelHandlerContext ctx, final io.netty.handler.codec.http.HttpResponseStatus status,
+        final String message)
+    {
+        final byte[] body = Exchange.ErrorBody.of(message, dev.whisk.core.activation.ActivationId.random());
+        final io.netty.handler.codec.http.FullHttpResponse response =
+            new io.netty.handler.codec.http.DefaultFullHttpResponse(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                status, io.netty.buffer.Unpooled.wrappedBuffer(body));
+        response.headers()
+            .set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "application/json")
+            .setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, body.length)
+            .set(io.netty.handler.codec.http.HttpHeaderNames.CONNECTION, "close");
+        ctx.writeAndFlush(response).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * The aggregator, answering a body that grows past the limit (a chunked one: a declared length is refused by
+     * {@link SizeGuard} first) with OpenWhisk's JSON 413 instead of Netty's empty one, and closing.
+     */
+    static final class JsonSizeAggregator extends HttpObjectAggregator
+    {
+        private final int maxBytes;
+
+        JsonSizeAggregator(final int maxBytes)
+        {
+            super(maxBytes);
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
+        {
+            refuse(ctx, io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                dev.whisk.core.entity.Messages.requestTooLarge(maxBytes + 1L, maxBytes));
         }
     }
 }

@@ -41,6 +41,7 @@ public final class InvokerAgent implements Agent, JobListener
     private static final int FRAGMENT_LIMIT = 16;
 
     private final int invokerId;
+    private final dev.whisk.core.entity.KeySeal seal;
     private final Subscription requests;
     private final Publication completions;
     private final ContainerPool pool;
@@ -63,6 +64,15 @@ public final class InvokerAgent implements Agent, JobListener
     public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
         final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource)
     {
+        this(invokerId, requests, completions, poolConfig, codeSource, dev.whisk.core.entity.KeySeal.ephemeral());
+    }
+
+    /** As above, opening the keys of requests with {@code seal}, the key the front door sealed them with. */
+    public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
+        final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
+        final dev.whisk.core.entity.KeySeal seal)
+    {
+        this.seal = seal;
         this.invokerId = invokerId;
         this.requests = requests;
         this.completions = completions;
@@ -155,7 +165,7 @@ public final class InvokerAgent implements Agent, JobListener
             return;
         }
         final InvokeRequest r = request.decode(buffer, offset, length);
-        pool.submit(Jobs.fromRequest(r));
+        pool.submit(Jobs.fromRequest(r, seal));
     }
 
     @Override

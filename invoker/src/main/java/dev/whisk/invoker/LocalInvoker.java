@@ -38,13 +38,19 @@ public final class LocalInvoker implements Agent, JobListener
     private final int invokerId;
     private final ContainerPool pool;
     private final InvokeRequest request = new InvokeRequest();
+    private final dev.whisk.core.entity.KeySeal seal;
     private Completions completions;
 
-    /** Creates the pool on {@code loop}'s group, which the caller owns; call {@link #start} before any request. */
+    /**
+     * Creates the pool on {@code loop}'s group, which the caller owns; call {@link #start} before any request.
+     *
+     * @param seal opens the keys of requests, sealed by the front door with the same key.
+     */
     public LocalInvoker(final int invokerId, final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
-        final EventLoop loop)
+        final EventLoop loop, final dev.whisk.core.entity.KeySeal seal)
     {
         this.invokerId = invokerId;
+        this.seal = seal;
         this.pool = new ContainerPool(poolConfig, codeSource, this, loop);
         pool.ownedBy(loop);
     }
@@ -68,7 +74,7 @@ public final class LocalInvoker implements Agent, JobListener
     /** Owner loop: one encoded invoke request; the bytes are valid only during the call. */
     public void onRequest(final DirectBuffer buffer, final int offset, final int length)
     {
-        pool.submit(Jobs.fromRequest(request.decode(buffer, offset, length)));
+        pool.submit(Jobs.fromRequest(request.decode(buffer, offset, length), seal));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.core.entity.KeySeal;
 import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiHandler;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -49,6 +49,8 @@ final class ControlPlane implements AutoCloseable
     private final InFlight inFlight;
     private final AlarmService alarms;
     private final Metrics metrics;
+    private final Path dataDir;
+    private final KeySeal seal;
 
     /**
      * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
@@ -59,7 +61,7 @@ final class ControlPlane implements AutoCloseable
         final int requestStreamId) throws IOException, InterruptedException
     {
         this(dataDir, frontDoorConfig, schedulerConfig, invokers, completionSub, membershipAeron, requestStreamId,
-            null, null);
+            null, null, null);
     }
 
     /**
@@ -67,16 +69,20 @@ final class ControlPlane implements AutoCloseable
      *               over Aeron through the ring).
      * @param ioLoop the event loops the front door serves connections on, owned by the caller, or {@code null} for
      *               loops of the front door's own.
+     * @param seal   seals the keys runs are handed and the webhook secrets before they reach the journal or a store;
+     *               {@code null}: the key kept in the data directory ({@link DataDir#seal}).
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
         final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
         final int requestStreamId, final dev.whisk.scheduler.LocalDispatch local,
-        final io.netty.channel.EventLoopGroup ioLoop) throws IOException, InterruptedException
+        final io.netty.channel.EventLoopGroup ioLoop, final KeySeal seal) throws IOException, InterruptedException
     {
         boolean started = false;
+        this.dataDir = dataDir;
         try
         {
-            Files.createDirectories(dataDir);
+            DataDir.protect(dataDir);
+            this.seal = seal != null ? seal : DataDir.seal(dataDir);
             entities = own(FileEntityStore.open(dataDir.resolve("entities")));
             final FileSubjectStore subjects = own(FileSubjectStore.open(dataDir.resolve("subjects")));
             final FileActivationStore activations = own(FileActivationStore.open(dataDir.resolve("activations")));
@@ -121,7 +127,7 @@ final class ControlPlane implements AutoCloseable
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics);
+                admission, alarms, metrics, this.seal);
             frontDoor = own(new FrontDoor(frontDoorConfig, api, ioLoop));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;
@@ -133,6 +139,12 @@ final class ControlPlane implements AutoCloseable
                 close();
             }
         }
+    }
+
+    /** The seal the front door seals keys with; an in-process invoker opens them with it. */
+    KeySeal seal()
+    {
+        return seal;
     }
 
     FileEntityStore entities()
@@ -179,6 +191,20 @@ final class ControlPlane implements AutoCloseable
         return frontDoor.localAddress();
     }
 
+    /**
+     * Serves the API on {@code host} too (the containers' gateway address), unless the front door already listens
+     * on every address; returns the API's URL there, for {@code __OW_API_HOST}.
+     */
+    String listenAlso(final String host) throws InterruptedException
+    {
+        final InetSocketAddress main = frontDoor.localAddress();
+        if (!main.getAddress().isAnyLocalAddress() && !main.getAddress().getHostAddress().equals(host))
+        {
+            frontDoor.listenAlso(host);
+        }
+        return "http://" + host + ":" + main.getPort();
+    }
+
     private <T extends AutoCloseable> T own(final T resource)
     {
         return resources.own(resource);
@@ -188,5 +214,13 @@ final class ControlPlane implements AutoCloseable
     public void close()
     {
         resources.close();
+        try
+        {
+            DataDir.protect(dataDir);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            LOG.warn("event=data-dir-protect-failed dataDir={}", dataDir, ex);
+        }
     }
 }

@@ -92,7 +92,8 @@ public final class Controller implements AutoCloseable
             invokers = InvokerTable.remote(config.invokerCapacity(),
                 TimeUnit.MILLISECONDS.toNanos(config.silenceMs()), config.blackboxFraction());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                completionSub, aeron, NodeChannels.REQUEST_STREAM));
+                completionSub, aeron, NodeChannels.REQUEST_STREAM, null, null,
+                dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken())));
             code = own(new CodeEndpoint(config.codeEndpoint(), config.invokerToken(),
                 new StoreCodeSource(controlPlane.entities(),
                     Map.of("nodejs:20", dev.whisk.pool.ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))));

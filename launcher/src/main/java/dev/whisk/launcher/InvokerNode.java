@@ -61,7 +61,8 @@ public final class InvokerNode implements AutoCloseable
             final Publication completions = own(aeron.addExclusivePublication(
                 NodeChannels.udp(config.controllerEndpoint()), NodeChannels.COMPLETION_STREAM));
             agent = new InvokerAgent(config.invokerId(), requests, completions, config.pool(),
-                new HttpCodeSource(config.codeUrl(), config.invokerToken()));
+                new HttpCodeSource(config.codeUrl(), config.invokerToken()),
+                dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken()));
             agent.start();
             agent.heartbeatEvery(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()), requestChannel,
                 config.pool().memoryBudgetMb());

@@ -3,6 +3,8 @@ package dev.whisk.launcher;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.invoker.LocalInvoker;
+import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.pool.docker.DockerDriver;
 import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InvokerTable;
 import dev.whisk.scheduler.LocalDispatch;
@@ -55,9 +57,10 @@ public final class Standalone implements AutoCloseable
             final InvokerTable invokers = new InvokerTable(Arrays.asList((Publication)null), List.of(runner::wake));
             invokers.setCapacity(0, config.pool().memoryBudgetMb());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                null, null, NodeChannels.REQUEST_STREAM, link, loops));
-            invoker = new LocalInvoker(0, config.pool(),
-                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()), owner);
+                null, null, NodeChannels.REQUEST_STREAM, link, loops, null));
+            invoker = new LocalInvoker(0, withReachableApiHost(config.pool()),
+                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()), owner,
+                controlPlane.seal());
             final CompletionAgent completions = controlPlane.completions();
             invoker.start(new LocalInvoker.Completions()
             {
@@ -90,6 +93,30 @@ public final class Standalone implements AutoCloseable
                 close();
             }
         }
+    }
+
+    /**
+     * The pool settings with {@code __OW_API_HOST} set to the API on the gateway of the containers' network, the
+     * host as containers see it ({@code 127.0.0.1} inside a container is the container itself). The network is
+     * created here when missing. Unchanged when no Docker engine answers: the pool then fails at its own start.
+     */
+    private ContainerPoolConfig withReachableApiHost(final ContainerPoolConfig pool) throws InterruptedException
+    {
+        final String gateway;
+        try (DockerDriver docker = new DockerDriver(pool.dockerHost(), pool.network()))
+        {
+            if (!docker.isReachable())
+            {
+                return pool;
+            }
+            gateway = docker.ensureNetwork();
+        }
+        if (gateway == null)
+        {
+            LOG.warn("event=api-host-unreachable-from-containers network={} reason=no-gateway", pool.network());
+            return pool;
+        }
+        return pool.withApiHost(controlPlane.listenAlso(gateway));
     }
 
     public String apiHost()

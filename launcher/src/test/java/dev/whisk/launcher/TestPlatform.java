@@ -100,7 +100,8 @@ final class TestPlatform
     /** Removes containers a killed process left behind. */
     static void removeContainersOf(final String label)
     {
-        try (DockerDriver driver = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver driver = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             driver.removeAll(label);
         }
@@ -110,7 +111,8 @@ final class TestPlatform
     {
         final boolean required = "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_DOCKER"));
         final boolean reachable;
-        try (DockerDriver driver = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver driver = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             reachable = driver.isReachable();
             if (reachable && !driver.hasImage(ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))

@@ -64,7 +64,8 @@ public final class PoolStartLatency implements JobListener
 
     private void run(final int starts, final int warmSamples) throws Exception
     {
-        final ContainerPoolConfig base = new ContainerPoolConfig("unix:///var/run/docker.sock", "whisk-net", label,
+        final ContainerPoolConfig base = new ContainerPoolConfig("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK, label,
             Map.of(KIND, IMAGE), "http://127.0.0.1:1", 8192, 4, 2_000, 600_000L, 1, List.of(), -1, 64);
         final long[] cold = new long[starts];
         final long[] coldInit = new long[starts];
@@ -78,7 +79,8 @@ public final class PoolStartLatency implements JobListener
         final long[] warmAfterIdle = new long[warmSamples / 2];
         final long[] freezer = new long[warmSamples / 2];
         final long[] dockerApi = new long[Math.max(1, warmSamples / 10)];
-        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock", "whisk-net"))
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
         {
             try
             {

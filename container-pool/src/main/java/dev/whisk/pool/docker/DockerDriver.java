@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.LogConfig;
+import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
@@ -28,6 +29,8 @@ public final class DockerDriver implements AutoCloseable
 {
     public static final String LABEL_INVOKER = "dev.whisk.invoker";
     public static final String LABEL_ACTION = "dev.whisk.action";
+    /** The bridge driver's option that lets containers of one network talk to each other. */
+    public static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
     private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
     private static final long PAUSE_SETTLE_NS = 2_000_000_000L;
     private static final long PAUSE_RETRY_NS = 1_000_000L;
@@ -103,21 +106,66 @@ public final class DockerDriver implements AutoCloseable
         }
     }
 
-    /** Creates the pool's bridge network when it does not exist yet. */
-    public void ensureNetwork()
+    /**
+     * Creates the pool's bridge network when it does not exist yet, with traffic between its containers off
+     * ({@value #ICC_OPTION}=false): a container reaches the host (the invoker, the API on the gateway address) and
+     * nothing else on the network, so no action can call another container's {@code /init} or {@code /run}.
+     *
+     * @return the network's gateway address, the host as its containers see it; {@code null} when the engine
+     *     names none.
+     * @throws IllegalStateException when a network of that name exists with inter-container traffic on.
+     */
+    public String ensureNetwork()
     {
-        final boolean exists = docker.listNetworksCmd().withNameFilter(network).exec().stream()
-            .anyMatch(n -> network.equals(n.getName()));
-        if (!exists)
+        Network found = findNetwork();
+        if (found == null)
         {
-            docker.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true).exec();
-            LOG.info("event=network-created network={}", network);
+            try
+            {
+                docker.createNetworkCmd().withName(network).withDriver("bridge").withCheckDuplicate(true)
+                    .withOptions(Map.of(ICC_OPTION, "false"))
+                    .exec();
+                LOG.info("event=network-created network={} icc=false", network);
+            }
+            catch (final com.github.dockerjava.api.exception.ConflictException ex)
+            {
+                LOG.debug("network {} was created by another pool at the same time", network);
+            }
+            found = findNetwork();
         }
+        if (found == null)
+        {
+            throw new IllegalStateException("network " + network + " could not be created");
+        }
+        if (!"false".equals(found.getOptions() == null ? null : found.getOptions().get(ICC_OPTION)))
+        {
+            throw new IllegalStateException("network " + network + " lets containers reach each other (" +
+                ICC_OPTION + " is not false); remove it or name another network");
+        }
+        final Network.Ipam ipam = found.getIpam();
+        if (ipam != null && ipam.getConfig() != null)
+        {
+            for (final Network.Ipam.Config c : ipam.getConfig())
+            {
+                if (c.getGateway() != null && !c.getGateway().isEmpty())
+                {
+                    return c.getGateway();
+                }
+            }
+        }
+        return null;
+    }
+
+    private Network findNetwork()
+    {
+        return docker.listNetworksCmd().withNameFilter(network).exec().stream()
+            .filter(n -> network.equals(n.getName())).findFirst().orElse(null);
     }
 
     /**
-     * Creates and starts a container; returns once the engine reports it running (the process inside may still be
-     * booting).
+     * Creates and starts a container with its limits: memory without swap, CPU shares, pids, open files, no
+     * capabilities, no new privileges, a read-only root with a size-limited tmpfs at {@code /tmp}. Returns once the
+     * engine reports it running (the process inside may still be booting).
      */
     public StartedContainer start(final ContainerSpec spec)
     {
@@ -128,6 +176,9 @@ public final class DockerDriver implements AutoCloseable
             .withSecurityOpts(List.of("no-new-privileges"))
             .withPidsLimit(1024L)
             .withUlimits(List.of(new Ulimit("nofile", 1024L, 1024L)))
+            .withCpuShares(spec.cpuShares())
+            .withReadonlyRootfs(true)
+            .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + spec.tmpMb() + "m"))
             .withNetworkMode(network)
             .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "50m")));
         final String id = docker.createContainerCmd(spec.image())

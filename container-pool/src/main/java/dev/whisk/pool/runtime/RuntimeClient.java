@@ -15,6 +15,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.util.AsciiString;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.ConnectException;
@@ -89,16 +90,26 @@ public final class RuntimeClient implements AutoCloseable
     public void connect(final InetSocketAddress address, final long deadlineNs,
         final Consumer<RuntimeConnection> onConnected, final Consumer<Throwable> onFailed)
     {
+        connect(address, null, deadlineNs, onConnected, onFailed);
+    }
+
+    /**
+     * As {@link #connect(InetSocketAddress, long, Consumer, Consumer)}, for a container that requires its secret:
+     * every request on the connection carries {@code token} (built once per container, shared by its connections).
+     */
+    public void connect(final InetSocketAddress address, final AsciiString token, final long deadlineNs,
+        final Consumer<RuntimeConnection> onConnected, final Consumer<Throwable> onFailed)
+    {
         final ChannelFuture f = bootstrap.connect(address);
         f.addListener(future ->
         {
             if (future.isSuccess())
             {
-                onConnected.accept(new RuntimeConnection(f.channel()));
+                onConnected.accept(new RuntimeConnection(f.channel(), token));
             }
             else if (System.nanoTime() < deadlineNs && isRetryable(future.cause()))
             {
-                group.schedule(() -> connect(address, deadlineNs, onConnected, onFailed),
+                group.schedule(() -> connect(address, token, deadlineNs, onConnected, onFailed),
                     CONNECT_RETRY_NS, TimeUnit.NANOSECONDS);
             }
             else

@@ -22,20 +22,26 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One keep-alive connection to one action container, carrying one request at a time. A request that passes its
- * deadline closes the connection (the container is then destroyed by its owner).
+ * deadline closes the connection (the container is then destroyed by its owner). Every request carries the
+ * container's secret in {@link #TOKEN_HEADER} when it has one: our proxy refuses {@code /init} and {@code /run}
+ * without it.
  */
 public final class RuntimeConnection
 {
+    /** The header that proves a request comes from the invoker (the proxy reads {@code __OW_PROXY_TOKEN}). */
+    public static final AsciiString TOKEN_HEADER = AsciiString.cached("x-whisk-proxy-token");
     private static final AttributeKey<Pending> PENDING = AttributeKey.valueOf("whisk.pending");
     private static final AsciiString HOST = AsciiString.cached("action");
     private static final AsciiString LOG_LIMIT = AsciiString.cached("x-whisk-log-limit");
     private static final AsciiString RESULT_LENGTH = AsciiString.cached("x-whisk-result-length");
     private static final AsciiString LOGS_TRUNCATED = AsciiString.cached("x-whisk-logs-truncated");
     private final Channel channel;
+    private final AsciiString token;
 
-    RuntimeConnection(final Channel channel)
+    RuntimeConnection(final Channel channel, final AsciiString token)
     {
         this.channel = channel;
+        this.token = token;
     }
 
     public boolean isOpen()
@@ -59,6 +65,10 @@ public final class RuntimeConnection
             .set(HttpHeaderNames.HOST, HOST)
             .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
             .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (token != null)
+        {
+            request.headers().set(TOKEN_HEADER, token);
+        }
         if (logLimitBytes >= 0)
         {
             request.headers().set(LOG_LIMIT, logLimitBytes);

@@ -18,6 +18,11 @@ public final class InvokeRequest
 {
     public static final int FLAG_BLOCKING = 1;
     public static final int FLAG_PROVIDE_API_KEY = 2;
+    /**
+     * A feed run: the invoker adds {@code authKey} (the opened {@link #apiKey}) to the params, so the key is never in
+     * the params the journal holds.
+     */
+    public static final int FLAG_AUTH_KEY_PARAM = 4;
 
     private static final int FIXED_LENGTH = MessageHeader.LENGTH + 8 * 4 + 4 * 5;
 
@@ -40,7 +45,10 @@ public final class InvokeRequest
     public String actionVersion;
     public String kind;
     public String cause;
-    /** Only when the action is annotated {@code provide-api-key}. */
+    /**
+     * Only when the action is annotated {@code provide-api-key} or with {@link #FLAG_AUTH_KEY_PARAM}; sealed by the
+     * front door ({@link dev.whisk.core.entity.KeySeal}), opened by the invoker.
+     */
     public String apiKey;
     /** The merged arguments as JSON object text. */
     public byte[] params;

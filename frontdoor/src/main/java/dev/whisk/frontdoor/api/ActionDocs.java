@@ -135,6 +135,13 @@ final class ActionDocs
         {
             throw ApiError.badRequest("exec malformed: 'code' must be a string");
         }
+        final JsonNode binary = node.get("binary");
+        if (binary != null && binary.asBoolean(false) && !Exec.isBinary(code))
+        {
+            // The flag is otherwise inferred (SPEC 3.1), but a client that says "archive" and sends no base64
+            // would get an action that can never initialize.
+            throw ApiError.badRequest("exec malformed: 'binary' is true but 'code' is not base64");
+        }
         return Exec.code(kind, code, main);
     }
 

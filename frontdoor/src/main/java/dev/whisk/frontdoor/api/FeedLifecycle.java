@@ -28,7 +28,7 @@ import java.util.function.Consumer;
  * {@code feedParameters}, a field wsk never sends, so wsk-style clients keep their own lifecycle calls exactly.
  *
  * <p>The feed action runs blocking as the trigger's owner with {@code {lifecycleEvent, triggerName: "/ns/T",
- * authKey: "uuid:key", ...feedParameters}}, the arguments wsk passes, so feed actions written for OpenWhisk work
+ * authKey: "uuid:key", ...feedParameters}}, the arguments wsk passes (the invoker adds {@code authKey}), so feed actions written for OpenWhisk work
  * unchanged. CREATE runs after the trigger is stored (an OpenWhisk feed may call back and read the trigger) and a
  * failed CREATE deletes it again; UPDATE runs before the new trigger is stored, so a failed UPDATE changes nothing;
  * DELETE runs before the trigger is deleted, and a failed DELETE is reported in the answer but does not keep the
@@ -189,7 +189,10 @@ final class FeedLifecycle
             Writes.answer(ex, result, failure, Messages.CONCURRENT_MODIFICATION, withFeedOutcome(t, feedRun, feedError)));
     }
 
-    /** {@code {lifecycleEvent, triggerName, authKey}} over the feed's parameters, as wsk passes them. */
+    /**
+     * {@code {lifecycleEvent, triggerName}} over the feed's parameters. The {@code authKey} wsk also passes is added
+     * by the invoker from the request's sealed key ({@code FLAG_AUTH_KEY_PARAM}), so the journal never holds it.
+     */
     private static byte[] args(final Event event, final Identity identity, final WhiskTrigger t,
         final List<Param> feedParameters)
     {
@@ -200,7 +203,6 @@ final class FeedLifecycle
         }
         args.put("lifecycleEvent", event.name());
         args.put("triggerName", "/" + t.namespace() + "/" + t.name());
-        args.put("authKey", identity.apiKey());
         return TriggersApi.bytes(args);
     }
 

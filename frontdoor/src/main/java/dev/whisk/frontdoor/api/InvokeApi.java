@@ -48,10 +48,19 @@ public final class InvokeApi
     private final ActionLookup lookup;
     private final ActivationStore activations;
     private final CompositeRun.Services composites;
+    private final dev.whisk.core.entity.KeySeal seal;
 
     public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final ActivationStore activations)
     {
+        this(store, scheduler, config, admission, activations, dev.whisk.core.entity.KeySeal.ephemeral());
+    }
+
+    /** @param seal seals the keys runs are handed, before they reach the journal. */
+    public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final ActivationStore activations, final dev.whisk.core.entity.KeySeal seal)
+    {
+        this.seal = seal;
         this.activations = activations;
         this.store = store;
         this.scheduler = scheduler;
@@ -170,7 +179,13 @@ public final class InvokeApi
     boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
         final String cause, final ActivationWaiter waiter)
     {
-        final InvokeRequest r = fill(identity, action, params, true, cause);
+        return publishComponent(identity, action, params, cause, waiter, 0);
+    }
+
+    private boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
+        final String cause, final ActivationWaiter waiter, final int extraFlags)
+    {
+        final InvokeRequest r = fill(identity, action, params, true, cause, extraFlags);
         final String activationId = ActivationId.toString(r.idHi, r.idLo);
         scheduler.waiters().register(activationId, waiter);
         admission.countIn(identity.namespace());
@@ -255,7 +270,8 @@ public final class InvokeApi
             CompositeRun.startTopmost(composites, identity, action, inherited, activationId, params);
             return true;
         }
-        return publishComponent(identity, action, params, null, waiter);
+        // The invoker adds the caller's key as authKey: the journaled params never hold it.
+        return publishComponent(identity, action, params, null, waiter, InvokeRequest.FLAG_AUTH_KEY_PARAM);
     }
 
     /** Lets the platform run the {@code /whisk.system/alarms} feeds itself. */
@@ -270,22 +286,36 @@ public final class InvokeApi
         return scheduler == null ? java.util.Map.of() : scheduler.invokerStates();
     }
 
+    /** The seal of the keys and secrets this API stores or journals. */
+    public dev.whisk.core.entity.KeySeal seal()
+    {
+        return seal;
+    }
+
     ActionLookup lookup()
     {
         return lookup;
     }
 
-    /** The calling thread's reusable request, filled for one run of {@code action}. */
-    private static InvokeRequest fill(final Identity identity, final WhiskAction action, final byte[] params,
+    private InvokeRequest fill(final Identity identity, final WhiskAction action, final byte[] params,
         final boolean blocking, final String cause)
+    {
+        return fill(identity, action, params, blocking, cause, 0);
+    }
+
+    /** The calling thread's reusable request, filled for one run of {@code action}; the key it carries is sealed. */
+    private InvokeRequest fill(final Identity identity, final WhiskAction action, final byte[] params,
+        final boolean blocking, final String cause, final int extraFlags)
     {
         final InvokeRequest r = REQUEST.get().newRunOf(action);
         final boolean provideKey = Param.isTrue(action.annotations(), "provide-api-key");
-        r.flags = (blocking ? InvokeRequest.FLAG_BLOCKING : 0) | (provideKey ? InvokeRequest.FLAG_PROVIDE_API_KEY : 0);
+        r.flags = (blocking ? InvokeRequest.FLAG_BLOCKING : 0) | (provideKey ? InvokeRequest.FLAG_PROVIDE_API_KEY : 0) |
+            extraFlags;
         r.namespace = identity.namespace();
         r.subject = identity.subject();
         r.cause = cause;
-        r.apiKey = provideKey ? identity.apiKey() : null;
+        r.apiKey = provideKey || (extraFlags & InvokeRequest.FLAG_AUTH_KEY_PARAM) != 0 ?
+            seal.seal(identity.apiKey()) : null;
         r.params = params;
         return r;
     }

@@ -58,8 +58,18 @@ public final class WebhooksApi
     private final TriggersApi triggers;
     private final SecureRandom random = new SecureRandom();
 
+    private final dev.whisk.core.entity.KeySeal seal;
+
     public WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers)
     {
+        this(store, subjects, triggers, dev.whisk.core.entity.KeySeal.ephemeral());
+    }
+
+    /** @param seal seals each secret before it is stored: the entity store never holds one in plain text. */
+    public WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers,
+        final dev.whisk.core.entity.KeySeal seal)
+    {
+        this.seal = seal;
         this.store = store;
         this.subjects = subjects;
         this.triggers = triggers;
@@ -73,7 +83,7 @@ public final class WebhooksApi
         random.nextBytes(secretBytes);
         final String secret = HexFormat.of().formatHex(secretBytes);
         final ObjectNode body = where(ex, namespace, name).put("secret", secret);
-        answer(ex, t, t.withWebhookSecret(secret, Writes.stamp(t.updated())), body);
+        answer(ex, t, t.withWebhookSecret(seal.seal(secret), Writes.stamp(t.updated())), body);
     }
 
     /** {@code GET .../triggers/{t}/webhook}: where to post, never the secret. */
@@ -115,7 +125,7 @@ public final class WebhooksApi
         {
             throw ApiError.notFound();
         }
-        if (!isAuthentic(ex.requestHeaders(), body, t.webhookSecret()))
+        if (!isAuthentic(ex.requestHeaders(), body, seal.open(t.webhookSecret())))
         {
             throw new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
         }
