@@ -36,6 +36,8 @@ public final class ContainerLogReader
     private static final int TIME_WIDTH = 30;
     private static final int TAG_LENGTH = 32;
     private static final long POLL_NS = 200_000;
+    /** How long a log without sentinels must stay unchanged before it is taken as complete. */
+    private static final long QUIET_NS = 50_000_000;
     private static final int READ_BYTES = 1 << 20;
 
     private final Path file;
@@ -77,6 +79,8 @@ public final class ContainerLogReader
         boolean complete = true;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ))
         {
+            long lastGrowthNs = System.nanoTime();
+            long lastPosition = position;
             while (true)
             {
                 readAvailable(ch, target, limitBytes);
@@ -84,7 +88,16 @@ public final class ContainerLogReader
                 {
                     break;
                 }
-                if (!sentinels || System.nanoTime() > deadline)
+                final long nowNs = System.nanoTime();
+                if (position != lastPosition)
+                {
+                    lastPosition = position;
+                    lastGrowthNs = nowNs;
+                }
+                // Without sentinels nothing marks the end: the engine writes the log a little after the container
+                // printed it, so what is there is taken once the log has been quiet for a moment.
+                final boolean quiet = !sentinels && nowNs - lastGrowthNs >= QUIET_NS;
+                if (quiet || nowNs > deadline)
                 {
                     complete = false;
                     if (sentinels)
