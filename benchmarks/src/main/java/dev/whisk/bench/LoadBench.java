@@ -307,7 +307,8 @@ public final class LoadBench
     /** The runtime proxy's {@code /run} body for a warm container of {@code guest/<action>}. */
     static byte[] runBody(final String ip, final String action, final String tokenHeader)
     {
-        return RawHttpClient.post(ip, "/run", null, tokenHeader, ("{\"value\":{},\"namespace\":\"guest\",\"action_name\":" +
+        return RawHttpClient.post(ip, "/run", null, tokenHeader,
+            ("{\"value\":{},\"namespace\":\"guest\",\"action_name\":" +
             "\"/guest/" + action + "\",\"action_version\":\"0.0.1\",\"activation_id\":\"" + "0".repeat(32) +
             "\",\"transaction_id\":\"0\",\"deadline\":\"" + (System.currentTimeMillis() + 3_600_000) + "\"}")
             .getBytes(StandardCharsets.UTF_8));

@@ -57,7 +57,8 @@ public final class WarmInvokeLatency
         // WHISK_NODEJS_IMAGE picks the runtime image (as build-image.sh's), e.g. one of this checkout's proxy.
         final String image = System.getenv("WHISK_NODEJS_IMAGE");
         final ContainerPoolConfig pool = new ContainerPoolConfig(p.dockerHost(), p.network(), LABEL,
-            image == null || image.isBlank() ? p.runtimeImages() : Map.of("nodejs:20", image), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
+            image == null || image.isBlank() ? p.runtimeImages() : Map.of("nodejs:20", image), p.apiHost(),
+            p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
             p.clientThreads(), List.of(), -1, p.maxWaiting());
         try (Standalone platform = new Standalone(defaults.withPool(pool)))
         {

@@ -43,8 +43,8 @@ final class TestPlatform
             .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
                 maxBlockingWaitMs))
             .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel(),
-                java.util.Map.of("nodejs:20", image), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
-                p.clientThreads()));
+                java.util.Map.of("nodejs:20", image), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(),
+                p.idleTimeoutMs(), p.clientThreads()));
         return new Standalone(config);
     }
 
