@@ -54,8 +54,11 @@ public final class WarmInvokeLatency
         // A label of its own: a pool removes every container of its label at start, another platform's included.
         final StandaloneConfig defaults = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
         final ContainerPoolConfig p = defaults.pool();
+        // WHISK_NODEJS_IMAGE picks the runtime image (as build-image.sh's), e.g. one of this checkout's proxy.
+        final String image = System.getenv("WHISK_NODEJS_IMAGE");
         final ContainerPoolConfig pool = new ContainerPoolConfig(p.dockerHost(), p.network(), LABEL,
-            p.runtimeImages(), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
+            image == null || image.isBlank() ? p.runtimeImages() : Map.of("nodejs:20", image), p.apiHost(),
+            p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
             p.clientThreads(), List.of(), -1, p.maxWaiting());
         try (Standalone platform = new Standalone(defaults.withPool(pool)))
         {

@@ -47,7 +47,8 @@ class KeysAtRestTest
         try (Standalone platform = TestPlatform.start(dataDir))
         {
             final Api bob = new Api(platform.apiHost(), bobAuth);
-            assertThat(bob.putAction("keyed", HASH_OF + "function main() { return { key: hash(process.env.__OW_API_KEY) }; }",
+            assertThat(bob.putAction("keyed",
+                HASH_OF + "function main() { return { key: hash(process.env.__OW_API_KEY) }; }",
                 "\"annotations\":[{\"key\":\"provide-api-key\",\"value\":true}]").status()).isEqualTo(200);
             final Api.Reply keyed = bob.post("/namespaces/_/actions/keyed?blocking=true&result=true", "{}");
             assertThat(keyed.status()).as(keyed.body()).isEqualTo(200);
@@ -122,6 +123,7 @@ class KeysAtRestTest
 
     private static String sha256(final String s) throws Exception
     {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -56,7 +56,8 @@ class TenantIsolationTest
     {
         TestPlatform.requireDockerAndImage();
         final String bobAuth = ApiEndToEndTest.admin("user", "create", "bob", "--data-dir", dataDir.toString());
-        platform = TestPlatform.start(dataDir);
+        // This checkout's proxy: the shared image tag may hold another checkout's, without the secret check.
+        platform = TestPlatform.start(dataDir, 60_000, TestPlatform.imageOfThisProxy());
         guest = new Api(platform.apiHost(), platform.guestAuth());
         bob = new Api(platform.apiHost(), bobAuth);
         final var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()

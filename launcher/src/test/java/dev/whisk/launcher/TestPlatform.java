@@ -28,6 +28,13 @@ final class TestPlatform
 
     static Standalone start(final Path dataDir, final int maxBlockingWaitMs) throws IOException, InterruptedException
     {
+        return start(dataDir, maxBlockingWaitMs, ContainerPoolConfig.DEFAULT_NODEJS_IMAGE);
+    }
+
+    /** As {@link #start(Path)}, running nodejs:20 actions on {@code image}. */
+    static Standalone start(final Path dataDir, final int maxBlockingWaitMs, final String image)
+        throws IOException, InterruptedException
+    {
         requireDockerAndImage();
         final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
         final FrontDoorConfig f = d.frontDoor();
@@ -36,8 +43,8 @@ final class TestPlatform
             .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
                 maxBlockingWaitMs))
             .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel(),
-                p.runtimeImages(), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(),
-                p.clientThreads()));
+                java.util.Map.of("nodejs:20", image), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(),
+                p.idleTimeoutMs(), p.clientThreads()));
         return new Standalone(config);
     }
 
@@ -128,6 +135,58 @@ final class TestPlatform
             }
             Assumptions.abort("no Docker engine: the platform tests need one");
         }
+    }
+
+    /**
+     * The runtime image of this checkout's proxy, tagged by the hash of its sources ({@code proxy-<12 hex>}) and
+     * built when missing: unlike the shared {@code latest} tag, which any checkout on the machine may rebuild from
+     * its own proxy, this tag always holds the proxy the test was compiled beside.
+     */
+    static String imageOfThisProxy() throws IOException, InterruptedException
+    {
+        requireDockerAndImage();
+        final Path proxy = repositoryRoot().resolve("runtimes/nodejs/proxy");
+        final java.security.MessageDigest sha;
+        try
+        {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        }
+        catch (final java.security.NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(proxy))
+        {
+            for (final Path f : files.filter(f -> f.getFileName().toString().endsWith(".js"))
+                .sorted(java.util.Comparator.comparing(Path::toString)).toList())
+            {
+                sha.update(Files.readAllBytes(f));
+            }
+        }
+        final String tag = "whisk/action-nodejs-v20:proxy-" +
+            java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        final Process p = new ProcessBuilder(repositoryRoot().resolve("runtimes/nodejs/build-image.sh").toString(),
+            tag).inheritIO().start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0)
+        {
+            throw new IllegalStateException("building the Node.js runtime image " + tag + " failed");
+        }
+        return tag;
+    }
+
+    private static Path repositoryRoot()
+    {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("runtimes/nodejs/build-image.sh")))
+        {
+            dir = dir.getParent();
+        }
+        if (dir == null)
+        {
+            throw new IllegalStateException("runtimes/nodejs/build-image.sh not found above " +
+                Path.of("").toAbsolutePath());
+        }
+        return dir;
     }
 
     private static void buildImage() throws IOException, InterruptedException

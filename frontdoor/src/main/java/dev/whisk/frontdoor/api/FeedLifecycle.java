@@ -28,12 +28,13 @@ import java.util.function.Consumer;
  * {@code feedParameters}, a field wsk never sends, so wsk-style clients keep their own lifecycle calls exactly.
  *
  * <p>The feed action runs blocking as the trigger's owner with {@code {lifecycleEvent, triggerName: "/ns/T",
- * authKey: "uuid:key", ...feedParameters}}, the arguments wsk passes (the invoker adds {@code authKey}), so feed actions written for OpenWhisk work
- * unchanged. CREATE runs after the trigger is stored (an OpenWhisk feed may call back and read the trigger) and a
- * failed CREATE deletes it again; UPDATE runs before the new trigger is stored, so a failed UPDATE changes nothing;
- * DELETE runs before the trigger is deleted, and a failed DELETE is reported in the answer but does not keep the
- * trigger. A failed CREATE or UPDATE answers with the status a blocking invoke of the feed would have (502 for an
- * application or developer error, 500 for a whisk error), the feed activation's id and its result.
+ * authKey: "uuid:key", ...feedParameters}}, the arguments wsk passes (the invoker adds {@code authKey}), so feed
+ * actions written for OpenWhisk work unchanged. CREATE runs after the trigger is stored (an OpenWhisk feed may
+ * call back and read the trigger) and a failed CREATE deletes it again; UPDATE runs before the new trigger is
+ * stored, so a failed UPDATE changes nothing; DELETE runs before the trigger is deleted, and a failed DELETE is
+ * reported in the answer but does not keep the trigger. A failed CREATE or UPDATE answers with the status a
+ * blocking invoke of the feed would have (502 for an application or developer error, 500 for a whisk error), the
+ * feed activation's id and its result.
  *
  * <p>Called on event loops; store completions and feed results come back on other threads and are handed to the
  * exchange's event loop before the next step.
