@@ -144,16 +144,20 @@ final class RedisConnector implements Connector
         {
             b.password(config.get("password").asText());
         }
-        final Jedis jedis = new Jedis(new HostAndPort(config.get("host").asText(), config.get("port").asInt()),
-            b.build());
+        Jedis jedis = null;
         try
         {
+            // the constructor connects and authenticates already, with this client version
+            jedis = new Jedis(new HostAndPort(config.get("host").asText(), config.get("port").asInt()), b.build());
             jedis.ping();
             return jedis;
         }
         catch (final JedisException ex)
         {
-            jedis.close();
+            if (jedis != null)
+            {
+                jedis.close();
+            }
             throw new IllegalArgumentException("could not connect to Redis at " + address(config) + ": " +
                 ex.getMessage());
         }
