@@ -57,7 +57,7 @@ class KafkaFeedTest
     void deliversRecordsOnceInOrderDeadLettersOversizeOnesAndCleansUp() throws Exception
     {
         final String topic = "orders";
-        createTopic(topic, 2);
+        createTopic(kafka.address(), topic, 2);
         try (Standalone platform = TestPlatform.start(dataDir);
              KafkaProducer<String, String> producer = producer())
         {
@@ -143,7 +143,7 @@ class KafkaFeedTest
     void aTriggerDeletedBehindTheFeedsBackDisablesIt() throws Exception
     {
         final String topic = "lost";
-        createTopic(topic, 1);
+        createTopic(kafka.address(), topic, 1);
         try (Standalone platform = TestPlatform.start(dataDir);
              KafkaProducer<String, String> producer = producer())
         {
@@ -174,9 +174,9 @@ class KafkaFeedTest
         return new KafkaProducer<>(p);
     }
 
-    static void createTopic(final String topic, final int partitions) throws Exception
+    static void createTopic(final String bootstrap, final String topic, final int partitions) throws Exception
     {
-        try (Admin admin = admin())
+        try (Admin admin = admin(bootstrap))
         {
             if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic))
             {
@@ -188,7 +188,7 @@ class KafkaFeedTest
 
     private static List<String> groups() throws Exception
     {
-        try (Admin admin = admin())
+        try (Admin admin = admin(kafka.address()))
         {
             final List<String> out = new ArrayList<>();
             admin.listGroups().all().get(30, TimeUnit.SECONDS).forEach(g -> out.add(g.groupId()));
@@ -196,10 +196,10 @@ class KafkaFeedTest
         }
     }
 
-    private static Admin admin()
+    private static Admin admin(final String bootstrap)
     {
         final Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         return Admin.create(p);
     }
 }
