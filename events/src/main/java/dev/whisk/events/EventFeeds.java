@@ -8,7 +8,6 @@ import dev.whisk.frontdoor.api.FeedFirer;
 import dev.whisk.frontdoor.api.NativeFeed;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +131,7 @@ public final class EventFeeds implements NativeFeed, AutoCloseable
         }
         for (final SourcePoller p : pollers.values())
         {
-            final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(10, 20, 1_000, 2_000_000),
+            final AgentRunner runner = new AgentRunner(p.idleStrategy(),
                 ex -> LOG.error("event=feed-poller-failed", ex), null, p);
             AgentRunner.startOnThread(runner);
             runners.add(runner);
@@ -170,7 +169,7 @@ public final class EventFeeds implements NativeFeed, AutoCloseable
         final ObjectNode params)
     {
         final FeedRecord existing = book.get(trigger);
-        final String feed = feedOf(params, feedName, existing);
+        final String feed = feedOf(feedName, existing);
         final Connector c = byFeed.get(feed);
         if (c == null)
         {
@@ -322,7 +321,7 @@ public final class EventFeeds implements NativeFeed, AutoCloseable
     }
 
     /** The feed's id ({@code package/feed}): of the action run, or of the trigger's feed for READ and DELETE. */
-    private String feedOf(final ObjectNode params, final String feedName, final FeedRecord existing)
+    private String feedOf(final String feedName, final FeedRecord existing)
     {
         for (final String id : byFeed.keySet())
         {
