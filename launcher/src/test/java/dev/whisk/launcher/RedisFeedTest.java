@@ -13,6 +13,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +103,56 @@ class RedisFeedTest
             assertThat(Feeds.lifecycle(api, "slow", "jobs", Feeds.REDIS, "DELETE", null).status()).isEqualTo(200);
             assertThat(jedis.xinfoGroups("jobs")).as("DELETE destroys the group").isEmpty();
         }
+    }
+
+    @Test
+    void theNpmClientsFeedsCreateAndDeleteRunTheFeed() throws Exception
+    {
+        final Path client = NpmClientTest.installClient();
+        try (Standalone platform = TestPlatform.start(dataDir); Jedis jedis = jedis())
+        {
+            final Api api = new Api(platform.apiHost(), platform.guestAuth());
+            api.putAction("sink", "function main(p) { return { n: (p.messages || []).length }; }", null);
+            final Path script = client.resolve("drive-feed.js");
+            Files.writeString(script, String.join("\n",
+                "const ow = require('openwhisk')({ apihost: process.env.APIHOST, api_key: process.env.AUTH });",
+                "const feed = '/whisk.system/" + Feeds.REDIS + "';",
+                "(async () => {",
+                "  if (process.argv[2] === 'create') {",
+                "    await ow.triggers.create({ name: 'npmJobs' });",
+                "    await ow.rules.create({ name: 'npmJobsRule', trigger: 'npmJobs', action: 'sink' });",
+                "    const r = await ow.feeds.create({ name: feed, trigger: 'npmJobs', params: { port: " +
+                    redis.port() + ", password: 'secret', stream: 'npmJobs' } });",
+                "    process.stdout.write(JSON.stringify(r.response.result));",
+                "  } else {",
+                "    const r = await ow.feeds.delete({ name: feed, trigger: 'npmJobs' });",
+                "    process.stdout.write(JSON.stringify(r.response.result));",
+                "  }",
+                "})().catch(e => { process.stderr.write(String(e.message || e)); process.exit(1); });", ""));
+            assertThat(node(client, script, platform, "create")).isEqualTo("{}");
+            final String id = jedis.xadd("npmJobs", StreamEntryID.NEW_ENTRY, Map.of("via", "npm")).toString();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Feeds.ids(api, "npmJobs").contains(id));
+            assertThat(node(client, script, platform, "delete")).isEqualTo("{}");
+            assertThat(jedis.xinfoGroups("npmJobs")).as("the npm client's DELETE destroyed the group").isEmpty();
+        }
+    }
+
+    private static String node(final Path dir, final Path script, final Standalone platform, final String command)
+        throws Exception
+    {
+        final ProcessBuilder pb = new ProcessBuilder("node", script.toString(), command).directory(dir.toFile());
+        pb.environment().put("APIHOST", platform.apiHost());
+        pb.environment().put("AUTH", platform.guestAuth());
+        pb.environment().remove("__OW_API_HOST");
+        pb.environment().remove("__OW_API_KEY");
+        pb.environment().remove("__OW_NAMESPACE");
+        final Path err = dir.resolve("feed-err.txt");
+        final Process p = pb.redirectError(err.toFile()).start();
+        final String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        return out;
     }
 
     private static Jedis jedis()
