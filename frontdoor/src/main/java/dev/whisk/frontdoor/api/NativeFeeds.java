@@ -32,6 +32,8 @@ import java.util.function.Consumer;
  */
 public final class NativeFeeds
 {
+    private static final String SYSTEM_PACKAGES = "whisk.system/";
+
     private final List<NativeFeed> feeds;
     private final EntityStore store;
     private final ActivationStore activations;
@@ -43,10 +45,13 @@ public final class NativeFeeds
         this.activations = activations;
     }
 
-    /** Whether a native feed runs {@code action} (an action of one of their packages). */
+    /**
+     * Whether a native feed runs {@code action} (an action of one of their packages). On every invoke's path, so a
+     * user's action is told apart by one prefix test: native feeds live in the system namespace's packages.
+     */
     boolean handles(final WhiskAction action)
     {
-        return feedOf(action) != null;
+        return action.namespace().startsWith(SYSTEM_PACKAGES) && feedOf(action) != null;
     }
 
     /** A wsk-style invoke of the feed action: answers as a blocking or non-blocking invoke would. */
