@@ -1,5 +1,7 @@
 package dev.whisk.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,6 +18,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,18 +35,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * At-least-once across a crash: a standalone platform consuming a Kafka topic is killed with SIGKILL while records
- * stream in, more arrive while it is down, and it is started again on the same data. Every record is delivered
- * (its id is in some fire's trigger record); records whose fire was not yet durable at the kill are delivered again,
- * and the duplicate count is reported.
+ * At-least-once across a crash: a standalone platform consuming a stream (a Kafka topic; a PostgreSQL table's
+ * inserts, one transaction each) is killed with SIGKILL while events stream in, more arrive while it is down, and
+ * it is started again on the same data. Every event is delivered (it is in some fire's trigger record); events
+ * whose fire was not yet durable at the kill are delivered again, and the duplicate count is printed.
  */
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class FeedCrashTest
 {
     private static Engines.Engine kafka;
+    private static Engines.Engine pg;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> kafka = Engines.kafka(context);
+    static final BeforeAllCallback ENGINES = (ExtensionContext context) ->
+    {
+        kafka = Engines.kafka(context);
+        pg = Engines.postgres(context);
+    };
 
     private static final int BEFORE_KILL = 200;
     private static final int WHILE_DOWN = 50;
@@ -51,6 +61,15 @@ class FeedCrashTest
     private final List<Process> processes = new ArrayList<>();
     private final String label = "feedcrash-" + ProcessHandle.current().pid();
 
+    /** Writes event {@code i} to the engine. */
+    private interface Writer extends AutoCloseable
+    {
+        void write(int i) throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
     @AfterEach
     void stop() throws InterruptedException
     {
@@ -59,10 +78,56 @@ class FeedCrashTest
     }
 
     @Test
-    void everyRecordIsDeliveredAcrossAPlatformKill() throws Exception
+    void everyKafkaRecordIsDeliveredAcrossAPlatformKill() throws Exception
+    {
+        KafkaFeedTest.createTopic(kafka.address(), "stream", 2);
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        final KafkaProducer<String, String> producer = new KafkaProducer<>(p);
+        crash(Feeds.KAFKA, Feeds.params().put("brokers", kafka.address()).put("topic", "stream"), new Writer()
+        {
+            public void write(final int i)
+            {
+                producer.send(new ProducerRecord<>("stream", Integer.toString(i), "v" + i));
+                producer.flush();
+            }
+
+            public void close()
+            {
+                producer.close();
+            }
+        });
+    }
+
+    @Test
+    void everyPostgresChangeIsDeliveredAcrossAPlatformKill() throws Exception
+    {
+        PostgresFeedTest.sql(pg, "create table if not exists crash (id int primary key, v text)");
+        final Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pg.port() + "/postgres",
+            "postgres", "secret");
+        final PreparedStatement insert = c.prepareStatement("insert into crash values (?, ?)");
+        crash(Feeds.POSTGRES, Feeds.params().put("port", pg.port()).put("user", "postgres").put("password", "secret")
+            .put("tables", "public.crash"), new Writer()
+        {
+            public void write(final int i) throws Exception
+            {
+                insert.setInt(1, i);
+                insert.setString(2, "v" + i);
+                insert.execute();
+            }
+
+            public void close() throws Exception
+            {
+                c.close();
+            }
+        });
+    }
+
+    private void crash(final String feed, final ObjectNode params, final Writer writer) throws Exception
     {
         TestPlatform.requireDockerAndImage();
-        KafkaFeedTest.createTopic(kafka.address(), "stream", 2);
         final int port = ChildJvm.freeTcpPort();
         final Path data = dir.resolve("data");
         final List<String> args = List.of("standalone", "--port", Integer.toString(port), "--data-dir",
@@ -72,50 +137,47 @@ class FeedCrashTest
         await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(credential) && isUp(port));
         final Api api = new Api("http://127.0.0.1:" + port, Files.readString(credential,
             StandardCharsets.UTF_8).trim());
-        final Api.Reply created = Feeds.create(api, "guest", "stream", Feeds.KAFKA, Feeds.params()
-            .put("brokers", kafka.address()).put("topic", "stream").put("batchSize", 5));
+        final Api.Reply created = Feeds.create(api, "guest", "stream", feed, params.put("batchSize", 5));
         assertThat(created.status()).as(created.body()).isEqualTo(200);
 
-        try (KafkaProducer<String, String> producer = producer())
+        try (writer)
         {
             final Thread streaming = new Thread(() ->
             {
-                for (int i = 0; i < BEFORE_KILL; i++)
+                try
                 {
-                    producer.send(new ProducerRecord<>("stream", Integer.toString(i), "v" + i));
-                    if (i % 10 == 9)
+                    for (int i = 0; i < BEFORE_KILL; i++)
                     {
-                        producer.flush();
-                        try
+                        writer.write(i);
+                        if (i % 10 == 9)
                         {
                             // a steady stream, so that the kill lands mid-stream: pacing, not waiting for a result
                             TimeUnit.MILLISECONDS.sleep(50);
                         }
-                        catch (final InterruptedException ex)
-                        {
-                            return;
-                        }
                     }
                 }
-                producer.flush();
+                catch (final Exception stopped)
+                {
+                    Thread.currentThread().interrupt();
+                }
             }, "test-producer");
             streaming.start();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> Feeds.ids(api, "stream").size() >= 40);
+            final int deliveredBeforeKill = new HashSet<>(Feeds.ids(api, "stream")).size();
             platform.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             processes.remove(platform);
-            final int deliveredBeforeKill = new HashSet<>(Feeds.ids(api, "stream")).size();
-            System.out.println("feed-crash: killed with " + deliveredBeforeKill + " records delivered");
             streaming.join(TimeUnit.SECONDS.toMillis(60));
             for (int i = BEFORE_KILL; i < BEFORE_KILL + WHILE_DOWN; i++)
             {
-                producer.send(new ProducerRecord<>("stream", Integer.toString(i), "v" + i));
+                writer.write(i);
             }
-            producer.flush();
+            System.out.println("feed-crash " + feed + ": killed with at least " + deliveredBeforeKill +
+                " delivered");
         }
         TestPlatform.removeContainersOf(label);
 
-        platform = start(args, "platform-2");
+        start(args, "platform-2");
         await().atMost(Duration.ofSeconds(90)).until(() -> isUp(port));
         final int total = BEFORE_KILL + WHILE_DOWN;
         try
@@ -130,22 +192,17 @@ class FeedCrashTest
                 tail(dir.resolve("platform-2.log")), ex);
         }
         final List<String> ids = Feeds.ids(api, "stream");
-        final Set<String> distinct = new HashSet<>(ids);
         final Set<String> values = new HashSet<>();
-        Feeds.events(api, "stream").forEach(e -> values.add(e.path("value").asText()));
-        assertThat(values).as("no record lost").hasSize(total);
-        assertThat(distinct).hasSize(total);
-        System.out.println("feed-crash: records=" + total + " deliveries=" + ids.size() + " duplicates=" +
-            (ids.size() - distinct.size()));
-    }
-
-    private static KafkaProducer<String, String> producer()
-    {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.address());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
+        for (final JsonNode e : Feeds.events(api, "stream"))
+        {
+            values.add(e.has("after") ? e.path("after").path("v").asText() : e.path("value").asText());
+        }
+        assertThat(values).as("no event lost").hasSize(total);
+        assertThat(new HashSet<>(ids)).hasSize(total);
+        System.out.println("feed-crash " + feed + ": events=" + total + " deliveries=" + ids.size() +
+            " duplicates=" + (ids.size() - new HashSet<>(ids).size()));
+        final Api.Reply deleted = Feeds.lifecycle(api, "guest", "stream", feed, "DELETE", null);
+        assertThat(deleted.status()).as(deleted.body()).isEqualTo(200);
     }
 
     private Process start(final List<String> args, final String name) throws IOException
