@@ -74,7 +74,12 @@ class FeedCrashTest
     void stop() throws InterruptedException
     {
         ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf(label);
+        // the platform stopping removes its containers too, and Docker answers 409 to a second removal meanwhile
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+        {
+            TestPlatform.removeContainersOf(label);
+            return TestPlatform.containersOf(label) == 0;
+        });
     }
 
     @Test
@@ -175,7 +180,11 @@ class FeedCrashTest
             System.out.println("feed-crash " + feed + ": killed with at least " + deliveredBeforeKill +
                 " delivered");
         }
-        TestPlatform.removeContainersOf(label);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+        {
+            TestPlatform.removeContainersOf(label);
+            return TestPlatform.containersOf(label) == 0;
+        });
 
         start(args, "platform-2");
         await().atMost(Duration.ofSeconds(90)).until(() -> isUp(port));
