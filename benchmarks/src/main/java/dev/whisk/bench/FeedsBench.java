@@ -45,7 +45,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>Event-to-action-start latency</b> per source: events paced at a constant rate carry the producer's
  *   wall-clock time in µs; the rule's action returns the wall-clock time its {@code main} started (same machine,
  *   same clock). Latency = action start &minus; event creation, per event, default batching (fire what has
- *   arrived); the action is warmed first, and events come every 20 ms by default, inside the pool's pause grace.</li>
+ *   arrived); the action is warmed first, and events come every 20 ms by default, inside the pool's pause grace.
+ *   Beside it, <b>event-to-fire</b>: to the start of the trigger's record (ms resolution), the feed's own share,
+ *   before the run waits for a container.</li>
  *   <li><b>Sustained events/s into one trigger</b> with a no-op rule, batches of 500: a burst written as fast as the
  *   engine takes it; rate = events / (time the feed's READ first shows them all delivered &minus; first write).
  *   Delivered means fired durably (rule invokes journaled), so the actions may still be running.</li>
@@ -73,6 +75,8 @@ public final class FeedsBench
     private final String pgPassword;
     private final int redisPort;
     private final String redisPassword;
+    /** Event creation to its trigger's fire (the trigger record's start, ms resolution), of the last latency run. */
+    private Histogram fireUs;
 
     private FeedsBench(final Standalone platform, final String[] args)
     {
@@ -121,9 +125,12 @@ public final class FeedsBench
             {
                 final Histogram us = bench.latency(source, paced, rate);
                 final double perS = bench.throughput(source, burst);
+                final Histogram fire = bench.fireUs;
                 System.out.printf("%-8s event-to-action-start p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms (n=%d)" +
-                    "   sustained %8.0f events/s%n", source, us.getValueAtPercentile(50) / 1000.0,
-                    us.getValueAtPercentile(99) / 1000.0, us.getMaxValue() / 1000.0, us.getTotalCount(), perS);
+                    "   event-to-fire p50 %6.1f ms  p99 %6.1f ms (n=%d)   sustained %8.0f events/s%n", source,
+                    us.getValueAtPercentile(50) / 1000.0, us.getValueAtPercentile(99) / 1000.0,
+                    us.getMaxValue() / 1000.0, us.getTotalCount(), fire.getValueAtPercentile(50) / 1000.0,
+                    fire.getValueAtPercentile(99) / 1000.0, fire.getTotalCount(), perS);
             }
         }
     }
@@ -175,6 +182,27 @@ public final class FeedsBench
             if (seen < events)
             {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+            }
+        }
+        fireUs = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+        for (int skip = 0; ; skip += 200)
+        {
+            final JsonNode page = get("/activations?docs=true&limit=200&name=" + trigger + "&skip=" + skip +
+                "&since=" + sinceMs);
+            for (final JsonNode a : page)
+            {
+                final JsonNode args = a.path("response").path("result");
+                final JsonNode list = args.has("messages") ? args.get("messages") : args.path("changes");
+                for (final JsonNode m : list)
+                {
+                    final long sent = m.path("value").path("sentUs").asLong(m.path("fields").path("sentUs")
+                        .asLong(m.path("after").path("sent_us").asLong()));
+                    fireUs.recordValue(Math.max(0, a.path("start").asLong() * 1000 - sent));
+                }
+            }
+            if (page.size() < 200)
+            {
+                break;
             }
         }
         delete(source, trigger);
