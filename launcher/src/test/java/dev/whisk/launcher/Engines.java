@@ -98,6 +98,7 @@ final class Engines
                     Files.readString(dir.resolve("format.log")));
             }
             final Process broker = java(List.of("kafka.Kafka", props.toString()), dir.resolve("broker.log").toFile());
+            stopAtExit(broker::destroy);
             awaitPort(port, broker, dir.resolve("broker.log"));
             return new Engine("127.0.0.1", port, dir, broker, () -> stop(broker));
         }
@@ -140,7 +141,7 @@ final class Engines
             run(List.of("runuser", "-u", "postgres", "--", PG_BIN + "psql", "-h", dir.toString(), "-p",
                 Integer.toString(port), "-d", "postgres", "-c", "alter user postgres password 'secret'"),
                 dir.resolve("psql.log"));
-            return new Engine("127.0.0.1", port, dir, null, () ->
+            final Runnable stop = () ->
             {
                 try
                 {
@@ -149,9 +150,11 @@ final class Engines
                 }
                 catch (final IOException | InterruptedException | IllegalStateException ex)
                 {
-                    // the temporary cluster goes with the machine's temp files
+                    // already stopped, or the temporary cluster goes with the machine's temp files
                 }
-            });
+            };
+            stopAtExit(stop);
+            return new Engine("127.0.0.1", port, dir, null, stop);
         }
         catch (final IOException ex)
         {
@@ -173,6 +176,7 @@ final class Engines
             final Process redis = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind",
                 "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--requirepass",
                 "secret").redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
+            stopAtExit(redis::destroy);
             awaitPort(port, redis, dir.resolve("redis.log"));
             return new Engine("127.0.0.1", port, dir, redis, () -> stop(redis));
         }
@@ -186,6 +190,15 @@ final class Engines
             Thread.currentThread().interrupt();
             throw new IllegalStateException(ex);
         }
+    }
+
+    /**
+     * Also stops the engine when the test JVM is told to end (a SIGTERM to Surefire's fork skips JUnit's store
+     * cleanup), so that no broker or server outlives its run.
+     */
+    private static void stopAtExit(final Runnable stop)
+    {
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "stop-engine"));
     }
 
     private static Process java(final List<String> args, final File log) throws IOException
