@@ -6,6 +6,8 @@ import dev.whisk.frontdoor.api.ActionsApi;
 import dev.whisk.frontdoor.api.AlarmFeed;
 import dev.whisk.frontdoor.api.ActivationsApi;
 import dev.whisk.frontdoor.api.InvokeApi;
+import dev.whisk.frontdoor.api.NativeFeed;
+import dev.whisk.frontdoor.api.NativeFeeds;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
 import dev.whisk.frontdoor.api.RulesApi;
@@ -105,17 +107,19 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final Admission admission, final AlarmService alarms, final Metrics metrics)
     {
         return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics,
-            dev.whisk.core.entity.KeySeal.ephemeral());
+            dev.whisk.core.entity.KeySeal.ephemeral(), List.of());
     }
 
     /**
      * As above, with {@code seal} sealing every key a run is handed and every webhook secret before it reaches the
-     * journal or a store; the invokers open them with the same key.
+     * journal or a store (the invokers open them with the same key), and {@code nativeFeeds} (the event sources)
+     * running their feed packages' lifecycles and firing their triggers as the triggers' owners; each starts
+     * consuming here.
      */
     public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms, final Metrics metrics,
-        final dev.whisk.core.entity.KeySeal seal)
+        final dev.whisk.core.entity.KeySeal seal, final List<NativeFeed> nativeFeeds)
     {
         final Authenticator authenticator = new Authenticator(subjects);
         final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore, seal);
@@ -125,6 +129,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             invoke.runAlarmFeedsWith(new AlarmFeed(alarms, entities, activationStore));
             alarms.start((owner, trigger, payload) ->
                 triggers.fireFromAlarm(subjects.findByNamespace(owner), trigger, payload));
+        }
+        if (!nativeFeeds.isEmpty())
+        {
+            invoke.runNativeFeedsWith(new NativeFeeds(nativeFeeds, entities, activationStore));
+            for (final NativeFeed feed : nativeFeeds)
+            {
+                feed.start((owner, trigger, payload, listener) ->
+                    triggers.fireFromFeed(subjects.findByNamespace(owner), trigger, payload, listener));
+            }
         }
         return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
             new NamespacesApi(), new PackagesApi(entities),

@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import dev.whisk.core.entity.KeySeal;
 import dev.whisk.core.entity.NamespaceLimits;
+import dev.whisk.events.EventFeeds;
 import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiHandler;
 import dev.whisk.frontdoor.FrontDoor;
@@ -126,8 +127,11 @@ final class ControlPlane implements AutoCloseable
             }
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
+            final EventFeeds events = own(new EventFeeds(dataDir.resolve("feeds"),
+                frontDoorConfig.maxInvokeBodyBytes()));
+            SystemCatalog.installFeeds(entities, events.catalog());
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics, this.seal);
+                admission, alarms, metrics, this.seal, java.util.List.of(events));
             frontDoor = own(new FrontDoor(frontDoorConfig, api, ioLoop));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;

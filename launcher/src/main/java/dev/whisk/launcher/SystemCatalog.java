@@ -91,6 +91,33 @@ final class SystemCatalog
         }
     }
 
+    /**
+     * The event-source feeds' packages and actions ({@code whisk.system/messaging} with {@code kafkaFeed}, ...),
+     * run by the platform's consumers, not in a container; {@code feeds} maps each package id to its feed's name.
+     */
+    static void installFeeds(final EntityStore store, final List<java.util.Map.Entry<String, String>> feeds)
+    {
+        final long now = System.currentTimeMillis();
+        for (final java.util.Map.Entry<String, String> f : feeds)
+        {
+            final String packageId = f.getKey();
+            if (store.get(packageId) == null)
+            {
+                write(store, new WhiskPackage(NAMESPACE, packageId.substring(NAMESPACE.length() + 1),
+                    SemVer.INITIAL, true, null, List.of(Param.of("description",
+                        TextNode.valueOf("Fire triggers on events from " + f.getValue()))), List.of(), now));
+            }
+            if (store.get(packageId + "/" + f.getValue()) == null)
+            {
+                write(store, new WhiskAction(packageId, f.getValue(), SemVer.INITIAL, true,
+                    Exec.code(KIND, FEED_CODE, null),
+                    List.of(Param.of("feed", BooleanNode.TRUE), Param.of("provide-api-key", BooleanNode.FALSE),
+                        Param.of("exec", TextNode.valueOf(KIND))),
+                    List.of(), ActionLimits.DEFAULT, now));
+            }
+        }
+    }
+
     private static void installAlarms(final EntityStore store, final long now)
     {
         final String packageId = NAMESPACE + "/" + ALARMS;

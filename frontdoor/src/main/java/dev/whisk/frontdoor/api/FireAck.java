@@ -20,6 +20,7 @@ final class FireAck implements ActivationWaiter, Consumer<Activation>
 {
     private final AtomicInteger pending = new AtomicInteger(1);
     private final Runnable onDurable;
+    private volatile boolean refused;
 
     FireAck(final Runnable onDurable)
     {
@@ -37,6 +38,19 @@ final class FireAck implements ActivationWaiter, Consumer<Activation>
         {
             onDurable.run();
         }
+    }
+
+    /** A part that could not start (the ring was full): counted as done, and remembered for {@link #isComplete}. */
+    void refuse()
+    {
+        refused = true;
+        done();
+    }
+
+    /** Whether every part that was expected became durable (none was refused); read once the fire is acknowledged. */
+    boolean isComplete()
+    {
+        return !refused;
     }
 
     /** A rule's invoke is in the journal. */

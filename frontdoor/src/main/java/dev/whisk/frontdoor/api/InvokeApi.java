@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class InvokeApi
 {
     private AlarmFeed alarmFeed;
+    private NativeFeeds nativeFeeds;
 
     private static final FastThreadLocal<InvokeRequest> REQUEST = new FastThreadLocal<>()
     {
@@ -104,6 +105,11 @@ public final class InvokeApi
         if (alarmFeed != null && alarmFeed.handles(action))
         {
             alarmFeed.invoke(ex, identity, action, params, blocking, resultOnly);
+            return;
+        }
+        if (nativeFeeds != null && nativeFeeds.handles(action))
+        {
+            nativeFeeds.invoke(ex, identity, action, params, blocking, resultOnly);
             return;
         }
         submit(ex, identity, action, inherited, params, blocking, waitMs,
@@ -249,6 +255,11 @@ public final class InvokeApi
             onDone.accept(alarmFeed.run(identity, action, params));
             return true;
         }
+        if (nativeFeeds != null && nativeFeeds.handles(action))
+        {
+            nativeFeeds.run(identity, action, params, onDone);
+            return true;
+        }
         final ActivationWaiter waiter = new ActivationWaiter()
         {
             @Override
@@ -278,6 +289,12 @@ public final class InvokeApi
     public void runAlarmFeedsWith(final AlarmFeed feed)
     {
         this.alarmFeed = feed;
+    }
+
+    /** Lets the platform run the event-source feeds ({@link NativeFeed}s) itself. */
+    public void runNativeFeedsWith(final NativeFeeds feeds)
+    {
+        this.nativeFeeds = feeds;
     }
 
     /** Each invoker's state for operators ({@code invoker0 -> up}); empty without a scheduler. */

@@ -219,6 +219,42 @@ public final class TriggersApi
     }
 
     /**
+     * An event-source feed's fire (see {@link FeedFirer}): as {@code owner}, refused with
+     * {@link FeedFirer.Outcome#THROTTLED} while its namespace is at its concurrent invocations or over its fires per
+     * minute, so that the feed pauses instead of piling up runs.
+     */
+    public FeedFirer.Outcome fireFromFeed(final Identity owner, final String trigger, final byte[] payload,
+        final FeedFirer.Listener listener)
+    {
+        if (owner == null)
+        {
+            return FeedFirer.Outcome.OWNER_GONE;
+        }
+        if (!(store.get(trigger) instanceof WhiskTrigger t))
+        {
+            return FeedFirer.Outcome.TRIGGER_GONE;
+        }
+        if (payload.length > invoke.maxInvokeBodyBytes())
+        {
+            return FeedFirer.Outcome.TOO_LARGE;
+        }
+        if (admission.inFlight(owner.namespace()) >= owner.limits().concurrentInvocations() ||
+            admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) !=
+            Admission.Decision.ADMITTED)
+        {
+            return FeedFirer.Outcome.THROTTLED;
+        }
+        if (!t.hasActiveRule())
+        {
+            return FeedFirer.Outcome.NO_ACTIVE_RULE;
+        }
+        final FireAck[] ack = new FireAck[1];
+        ack[0] = new FireAck(() -> listener.onDurable(ack[0].isComplete()));
+        fire(owner, t, Bodies.object(payload), ActivationId.random(), ack[0]);
+        return FeedFirer.Outcome.ACCEPTED;
+    }
+
+    /**
      * Runs the active rules of {@code t} and records the trigger activation {@code activationId}; {@code ack} hears
      * each rule's invoke journaled and the record durable.
      */
@@ -272,7 +308,7 @@ public final class TriggersApi
             final String id = invoke.startForRule(identity, resolved.action(), resolved.inherited(), args, ack);
             if (id == null)
             {
-                ack.done();
+                ack.refuse();
                 return line.put("statusCode", 3).put("success", false).put("rule", rule).put("action", action)
                     .put("error", Messages.SERVICE_UNAVAILABLE).toString();
             }
