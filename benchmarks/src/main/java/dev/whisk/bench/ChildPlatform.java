@@ -208,8 +208,11 @@ final class ChildPlatform implements AutoCloseable
             final List<String> ips = new ArrayList<>();
             for (final Container c : found)
             {
-                final String ip = c.getNetworkSettings().getNetworks().get(ContainerPoolConfig.DEFAULT_NETWORK)
-                    .getIpAddress();
+                // The pool's network, or the one a platform of an earlier build put its containers on.
+                final var networks = c.getNetworkSettings().getNetworks();
+                final var net = networks.containsKey(ContainerPoolConfig.DEFAULT_NETWORK) ?
+                    networks.get(ContainerPoolConfig.DEFAULT_NETWORK) : networks.values().iterator().next();
+                final String ip = net.getIpAddress();
                 ips.add(ip);
                 for (final String env : docker.inspectContainerCmd(c.getId()).exec().getConfig().getEnv())
                 {
