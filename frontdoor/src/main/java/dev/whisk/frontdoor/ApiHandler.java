@@ -4,10 +4,12 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.api.ActionsApi;
 import dev.whisk.frontdoor.api.AlarmFeed;
+import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.ActivationsApi;
 import dev.whisk.frontdoor.api.InvokeApi;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
+import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.frontdoor.api.RulesApi;
 import dev.whisk.frontdoor.api.TriggersApi;
 import dev.whisk.frontdoor.api.WebActionsApi;
@@ -45,6 +47,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String PREFIX = "/api/v1";
     private static final String WEB_PREFIX = PREFIX + "/web/";
+    private static final String GATEWAY_PREFIX = "/api/";
     private static final String INVOKERS = "/invokers";
     private static final String METRICS_PATH = "/metrics";
     private static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
@@ -60,12 +63,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final WebActionsApi web;
     private final Metrics metrics;
     private final WebhooksApi webhooks;
+    private final ApiGateway gateway;
 
+    /** @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved. */
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
         final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks,
-        final Metrics metrics)
+        final Metrics metrics, final ApiGateway gateway)
     {
+        this.gateway = gateway;
         this.metrics = metrics;
         this.web = web;
         this.webhooks = webhooks;
@@ -104,6 +110,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms, final Metrics metrics)
     {
+        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics, null);
+    }
+
+    /** As above, serving the API gateway's routes kept in {@code routes} ({@code null}: no gateway). */
+    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
+        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final AlarmService alarms, final Metrics metrics, final RouteStore routes)
+    {
         final Authenticator authenticator = new Authenticator(subjects);
         final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore);
         final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
@@ -113,12 +127,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             alarms.start((owner, trigger, payload) ->
                 triggers.fireFromAlarm(subjects.findByNamespace(owner), trigger, payload));
         }
+        final WebActionsApi web = new WebActionsApi(subjects, entities, authenticator, invoke,
+            scheduler == null ? null : scheduler.waiters());
         return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
             new NamespacesApi(), new PackagesApi(entities),
             triggers,
-            new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
-                scheduler == null ? null : scheduler.waiters()),
-            new WebhooksApi(entities, subjects, triggers), metrics);
+            new RulesApi(entities), web,
+            new WebhooksApi(entities, subjects, triggers), metrics,
+            routes == null ? null : new ApiGateway(routes, entities, authenticator, web));
     }
 
     @Override
@@ -193,6 +209,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 PROMETHEUS_TEXT, List.of(), null);
             return;
         }
+        if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
+        {
+            gateway.serve(ex, Paths.segments(path, GATEWAY_PREFIX.length() - 1));
+            return;
+        }
         if (!path.startsWith(PREFIX))
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
@@ -218,6 +239,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if ("web".equals(seg[0]))
         {
+            if (gateway != null && ApiGateway.isManagement(seg))
+            {
+                gateway.manage(ex, seg);
+                return;
+            }
             web.handle(ex, seg);
             return;
         }
@@ -279,6 +305,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
+    }
+
+    /** Whether {@code path} is under {@code /api/v1} rather than an API gateway route's {@code /api/{ns}}. */
+    private static boolean isPrefixPath(final String path)
+    {
+        return path.startsWith(PREFIX) && (path.length() == PREFIX.length() || path.charAt(PREFIX.length()) == '/');
     }
 
     /** Another namespace's triggers, rules, activations and limits are never visible: 403 naming the namespace. */

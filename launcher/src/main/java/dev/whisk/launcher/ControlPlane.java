@@ -6,6 +6,7 @@ import dev.whisk.frontdoor.ApiHandler;
 import dev.whisk.frontdoor.FrontDoor;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.frontdoor.Metrics;
+import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InFlight;
@@ -105,8 +106,9 @@ final class ControlPlane implements AutoCloseable
             }
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
+            final RouteStore routes = own(RouteStore.open(dataDir.resolve("routes")));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics);
+                admission, alarms, metrics, routes);
             frontDoor = own(new FrontDoor(frontDoorConfig, api));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;
