@@ -134,7 +134,7 @@ class NpmClientTest
     }
 
     /** {@code npm install --prefix target/npm-client openwhisk}, once. */
-    private static Path installClient() throws IOException, InterruptedException
+    static Path installClient() throws IOException, InterruptedException
     {
         final boolean required = "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_NPM"));
         final Path dir = Path.of("target", "npm-client").toAbsolutePath();
