@@ -7,6 +7,7 @@ import dev.whisk.frontdoor.api.AlarmFeed;
 import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.ActivationsApi;
 import dev.whisk.frontdoor.api.InvokeApi;
+import dev.whisk.frontdoor.api.LogForwardingApi;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
 import dev.whisk.frontdoor.api.RouteStore;
@@ -64,6 +65,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Metrics metrics;
     private final WebhooksApi webhooks;
     private final ApiGateway gateway;
+    private final LogForwardingApi logForwarding;
 
     /** @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved. */
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
@@ -72,6 +74,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final Metrics metrics, final ApiGateway gateway)
     {
         this.gateway = gateway;
+        this.logForwarding = new LogForwardingApi(authenticator);
         this.metrics = metrics;
         this.web = web;
         this.webhooks = webhooks;
@@ -207,6 +210,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             requireMethod(ex, HttpMethod.GET);
             ex.sendContent(HttpResponseStatus.OK, metrics.render().getBytes(StandardCharsets.UTF_8),
                 PROMETHEUS_TEXT, List.of(), null);
+            return;
+        }
+        if (path.startsWith(LogForwardingApi.PREFIX))
+        {
+            logForwarding.handle(ex, Paths.segments(path, LogForwardingApi.PREFIX.length() - 1));
             return;
         }
         if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
