@@ -48,6 +48,7 @@ public final class InvokeApi
     private final ActionLookup lookup;
     private final ActivationStore activations;
     private final CompositeRun.Services composites;
+    private final HttpResponseStatus expiredStatus = BlockingTimeout.platformStatus();
 
     public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final ActivationStore activations)
@@ -98,7 +99,7 @@ public final class InvokeApi
             return;
         }
         submit(ex, identity, action, inherited, params, blocking, waitMs,
-            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly));
+            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly, expiredStatus));
     }
 
     /**
