@@ -8,6 +8,7 @@ import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.ActivationsApi;
 import dev.whisk.frontdoor.api.InvokeApi;
 import dev.whisk.frontdoor.api.LogForwardingApi;
+import dev.whisk.frontdoor.api.LogForwardingStore;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
 import dev.whisk.frontdoor.api.RouteStore;
@@ -71,10 +72,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
         final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks,
-        final Metrics metrics, final ApiGateway gateway)
+        final Metrics metrics, final ApiGateway gateway, final LogForwardingApi logForwarding)
     {
         this.gateway = gateway;
-        this.logForwarding = new LogForwardingApi(authenticator);
+        this.logForwarding = logForwarding;
         this.metrics = metrics;
         this.web = web;
         this.webhooks = webhooks;
@@ -113,13 +114,18 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms, final Metrics metrics)
     {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics, null);
+        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics, null,
+            null);
     }
 
-    /** As above, serving the API gateway's routes kept in {@code routes} ({@code null}: no gateway). */
+    /**
+     * As above, serving the API gateway's routes kept in {@code routes} ({@code null}: no gateway) and the
+     * namespaces' log forwarding destinations kept in {@code forwarding} ({@code null}: the platform's store only).
+     */
     public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics, final RouteStore routes)
+        final Admission admission, final AlarmService alarms, final Metrics metrics, final RouteStore routes,
+        final LogForwardingStore forwarding)
     {
         final Authenticator authenticator = new Authenticator(subjects);
         final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore);
@@ -137,7 +143,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             triggers,
             new RulesApi(entities), web,
             new WebhooksApi(entities, subjects, triggers), metrics,
-            routes == null ? null : new ApiGateway(routes, entities, authenticator, web));
+            routes == null ? null : new ApiGateway(routes, entities, authenticator, web),
+            new LogForwardingApi(authenticator, forwarding));
     }
 
     @Override

@@ -52,7 +52,7 @@ final class TestServer implements AutoCloseable
         final FrontDoorConfig config = new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs());
         frontDoor = new FrontDoor(config, ApiHandler.create(subjects, entities, activations, null, config,
-            admission, null, new Metrics(admission), routes));
+            admission, null, new Metrics(admission), routes, null));
     }
 
     String createNamespace(final String namespace, final NamespaceLimits limits) throws Exception

@@ -6,6 +6,8 @@ import dev.whisk.frontdoor.ApiHandler;
 import dev.whisk.frontdoor.FrontDoor;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.frontdoor.Metrics;
+import dev.whisk.frontdoor.api.LogForwarder;
+import dev.whisk.frontdoor.api.LogForwardingStore;
 import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
@@ -40,6 +42,10 @@ import java.nio.file.Path;
 final class ControlPlane implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    /** Log forwarding: how often the forwarder looks, the lines of one batch, how long a sink may take to answer. */
+    private static final long FORWARD_PERIOD_MS = 500;
+    private static final int FORWARD_MAX_LINES = 10_000;
+    private static final long FORWARD_TIMEOUT_MS = 2_000;
 
     private final Resources resources = new Resources();
     private final FileEntityStore entities;
@@ -107,8 +113,11 @@ final class ControlPlane implements AutoCloseable
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));
             final RouteStore routes = own(RouteStore.open(dataDir.resolve("routes")));
+            final LogForwardingStore forwarding = LogForwardingStore.open(dataDir.resolve("logforwarding"));
+            metrics.add(own(new LogForwarder(activations, forwarding, FORWARD_PERIOD_MS, FORWARD_MAX_LINES,
+                FORWARD_TIMEOUT_MS)));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics, routes);
+                admission, alarms, metrics, routes, forwarding);
             frontDoor = own(new FrontDoor(frontDoorConfig, api));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;

@@ -1,6 +1,7 @@
 package dev.whisk.frontdoor.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.json.Json;
@@ -19,9 +20,10 @@ import java.util.Iterator;
  * {@code @adobe/aio-lib-runtime}'s {@code LogForwarding} calls them with the namespace's key: {@code GET} answers the
  * namespace's destination ({@code {"adobe_io_runtime":{}}}: the platform's own activation store, where
  * {@code aio runtime activation logs} reads), {@code PUT {"<destination>":{...}}} sets it and answers the new
- * settings, {@code GET .../errors} answers {@code {destination, errors}}. The platform's own store is the only
- * destination served so far: another one ({@code splunk_hec}, {@code azure_log_analytics}, {@code new_relic}) is
- * refused with 400 rather than accepted and not honoured. Stateless; called on event loops.
+ * settings, {@code GET .../errors} answers {@code {destination, errors}}. Destinations: the platform's store and,
+ * when the platform runs a {@link LogForwarder}, {@code splunk_hec} ({@code {host, port, index, hec_token}}; the
+ * token is never shown again). Another one ({@code azure_log_analytics}, {@code new_relic}) is refused with 400 rather
+ * than accepted and not honoured. Called on event loops; a PUT writes the settings file before it answers.
  */
 public final class LogForwardingApi
 {
@@ -30,11 +32,16 @@ public final class LogForwardingApi
     static final String PLATFORM = "adobe_io_runtime";
     private static final byte[] SETTINGS = ("{\"" + PLATFORM + "\":{}}").getBytes(StandardCharsets.UTF_8);
 
-    private final Authenticator authenticator;
+    static final String SPLUNK = "splunk_hec";
 
-    public LogForwardingApi(final Authenticator authenticator)
+    private final Authenticator authenticator;
+    private final LogForwardingStore store;
+
+    /** @param store the namespaces' destinations; {@code null}: only the platform's own store is offered. */
+    public LogForwardingApi(final Authenticator authenticator, final LogForwardingStore store)
     {
         this.authenticator = authenticator;
+        this.store = store;
     }
 
     /** {@code seg}: the path's segments after {@code /runtime}. */
@@ -62,16 +69,18 @@ public final class LogForwardingApi
             {
                 throw notAllowed("GET");
             }
-            ex.sendJson(HttpResponseStatus.OK, ("{\"destination\":\"" + PLATFORM + "\",\"errors\":[]}")
+            final ObjectNode current = store == null ? null : store.get(namespace);
+            final String destination = current == null ? PLATFORM : current.fieldNames().next();
+            ex.sendJson(HttpResponseStatus.OK, ("{\"destination\":\"" + destination + "\",\"errors\":[]}")
                 .getBytes(StandardCharsets.UTF_8));
         }
         else if (m == HttpMethod.GET)
         {
-            ex.sendJson(HttpResponseStatus.OK, SETTINGS);
+            ex.sendJson(HttpResponseStatus.OK, shown(store == null ? null : store.get(namespace)));
         }
         else if (m == HttpMethod.PUT)
         {
-            put(ex);
+            put(ex, namespace);
         }
         else
         {
@@ -79,7 +88,7 @@ public final class LogForwardingApi
         }
     }
 
-    private static void put(final Exchange ex)
+    private void put(final Exchange ex, final String namespace)
     {
         final JsonNode body;
         try
@@ -96,16 +105,63 @@ public final class LogForwardingApi
         }
         final Iterator<String> names = body.fieldNames();
         final String destination = names.next();
-        if (!PLATFORM.equals(destination))
+        final boolean splunk = SPLUNK.equals(destination) && store != null;
+        if (!PLATFORM.equals(destination) && !splunk)
         {
             throw ApiError.badRequest("Log forwarding destination '" + destination + "' is not supported. " +
-                "Supported: " + PLATFORM + ".");
+                "Supported: " + PLATFORM + (store == null ? "" : ", " + SPLUNK) + ".");
         }
         if (!body.get(destination).isObject())
         {
             throw ApiError.badRequest("The settings of " + destination + " must be an object.");
         }
-        ex.sendJson(HttpResponseStatus.OK, SETTINGS);
+        if (!splunk)
+        {
+            if (store != null)
+            {
+                store.set(namespace, null);
+            }
+            ex.sendJson(HttpResponseStatus.OK, SETTINGS);
+            return;
+        }
+        final JsonNode hec = body.get(destination);
+        final String host = text(hec, "host");
+        final String token = text(hec, "hec_token");
+        final String index = text(hec, "index");
+        final JsonNode portNode = hec.get("port");
+        final int port = portNode == null ? -1 : portNode.isInt() ? portNode.asInt() :
+            portNode.isTextual() && portNode.asText().matches("[0-9]{1,5}") ? Integer.parseInt(portNode.asText()) : -1;
+        if (host == null || token == null || index == null || port < 1 || port > 65535 ||
+            !host.matches("(https?://)?[A-Za-z0-9.\\-]+"))
+        {
+            throw ApiError.badRequest("splunk_hec needs host (a host name), port (1..65535), index and hec_token.");
+        }
+        final ObjectNode value = Json.MAPPER.createObjectNode();
+        value.putObject(SPLUNK).put("host", host).put("port", port).put("index", index).put("hec_token", token);
+        store.set(namespace, value);
+        ex.sendJson(HttpResponseStatus.OK, shown(value));
+    }
+
+    private static String text(final JsonNode node, final String field)
+    {
+        final JsonNode v = node.get(field);
+        return v != null && v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
+    }
+
+    /** The settings as GET shows them: the HEC token left out. */
+    private static byte[] shown(final ObjectNode settings)
+    {
+        if (settings == null)
+        {
+            return SETTINGS;
+        }
+        final ObjectNode copy = settings.deepCopy();
+        final JsonNode hec = copy.get(SPLUNK);
+        if (hec instanceof ObjectNode o)
+        {
+            o.remove("hec_token");
+        }
+        return copy.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static ApiError notAllowed(final String supported)
