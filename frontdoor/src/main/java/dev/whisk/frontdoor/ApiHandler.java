@@ -4,12 +4,16 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.api.ActionsApi;
 import dev.whisk.frontdoor.api.AlarmFeed;
+import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.ActivationsApi;
 import dev.whisk.frontdoor.api.InvokeApi;
+import dev.whisk.frontdoor.api.LogForwardingApi;
+import dev.whisk.frontdoor.api.LogForwardingStore;
 import dev.whisk.frontdoor.api.NativeFeed;
 import dev.whisk.frontdoor.api.NativeFeeds;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
+import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.frontdoor.api.RulesApi;
 import dev.whisk.frontdoor.api.TriggersApi;
 import dev.whisk.frontdoor.api.WebActionsApi;
@@ -47,6 +51,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String PREFIX = "/api/v1";
     private static final String WEB_PREFIX = PREFIX + "/web/";
+    private static final String GATEWAY_PREFIX = "/api/";
     private static final String INVOKERS = "/invokers";
     private static final String METRICS_PATH = "/metrics";
     private static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
@@ -62,12 +67,17 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final WebActionsApi web;
     private final Metrics metrics;
     private final WebhooksApi webhooks;
+    private final ApiGateway gateway;
+    private final LogForwardingApi logForwarding;
 
+    /** @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved. */
     public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
         final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks,
-        final Metrics metrics)
+        final Metrics metrics, final ApiGateway gateway, final LogForwardingApi logForwarding)
     {
+        this.gateway = gateway;
+        this.logForwarding = logForwarding;
         this.metrics = metrics;
         this.web = web;
         this.webhooks = webhooks;
@@ -106,8 +116,21 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms, final Metrics metrics)
     {
+        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics, null,
+            null);
+    }
+
+    /**
+     * As above, serving the API gateway's routes kept in {@code routes} ({@code null}: no gateway) and the
+     * namespaces' log forwarding destinations kept in {@code forwarding} ({@code null}: the platform's store only).
+     */
+    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
+        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
+        final Admission admission, final AlarmService alarms, final Metrics metrics, final RouteStore routes,
+        final LogForwardingStore forwarding)
+    {
         return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics,
-            dev.whisk.core.entity.KeySeal.ephemeral(), List.of());
+            dev.whisk.core.entity.KeySeal.ephemeral(), List.of(), routes, forwarding);
     }
 
     /**
@@ -119,7 +142,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
         final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final AlarmService alarms, final Metrics metrics,
-        final dev.whisk.core.entity.KeySeal seal, final List<NativeFeed> nativeFeeds)
+        final dev.whisk.core.entity.KeySeal seal, final List<NativeFeed> nativeFeeds, final RouteStore routes,
+        final LogForwardingStore forwarding)
     {
         final Authenticator authenticator = new Authenticator(subjects);
         final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore, seal);
@@ -139,12 +163,15 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                     triggers.fireFromFeed(subjects.findByNamespace(owner), trigger, payload, listener));
             }
         }
+        final WebActionsApi web = new WebActionsApi(subjects, entities, authenticator, invoke,
+            scheduler == null ? null : scheduler.waiters());
         return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
             new NamespacesApi(), new PackagesApi(entities),
             triggers,
-            new RulesApi(entities), new WebActionsApi(subjects, entities, authenticator, invoke,
-                scheduler == null ? null : scheduler.waiters()),
-            new WebhooksApi(entities, subjects, triggers, seal), metrics);
+            new RulesApi(entities), web,
+            new WebhooksApi(entities, subjects, triggers, seal), metrics,
+            routes == null ? null : new ApiGateway(routes, entities, authenticator, web),
+            new LogForwardingApi(authenticator, forwarding));
     }
 
     @Override
@@ -224,6 +251,16 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 PROMETHEUS_TEXT, List.of(), null);
             return;
         }
+        if (path.startsWith(LogForwardingApi.PREFIX))
+        {
+            logForwarding.handle(ex, Paths.segments(path, LogForwardingApi.PREFIX.length() - 1));
+            return;
+        }
+        if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
+        {
+            gateway.serve(ex, Paths.segments(path, GATEWAY_PREFIX.length() - 1));
+            return;
+        }
         if (!path.startsWith(PREFIX))
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
@@ -249,6 +286,11 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if ("web".equals(seg[0]))
         {
+            if (gateway != null && ApiGateway.isManagement(seg))
+            {
+                gateway.manage(ex, seg);
+                return;
+            }
             web.handle(ex, seg);
             return;
         }
@@ -310,6 +352,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
+    }
+
+    /** Whether {@code path} is under {@code /api/v1} rather than an API gateway route's {@code /api/{ns}}. */
+    private static boolean isPrefixPath(final String path)
+    {
+        return path.startsWith(PREFIX) && (path.length() == PREFIX.length() || path.charAt(PREFIX.length()) == '/');
     }
 
     /** Another namespace's triggers, rules, activations and limits are never visible: 403 naming the namespace. */

@@ -1,6 +1,7 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.NamespaceLimits;
+import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.storage.FileActivationStore;
 import dev.whisk.storage.FileEntityStore;
 import dev.whisk.storage.FileSubjectStore;
@@ -23,6 +24,7 @@ final class TestServer implements AutoCloseable
     final FileEntityStore entities;
     final FileSubjectStore subjects;
     final FileActivationStore activations;
+    final RouteStore routes;
     final Admission admission = new Admission();
     final FrontDoor frontDoor;
     final String aliceAuth;
@@ -30,16 +32,27 @@ final class TestServer implements AutoCloseable
 
     TestServer(final Path dir) throws Exception
     {
+        this(dir, false);
+    }
+
+    /**
+     * @param withRoutes serve the API gateway from a route store in {@code dir/routes}; a second server over the
+     *                   same directory reads what the first wrote, as after a restart.
+     */
+    TestServer(final Path dir, final boolean withRoutes) throws Exception
+    {
+        routes = withRoutes ? RouteStore.open(dir.resolve("routes")) : null;
         entities = FileEntityStore.open(dir.resolve("entities"));
         subjects = FileSubjectStore.open(dir.resolve("subjects"));
         activations = FileActivationStore.open(dir.resolve("activations"));
-        aliceAuth = createNamespace("alice", NamespaceLimits.DEFAULT);
-        bobAuth = createNamespace("bob", NamespaceLimits.DEFAULT);
+        aliceAuth = subjects.findByNamespace("alice") == null ? createNamespace("alice", NamespaceLimits.DEFAULT) :
+            null;
+        bobAuth = subjects.findByNamespace("bob") == null ? createNamespace("bob", NamespaceLimits.DEFAULT) : null;
         final FrontDoorConfig d = FrontDoorConfig.defaults();
         final FrontDoorConfig config = new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs());
         frontDoor = new FrontDoor(config, ApiHandler.create(subjects, entities, activations, null, config,
-            admission));
+            admission, null, new Metrics(admission), routes, null));
     }
 
     String createNamespace(final String namespace, final NamespaceLimits limits) throws Exception
@@ -77,6 +90,6 @@ final class TestServer implements AutoCloseable
     @Override
     public void close()
     {
-        CloseHelper.closeAll(frontDoor, entities, subjects, activations);
+        CloseHelper.closeAll(frontDoor, routes, entities, subjects, activations);
     }
 }

@@ -8,6 +8,9 @@ import dev.whisk.frontdoor.ApiHandler;
 import dev.whisk.frontdoor.FrontDoor;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.frontdoor.Metrics;
+import dev.whisk.frontdoor.api.LogForwarder;
+import dev.whisk.frontdoor.api.LogForwardingStore;
+import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
 import dev.whisk.scheduler.InFlight;
@@ -40,6 +43,10 @@ import java.nio.file.Path;
 final class ControlPlane implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlane.class);
+    /** Log forwarding: how often the forwarder looks, the lines of one batch, how long a sink may take to answer. */
+    private static final long FORWARD_PERIOD_MS = 500;
+    private static final int FORWARD_MAX_LINES = 10_000;
+    private static final long FORWARD_TIMEOUT_MS = 2_000;
 
     private final Resources resources = new Resources();
     private final FileEntityStore entities;
@@ -130,8 +137,12 @@ final class ControlPlane implements AutoCloseable
             final EventFeeds events = own(new EventFeeds(dataDir.resolve("feeds"),
                 frontDoorConfig.maxInvokeBodyBytes()));
             SystemCatalog.installFeeds(entities, events.catalog());
+            final RouteStore routes = own(RouteStore.open(dataDir.resolve("routes")));
+            final LogForwardingStore forwarding = LogForwardingStore.open(dataDir.resolve("logforwarding"));
+            metrics.add(own(new LogForwarder(activations, forwarding, FORWARD_PERIOD_MS, FORWARD_MAX_LINES,
+                FORWARD_TIMEOUT_MS)));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics, this.seal, java.util.List.of(events));
+                admission, alarms, metrics, this.seal, java.util.List.of(events), routes, forwarding);
             frontDoor = own(new FrontDoor(frontDoorConfig, api, ioLoop));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;

@@ -50,6 +50,7 @@ public final class InvokeApi
     private final ActivationStore activations;
     private final CompositeRun.Services composites;
     private final dev.whisk.core.entity.KeySeal seal;
+    private final HttpResponseStatus expiredStatus = BlockingTimeout.platformStatus();
 
     public InvokeApi(final EntityStore store, final Scheduler scheduler, final FrontDoorConfig config,
         final Admission admission, final ActivationStore activations)
@@ -113,7 +114,7 @@ public final class InvokeApi
             return;
         }
         submit(ex, identity, action, inherited, params, blocking, waitMs,
-            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly));
+            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly, expiredStatus));
     }
 
     /**

@@ -20,9 +20,13 @@ final class InvokeWaiter implements ExpiringWaiter
     private final WaitTimer timer = new WaitTimer();
     private final boolean blocking;
     private final boolean resultOnly;
+    private final HttpResponseStatus expiredStatus;
 
-    InvokeWaiter(final Exchange ex, final Waiters waiters, final boolean blocking, final boolean resultOnly)
+    /** @param expiredStatus what a blocking caller hears when its wait runs out: 202 or 504, see BlockingTimeout. */
+    InvokeWaiter(final Exchange ex, final Waiters waiters, final boolean blocking, final boolean resultOnly,
+        final HttpResponseStatus expiredStatus)
     {
+        this.expiredStatus = expiredStatus;
         this.ex = ex;
         this.waiters = waiters;
         this.blocking = blocking;
@@ -78,13 +82,13 @@ final class InvokeWaiter implements ExpiringWaiter
             a.activationId());
     }
 
-    /** The caller's wait ran out: if no result came first, answer 202 with the id; the run goes on. */
+    /** The caller's wait ran out: if no result came first, answer 202 (or 504) with the id; the run goes on. */
     @Override
     public void onWaitExpired(final String activationId)
     {
         if (waiters.cancel(activationId, this))
         {
-            ex.send(HttpResponseStatus.ACCEPTED, idBody(activationId), activationId);
+            ex.send(expiredStatus, BlockingTimeout.body(expiredStatus, activationId), activationId);
         }
     }
 

@@ -92,7 +92,17 @@ public final class WebActionsApi
         {
             owPath.append('/').append(seg[i]);
         }
+        run(ex, namespace, pkg, name, extension, owPath.toString(), null);
+    }
 
+    /**
+     * Runs web action {@code namespace/[pkg/]name} for this request and renders its result by {@code extension}, as
+     * a {@code /api/v1/web} call does; an API gateway route comes here with its path parameters in
+     * {@code routeParams} (merged as request parameters, {@code null} for none).
+     */
+    public void run(final Exchange ex, final String namespace, final String pkg, final String name,
+        final String extension, final String owPath, final ObjectNode routeParams)
+    {
         final Identity owner = subjects.findByNamespace(namespace);
         if (owner == null)
         {
@@ -114,7 +124,7 @@ public final class WebActionsApi
         }
         final Identity caller = authenticator.tryAuthenticate(ex);
         requireWhiskAuth(ex, action, caller);
-        final byte[] params = arguments(ex, action, resolved.inherited(), owPath.toString(), caller);
+        final byte[] params = arguments(ex, action, resolved.inherited(), owPath, caller, routeParams);
         invoke.submit(ex, owner, action, resolved.inherited(), params, true, invoke.maxBlockingWaitMs(),
             new WebWaiter(ex, waiters, extension));
     }
@@ -141,9 +151,12 @@ public final class WebActionsApi
         }
     }
 
-    /** The action's arguments as JSON text: defaults, then the request (checked for overrides), then {@code __ow_*}. */
+    /**
+     * The action's arguments as JSON text: defaults, then the request (checked for overrides) with a route's path
+     * parameters, then {@code __ow_*}.
+     */
     static byte[] arguments(final Exchange ex, final WhiskAction action, final List<Param> inherited,
-        final String owPath, final Identity caller)
+        final String owPath, final Identity caller, final ObjectNode routeParams)
     {
         final boolean raw = Param.isTrue(action.annotations(), "raw-http");
         final ObjectNode request = Json.MAPPER.createObjectNode();
@@ -162,6 +175,10 @@ public final class WebActionsApi
                 request.put(q.getKey(), q.getValue().isEmpty() ? "" : q.getValue().get(0));
             }
             owBody = parseBody(body, contentType, request);
+            if (routeParams != null)
+            {
+                request.setAll(routeParams);
+            }
             for (final Iterator<String> it = request.fieldNames(); it.hasNext(); )
             {
                 if (it.next().startsWith("__ow_"))
