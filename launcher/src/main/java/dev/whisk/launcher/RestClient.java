@@ -16,13 +16,19 @@ import java.util.Base64;
 /** The client commands' HTTP client: one credential, JSON in and out, paths relative to {@code /api/v1}. */
 final class RestClient
 {
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final String base;
     private final String authHeader;
 
-    RestClient(final WskProps props)
+    RestClient(final WskProps props, final boolean insecure)
     {
+        final HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10));
+        if (insecure && props.apiHost().startsWith("https://"))
+        {
+            builder.sslContext(trustAll());
+        }
+        this.http = builder.build();
         this.base = props.apiHost() + "/api/v1";
         this.authHeader = "Basic " + Base64.getEncoder().encodeToString(props.auth().getBytes(StandardCharsets.UTF_8));
     }
@@ -47,12 +53,24 @@ final class RestClient
             }
         }
 
-        /** The server's error text, or the status when it sent none. */
+        /** The server's error text and code, or the status when it sent none. */
         String error()
         {
-            final JsonNode e = json().path("error");
-            return e.isTextual() ? e.asText() : "HTTP " + status + (body.isEmpty() ? "" : ": " + body);
+            final JsonNode json = json();
+            final JsonNode e = json.path("error");
+            if (!e.isTextual())
+            {
+                return "HTTP " + status + (body.isEmpty() ? "" : ": " + body);
+            }
+            final JsonNode code = json.path("code");
+            return e.asText() + (code.isMissingNode() || code.isNull() ? "" : " (code " + code.asText() + ")");
         }
+    }
+
+    /** {@code APIHOST/api/v1}. */
+    String base()
+    {
+        return base;
     }
 
     Response send(final String method, final String path, final String body) throws IOException
@@ -101,6 +119,38 @@ final class RestClient
             sb.append('/').append(encode(segment));
         }
         return sb.toString();
+    }
+
+    /** {@code -i}: a TLS context that accepts any certificate, as {@code wsk -i} does for a self-signed host. */
+    private static javax.net.ssl.SSLContext trustAll()
+    {
+        try
+        {
+            final javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager()
+            {
+                @Override
+                public void checkClientTrusted(final java.security.cert.X509Certificate[] chain, final String type)
+                {
+                }
+
+                @Override
+                public void checkServerTrusted(final java.security.cert.X509Certificate[] chain, final String type)
+                {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers()
+                {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            return context;
+        }
+        catch (final java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
     }
 
     static String encode(final String segment)
