@@ -11,19 +11,25 @@ import picocli.CommandLine.Command;
         NamespaceCommand.class, PropertyCommand.class})
 public final class Whisk implements Runnable
 {
-    /** The client verbs: their commands are parsed by {@link Client}, so a client JVM loads no server class. */
-    private static final java.util.Set<String> CLIENT_VERBS =
-        java.util.Set.of("action", "activation", "package", "trigger", "rule", "namespace", "property");
+    /**
+     * The client verbs: a client command is parsed by {@link Client} holding only its verb's command, so a client
+     * JVM loads no server class, and picocli reflects over a handful of command classes rather than all of them.
+     */
+    private static final java.util.Map<String, java.util.function.Supplier<Object>> CLIENT_VERBS = java.util.Map.of(
+        "action", ActionCommand::new, "activation", ActivationCommand::new, "package", PackageCommand::new,
+        "trigger", TriggerCommand::new, "rule", RuleCommand::new, "namespace", NamespaceCommand::new,
+        "property", PropertyCommand::new);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(final String[] args)
     {
-        final boolean client = args.length > 0 && CLIENT_VERBS.contains(args[0]);
+        final boolean client = args.length > 0 && CLIENT_VERBS.containsKey(args[0]);
         final CommandLine line = new CommandLine(client ? new Client() : new Whisk());
         if (client)
         {
+            line.addSubcommand(args[0], CLIENT_VERBS.get(args[0]).get());
             line.setParameterExceptionHandler((ex, ignored) ->
             {
                 System.err.println("error: " + ex.getMessage());
@@ -36,13 +42,12 @@ public final class Whisk implements Runnable
     }
 
     /**
-     * The same {@code whisk} with only the client commands: picocli instantiates every sub-command it is given, and
-     * the server ones pull in the stores and the engines, which a one-shot client command must not pay for.
+     * The same {@code whisk} holding one client command, added by {@link #main}: picocli instantiates every
+     * sub-command it is given, and the server ones pull in the stores and the engines, which a one-shot client
+     * command must not pay for.
      */
     @Command(name = "whisk", mixinStandardHelpOptions = true, version = "whisk 0.1.0",
-        description = "The OpenWhisk-compatible command line of the platform.",
-        subcommands = {ActionCommand.class, ActivationCommand.class, PackageCommand.class, TriggerCommand.class,
-            RuleCommand.class, NamespaceCommand.class, PropertyCommand.class})
+        description = "The OpenWhisk-compatible command line of the platform.")
     static final class Client implements Runnable
     {
         @CommandLine.Spec
