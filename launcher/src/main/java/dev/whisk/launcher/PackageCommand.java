@@ -46,7 +46,8 @@ final class PackageCommand implements Runnable
                 body.put("publish", "yes".equalsIgnoreCase(shared) || "true".equalsIgnoreCase(shared));
             }
             return done(send(client, "PUT", RestClient.entityPath("packages", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " package " + name);
+                (isUpdate() ? "?overwrite=true" : ""), body),
+                (isUpdate() ? "updated" : "created") + " package " + name);
         }
     }
 

@@ -57,7 +57,8 @@ final class StandaloneCommand implements Callable<Integer>
         + "platforms on one Docker engine need different labels (default: ${DEFAULT-VALUE}).")
     String invokerLabel;
 
-    @Option(names = "--no-demo", negatable = false, description = "Do not deploy, invoke and delete the hello action.")
+    @Option(names = "--no-demo", negatable = false,
+        description = "Do not deploy, invoke and delete the hello action.")
     boolean noDemo;
 
     @Override

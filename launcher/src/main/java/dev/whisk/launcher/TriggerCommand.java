@@ -49,7 +49,8 @@ final class TriggerCommand implements Runnable
                 body.set("parameters", params.asKeyValues());
             }
             return done(send(client, "PUT", RestClient.entityPath("triggers", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " trigger " + name);
+                (isUpdate() ? "?overwrite=true" : ""), body),
+                (isUpdate() ? "updated" : "created") + " trigger " + name);
         }
     }
 

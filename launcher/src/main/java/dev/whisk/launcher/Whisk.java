@@ -12,24 +12,35 @@ import picocli.CommandLine.Command;
 public final class Whisk implements Runnable
 {
     /**
-     * The client verbs: a client command is parsed by {@link Client} holding only its verb's command, so a client
-     * JVM loads no server class, and picocli reflects over a handful of command classes rather than all of them.
+     * The command of a client verb, or {@code null}: a client command is parsed by {@link Client} holding only its
+     * verb's command, so a client JVM loads no server class and picocli reflects over a handful of command classes
+     * rather than all of them (a switch, not a map of constructor references, which would load every class).
      */
-    private static final java.util.Map<String, java.util.function.Supplier<Object>> CLIENT_VERBS = java.util.Map.of(
-        "action", ActionCommand::new, "activation", ActivationCommand::new, "package", PackageCommand::new,
-        "trigger", TriggerCommand::new, "rule", RuleCommand::new, "namespace", NamespaceCommand::new,
-        "property", PropertyCommand::new);
+    private static Object clientCommand(final String verb)
+    {
+        return switch (verb)
+        {
+            case "action" -> new ActionCommand();
+            case "activation" -> new ActivationCommand();
+            case "package" -> new PackageCommand();
+            case "trigger" -> new TriggerCommand();
+            case "rule" -> new RuleCommand();
+            case "namespace" -> new NamespaceCommand();
+            case "property" -> new PropertyCommand();
+            default -> null;
+        };
+    }
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(final String[] args)
     {
-        final boolean client = args.length > 0 && CLIENT_VERBS.containsKey(args[0]);
-        final CommandLine line = new CommandLine(client ? new Client() : new Whisk());
-        if (client)
+        final Object verb = args.length > 0 ? clientCommand(args[0]) : null;
+        final CommandLine line = new CommandLine(verb != null ? new Client() : new Whisk());
+        if (verb != null)
         {
-            line.addSubcommand(args[0], CLIENT_VERBS.get(args[0]).get());
+            line.addSubcommand(args[0], verb);
             line.setParameterExceptionHandler((ex, ignored) ->
             {
                 System.err.println("error: " + ex.getMessage());

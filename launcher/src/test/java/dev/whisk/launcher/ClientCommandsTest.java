@@ -144,7 +144,8 @@ class ClientCommandsTest
         final JsonNode bound = whisk("action", "invoke", "mytools/echo", "--result").json();
         assertThat(bound.path("a").asInt()).isEqualTo(1);
         assertThat(bound.path("b").asInt()).isEqualTo(2);
-        assertThat(whisk("action", "list", "tools").out()).containsPattern("(?m)^/guest/tools/echo +private nodejs:20$");
+        assertThat(whisk("action", "list", "tools").out())
+            .containsPattern("(?m)^/guest/tools/echo +private nodejs:20$");
 
         assertThat(ok(whisk("trigger", "create", "tick")).out()).isEqualTo("ok: created trigger tick\n");
         assertThat(whisk("trigger", "create", "tick").err()).contains("resource already exists");
@@ -167,7 +168,8 @@ class ClientCommandsTest
         final JsonNode ns = whisk("namespace", "get", "--json").json();
         assertThat(ns.path("rules").get(0).path("name").asText()).isEqualTo("onTick");
         assertThat(ok(whisk("namespace", "get")).out()).contains("rules\n/guest/onTick");
-        assertThat(whisk("package", "list", "/whisk.system").out()).containsPattern("(?m)^/whisk.system/utils +shared$");
+        assertThat(whisk("package", "list", "/whisk.system").out())
+            .containsPattern("(?m)^/whisk.system/utils +shared$");
 
         final WhiskCli.Run notEmpty = whisk("package", "delete", "tools");
         assertThat(notEmpty.exit()).isEqualTo(1);
@@ -201,6 +203,20 @@ class ClientCommandsTest
             .contains("whisk API host           " + platform.apiHost() + "\n");
         assertThat(ok(whisk(List.of("namespace", "list", "--props", other.toString()))).out())
             .isEqualTo("namespaces\nguest\n");
+    }
+
+    @Test
+    void aClientCommandLoadsNoServerClass() throws Exception
+    {
+        final Path log = work.resolve("class-load.log");
+        final WhiskCli.Run list = new WhiskCli(work).run(List.of("-Xlog:class+load:file=" + log),
+            List.of("action", "list", "--props", props.toString()));
+        assertThat(list.exit()).as(list.err()).isZero();
+        final String loaded = Files.readString(log);
+        assertThat(loaded).contains("dev.whisk.launcher.ActionCommand$ListActions ");
+        assertThat(loaded).doesNotContainPattern("dev\\.whisk\\.(storage|scheduler|frontdoor|invoker|pool|events)\\.")
+            .doesNotContain("dev.whisk.launcher.StandaloneCommand ", "dev.whisk.launcher.TriggerCommand ", "io.netty.",
+                "org.agrona.", "io.aeron.", "net.openhft.", "java.net.http.HttpClient ");
     }
 
     /** Asserts success, showing what the command printed to standard error otherwise. */
