@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.json.Json;
@@ -51,6 +52,22 @@ final class ActionCommand implements Runnable
         @Option(names = "--web", description = "true, false or raw: export as a web action.")
         String web;
 
+        @Option(names = "--web-secure", paramLabel = "SECRET",
+            description = "true (a generated secret), false, or a secret a web call must carry.")
+        String webSecure;
+
+        @Option(names = {"-l", "--logsize"}, description = "Log size limit in MB.")
+        Integer logsMb;
+
+        @Option(names = {"-c", "--concurrency"}, description = "Activations one container may run at once.")
+        Integer concurrency;
+
+        @Option(names = "--sequence", description = "Make a sequence of these comma-separated actions.")
+        String sequence;
+
+        @Option(names = "--docker", paramLabel = "IMAGE", description = "A blackbox action of this image.")
+        String docker;
+
         @Option(names = {"-a", "--annotation"}, arity = "2", paramLabel = "KEY VALUE")
         List<String> annotations = new ArrayList<>();
 
@@ -61,13 +78,35 @@ final class ActionCommand implements Runnable
         {
             final ObjectNode body = Json.MAPPER.createObjectNode();
             final Path file = file();
-            if (file != null)
+            if (sequence != null)
+            {
+                if (file != null || docker != null)
+                {
+                    throw new IllegalArgumentException("--sequence takes no code FILE or --docker image");
+                }
+                final ObjectNode exec = body.putObject("exec").put("kind", "sequence");
+                final ArrayNode components = exec.putArray("components");
+                for (final String component : sequence.split(","))
+                {
+                    final String c = component.trim();
+                    components.add(c.startsWith("/") ? c : "/_/" + c);
+                }
+            }
+            else if (docker != null)
+            {
+                final ObjectNode exec = body.putObject("exec").put("kind", "blackbox").put("image", docker);
+                if (file != null)
+                {
+                    exec.put("code", code(file));
+                    exec.put("binary", file.getFileName().toString().endsWith(".zip"));
+                }
+            }
+            else if (file != null)
             {
                 final ObjectNode exec = body.putObject("exec");
                 exec.put("kind", kind == null ? "nodejs:default" : kind);
-                final String fileName = file.getFileName().toString();
-                exec.put("code", fileName.endsWith(".zip") ?
-                    Base64.getEncoder().encodeToString(Files.readAllBytes(file)) : Files.readString(file));
+                exec.put("code", code(file));
+                exec.put("binary", file.getFileName().toString().endsWith(".zip"));
                 if (main != null)
                 {
                     exec.put("main", main);
@@ -81,7 +120,7 @@ final class ActionCommand implements Runnable
             {
                 body.set("parameters", params.asKeyValues());
             }
-            if (memoryMb != null || timeoutMs != null)
+            if (memoryMb != null || timeoutMs != null || logsMb != null || concurrency != null)
             {
                 final ObjectNode limits = body.putObject("limits");
                 if (memoryMb != null)
@@ -91,6 +130,14 @@ final class ActionCommand implements Runnable
                 if (timeoutMs != null)
                 {
                     limits.put("timeout", timeoutMs);
+                }
+                if (logsMb != null)
+                {
+                    limits.put("logs", logsMb);
+                }
+                if (concurrency != null)
+                {
+                    limits.put("concurrency", concurrency);
                 }
             }
             final ArrayNode annos = Json.MAPPER.createArrayNode();
@@ -108,12 +155,35 @@ final class ActionCommand implements Runnable
                 }
                 annos.addObject().put("key", "raw-http").put("value", "raw".equalsIgnoreCase(web));
             }
+            if (webSecure != null)
+            {
+                if ("false".equalsIgnoreCase(webSecure))
+                {
+                    annos.addObject().put("key", "require-whisk-auth").put("value", false);
+                }
+                else if ("true".equalsIgnoreCase(webSecure))
+                {
+                    annos.addObject().put("key", "require-whisk-auth")
+                        .put("value", java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE));
+                }
+                else
+                {
+                    annos.addObject().put("key", "require-whisk-auth").set("value", value(webSecure));
+                }
+            }
             if (!annos.isEmpty())
             {
                 body.set("annotations", annos);
             }
-            return request(client, "PUT", RestClient.entityPath("actions", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body);
+            return done(send(client, "PUT", RestClient.entityPath("actions", name) +
+                (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " action " + name);
+        }
+
+        /** A zip file goes base64-encoded, as {@code wsk} sends it; any other file as its text. */
+        private static String code(final Path file) throws IOException
+        {
+            return file.getFileName().toString().endsWith(".zip") ?
+                Base64.getEncoder().encodeToString(Files.readAllBytes(file)) : Files.readString(file);
         }
     }
 
@@ -163,8 +233,19 @@ final class ActionCommand implements Runnable
         int execute(final RestClient client) throws IOException
         {
             final boolean wait = blocking || result;
-            return request(client, "POST", RestClient.entityPath("actions", name) + "?blocking=" + wait +
-                "&result=" + result, params.asObject());
+            final RestClient.Response r = send(client, "POST", RestClient.entityPath("actions", name) +
+                "?blocking=" + wait + "&result=" + result, params.asObject());
+            if (!r.isOk() || result || wantsJson())
+            {
+                return print(r);
+            }
+            final String id = r.json().path("activationId").asText();
+            System.out.println("ok: invoked " + qualified(name) + " with id " + id);
+            if (wait && r.json().has("response"))
+            {
+                System.out.println(r.json().toPrettyString());
+            }
+            return 0;
         }
     }
 
@@ -174,10 +255,43 @@ final class ActionCommand implements Runnable
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
+        @Option(names = {"-r", "--url"}, description = "Print only the action's URL.")
+        boolean url;
+
+        @Option(names = {"-s", "--summary"}, description = "Print only a summary of the action.")
+        boolean summary;
+
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", RestClient.entityPath("actions", name), null);
+            final String path = RestClient.entityPath("actions", name);
+            final RestClient.Response r = send(client, "GET", path + (url || summary ? "?code=false" : ""), null);
+            if (!r.isOk() || wantsJson())
+            {
+                return print(r);
+            }
+            final JsonNode a = r.json();
+            final String fqn = "/" + a.path("namespace").asText() + "/" + a.path("name").asText();
+            if (url)
+            {
+                final JsonNode web = annotation(a, "web-export");
+                System.out.println("ok: got action " + name + " url");
+                System.out.println(client.base() + (web != null && web.asBoolean() ? "/web" + fqn : path));
+                return 0;
+            }
+            if (summary)
+            {
+                final JsonNode description = annotation(a, "description");
+                System.out.println("action " + fqn + (description == null ? "" : ": " + description.asText()));
+                final StringBuilder params = new StringBuilder();
+                for (final JsonNode p : a.path("parameters"))
+                {
+                    params.append(params.length() == 0 ? "" : ", ").append(p.path("key").asText());
+                }
+                System.out.println("   (parameters: " + (params.length() == 0 ? "none defined" : params) + ")");
+                return 0;
+            }
+            return shown(r, "got action " + name);
         }
     }
 
@@ -197,7 +311,11 @@ final class ActionCommand implements Runnable
         int execute(final RestClient client) throws IOException
         {
             final String path = pkg == null ? "/namespaces/_/actions" : RestClient.entityPath("actions", pkg) + "/";
-            return request(client, "GET", path + pagingQuery(skip, limit), null);
+            return listed(send(client, "GET", path + pagingQuery(skip, limit), null), "actions", a ->
+            {
+                final JsonNode kind = annotation(a, "exec");
+                return entityRow(a, kind != null ? kind.asText() : a.path("exec").path("kind").asText());
+            });
         }
     }
 
@@ -210,7 +328,7 @@ final class ActionCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "DELETE", RestClient.entityPath("actions", name), null);
+            return done(send(client, "DELETE", RestClient.entityPath("actions", name), null), "deleted action " + name);
         }
     }
 }

@@ -64,8 +64,34 @@ final class ActivationCommand implements Runnable
             {
                 q.append("&docs=true");
             }
-            return request(client, "GET", q.toString(), null);
+            final RestClient.Response r = send(client, "GET", q.toString(), null);
+            if (full)
+            {
+                return print(r);
+            }
+            return listed(r, String.format(ROW, "Datetime", "Activation ID", "Kind", "Start", "Duration", "Status",
+                "Entity"), ActivationCommand::row);
         }
+    }
+
+    /** The columns of {@code wsk activation list}. */
+    private static final String ROW = "%-19s %-32s %-9s %-5s %-10s %-18s %s";
+    private static final java.time.format.DateTimeFormatter DATE_TIME =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+    private static final String[] STATUS = {"success", "application error", "developer error", "internal error"};
+
+    /** One activation as a row of {@code wsk activation list}. */
+    static String row(final JsonNode a)
+    {
+        final JsonNode kind = ClientCommand.annotation(a, "kind");
+        final JsonNode path = ClientCommand.annotation(a, "path");
+        final int code = a.path("statusCode").asInt(a.path("response").path("statusCode").asInt(0));
+        return String.format(ROW, DATE_TIME.format(java.time.Instant.ofEpochMilli(a.path("start").asLong())),
+            a.path("activationId").asText(), kind == null ? "unknown" : kind.asText(),
+            ClientCommand.annotation(a, "initTime") != null ? "cold" : "warm", a.path("duration").asLong() + "ms",
+            code >= 0 && code < STATUS.length ? STATUS[code] : "status " + code,
+            (path == null ? a.path("namespace").asText() + "/" + a.path("name").asText() : path.asText()) + ":" +
+            a.path("version").asText());
     }
 
     @Command(name = "poll", mixinStandardHelpOptions = true,
@@ -122,28 +148,70 @@ final class ActivationCommand implements Runnable
         }
     }
 
-    /** The commands that take one activation id. */
+    /** The commands that take one activation id, or {@code --last} for the newest activation. */
     abstract static class One extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", arity = "0..1")
         String id;
 
+        @Option(names = {"-l", "--last"}, description = "The newest activation.")
+        boolean last;
+
         abstract String suffix();
+
+        abstract int show(RestClient.Response r, String id);
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", "/namespaces/_/activations/" + RestClient.encode(id) + suffix(), null);
+            String target = id;
+            if (last || target == null)
+            {
+                if (!last)
+                {
+                    throw new IllegalArgumentException("an activation ID or --last is required");
+                }
+                final RestClient.Response newest = send(client, "GET", "/namespaces/_/activations?limit=1", null);
+                if (!newest.isOk())
+                {
+                    return error(newest);
+                }
+                if (newest.json().isEmpty())
+                {
+                    throw new IllegalArgumentException("there are no activations");
+                }
+                target = newest.json().get(0).path("activationId").asText();
+            }
+            return show(send(client, "GET", "/namespaces/_/activations/" + RestClient.encode(target) + suffix(),
+                null), target);
         }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an activation record.")
     static final class Get extends One
     {
+        @Option(names = {"-s", "--summary"}, description = "Only the result and the logs.")
+        boolean summary;
+
         @Override
         String suffix()
         {
             return "";
+        }
+
+        @Override
+        int show(final RestClient.Response r, final String target)
+        {
+            if (!summary || !r.isOk() || wantsJson())
+            {
+                return shown(r, "got activation " + target);
+            }
+            final JsonNode a = r.json();
+            System.out.println("activation result for '/" + a.path("namespace").asText() + "/" +
+                a.path("name").asText() + "' (" + a.path("response").path("status").asText() + " at " +
+                DATE_TIME.format(java.time.Instant.ofEpochMilli(a.path("start").asLong())) + ")");
+            System.out.println(a.path("response").path("result").toPrettyString());
+            return 0;
         }
     }
 
@@ -155,6 +223,17 @@ final class ActivationCommand implements Runnable
         {
             return "/logs";
         }
+
+        @Override
+        int show(final RestClient.Response r, final String target)
+        {
+            if (!r.isOk() || wantsJson())
+            {
+                return print(r);
+            }
+            r.json().path("logs").forEach(line -> System.out.println(line.asText()));
+            return 0;
+        }
     }
 
     @Command(name = "result", mixinStandardHelpOptions = true, description = "Show an activation's result.")
@@ -164,6 +243,17 @@ final class ActivationCommand implements Runnable
         String suffix()
         {
             return "/result";
+        }
+
+        @Override
+        int show(final RestClient.Response r, final String target)
+        {
+            if (!r.isOk() || wantsJson())
+            {
+                return print(r);
+            }
+            System.out.println(r.json().path("result").toPrettyString());
+            return 0;
         }
     }
 }

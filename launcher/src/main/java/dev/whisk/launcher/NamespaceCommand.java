@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.json.Json;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ final class NamespaceCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", "/namespaces", null);
+            return listed(send(client, "GET", "/namespaces", null), "namespaces", JsonNode::asText);
         }
     }
 
@@ -49,7 +50,19 @@ final class NamespaceCommand implements Runnable
                 }
                 out.set(collection, r.json());
             }
-            System.out.println(out.toPrettyString());
+            if (wantsJson())
+            {
+                System.out.println(out.toPrettyString());
+                return 0;
+            }
+            final StringBuilder sb = new StringBuilder("Entities in namespace: ")
+                .append(namespace == null ? "default" : namespace).append('\n');
+            out.fields().forEachRemaining(e ->
+            {
+                sb.append(e.getKey()).append('\n');
+                e.getValue().forEach(entity -> sb.append(entityRow(entity, "")).append('\n'));
+            });
+            System.out.print(sb);
             return 0;
         }
     }

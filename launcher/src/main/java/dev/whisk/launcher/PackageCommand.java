@@ -45,8 +45,9 @@ final class PackageCommand implements Runnable
             {
                 body.put("publish", "yes".equalsIgnoreCase(shared) || "true".equalsIgnoreCase(shared));
             }
-            return request(client, "PUT", RestClient.entityPath("packages", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body);
+            return done(send(client, "PUT", RestClient.entityPath("packages", name) +
+                (isUpdate() ? "?overwrite=true" : ""), body),
+                (isUpdate() ? "updated" : "created") + " package " + name);
         }
     }
 
@@ -85,7 +86,7 @@ final class PackageCommand implements Runnable
             final ObjectNode body = Json.MAPPER.createObjectNode();
             body.putObject("binding").put("namespace", parts[0]).put("name", parts[1]);
             body.set("parameters", params.asKeyValues());
-            return request(client, "PUT", RestClient.entityPath("packages", name), body);
+            return done(send(client, "PUT", RestClient.entityPath("packages", name), body), "created binding " + name);
         }
     }
 
@@ -98,7 +99,7 @@ final class PackageCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", RestClient.entityPath("packages", name), null);
+            return shown(send(client, "GET", RestClient.entityPath("packages", name), null), "got package " + name);
         }
     }
 
@@ -112,7 +113,8 @@ final class PackageCommand implements Runnable
         int execute(final RestClient client) throws IOException
         {
             final String ns = namespace == null ? "_" : namespace.replace("/", "");
-            return request(client, "GET", "/namespaces/" + RestClient.encode(ns) + "/packages", null);
+            return listed(send(client, "GET", "/namespaces/" + RestClient.encode(ns) + "/packages", null), "packages",
+                p -> entityRow(p, p.path("binding").isObject() && !p.path("binding").isEmpty() ? "binding" : ""));
         }
     }
 
@@ -128,8 +130,8 @@ final class PackageCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "DELETE", RestClient.entityPath("packages", name) + (force ? "?force=true" : ""),
-                null);
+            return done(send(client, "DELETE", RestClient.entityPath("packages", name) + (force ? "?force=true" : ""),
+                null), "deleted package " + name);
         }
     }
 }

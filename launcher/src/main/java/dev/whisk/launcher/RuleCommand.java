@@ -36,13 +36,8 @@ final class RuleCommand implements Runnable
         {
             final ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("trigger", qualified(trigger)).put("action", qualified(action));
-            return request(client, "PUT", RestClient.entityPath("rules", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body);
-        }
-
-        private static String qualified(final String name)
-        {
-            return name.startsWith("/") ? name : "/_/" + name;
+            return done(send(client, "PUT", RestClient.entityPath("rules", name) +
+                (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " rule " + name);
         }
     }
 
@@ -69,8 +64,8 @@ final class RuleCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "POST", RestClient.entityPath("rules", name),
-                Json.MAPPER.createObjectNode().put("status", "active"));
+            return done(send(client, "POST", RestClient.entityPath("rules", name),
+                Json.MAPPER.createObjectNode().put("status", "active")), "enabled rule " + name);
         }
     }
 
@@ -80,8 +75,8 @@ final class RuleCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "POST", RestClient.entityPath("rules", name),
-                Json.MAPPER.createObjectNode().put("status", "inactive"));
+            return done(send(client, "POST", RestClient.entityPath("rules", name),
+                Json.MAPPER.createObjectNode().put("status", "inactive")), "disabled rule " + name);
         }
     }
 
@@ -91,7 +86,7 @@ final class RuleCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", RestClient.entityPath("rules", name), null);
+            return shown(send(client, "GET", RestClient.entityPath("rules", name), null), "got rule " + name);
         }
     }
 
@@ -101,7 +96,7 @@ final class RuleCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "DELETE", RestClient.entityPath("rules", name), null);
+            return done(send(client, "DELETE", RestClient.entityPath("rules", name), null), "deleted rule " + name);
         }
     }
 
@@ -111,7 +106,8 @@ final class RuleCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", "/namespaces/_/rules", null);
+            return listed(send(client, "GET", "/namespaces/_/rules", null), "rules",
+                r -> entityRow(r, r.path("status").asText()));
         }
     }
 }

@@ -62,7 +62,8 @@ final class StandaloneCommand implements Callable<Integer>
         + "built by runtimes/nodejs/build-image.sh under another name, or OpenWhisk's own (default: ${DEFAULT-VALUE}).")
     String nodejsImage;
 
-    @Option(names = "--no-demo", negatable = false, description = "Do not deploy and invoke the hello action.")
+    @Option(names = "--no-demo", negatable = false,
+        description = "Do not deploy, invoke and delete the hello action.")
     boolean noDemo;
 
     @Override
@@ -118,7 +119,11 @@ final class StandaloneCommand implements Callable<Integer>
         return java.util.Map.copyOf(images);
     }
 
-    /** Deploys {@code hello} through the platform's own API and invokes it blocking, printing what a user sees. */
+    /**
+     * Deploys {@code hello} through the platform's own API, invokes it blocking, printing what a user sees, and
+     * deletes it again: the demo leaves nothing in the user's namespace that a later {@code create hello} (a user's,
+     * or a client library's tests) would trip on with 409.
+     */
     private static void demo(final String apiHost, final String auth) throws Exception
     {
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -143,5 +148,9 @@ final class StandaloneCommand implements Callable<Integer>
             System.out.printf("POST /api/v1/namespaces/guest/actions/hello?blocking=true&result=true -> %d %s" +
                 " (%s, %.1f ms)%n", run.statusCode(), run.body(), i == 0 ? "cold start" : "warm", ms);
         }
+        final HttpResponse<String> delete = http.send(HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", authHeader).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println("DELETE /api/v1/namespaces/guest/actions/hello -> " + delete.statusCode() +
+            " (the demo leaves nothing behind)");
     }
 }

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.json.Json;
 import picocli.CommandLine.Command;
@@ -29,16 +30,27 @@ final class TriggerCommand implements Runnable
         @Mixin
         Params params = new Params();
 
+        @picocli.CommandLine.Option(names = {"-f", "--feed"}, paramLabel = "ACTION",
+            description = "The feed action that fires this trigger; the platform runs its CREATE and DELETE.")
+        String feed;
+
         @Override
         int execute(final RestClient client) throws IOException
         {
             final ObjectNode body = Json.MAPPER.createObjectNode();
-            if (!params.isEmpty())
+            if (feed != null)
+            {
+                body.putArray("annotations").addObject().put("key", "feed")
+                    .put("value", feed.startsWith("/") ? feed : "/_/" + feed);
+                body.set("feedParameters", params.asObject());
+            }
+            else if (!params.isEmpty())
             {
                 body.set("parameters", params.asKeyValues());
             }
-            return request(client, "PUT", RestClient.entityPath("triggers", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body);
+            return done(send(client, "PUT", RestClient.entityPath("triggers", name) +
+                (isUpdate() ? "?overwrite=true" : ""), body),
+                (isUpdate() ? "updated" : "created") + " trigger " + name);
         }
     }
 
@@ -64,7 +76,16 @@ final class TriggerCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "POST", RestClient.entityPath("triggers", name), params.asObject());
+            final RestClient.Response r = send(client, "POST", RestClient.entityPath("triggers", name),
+                params.asObject());
+            if (!r.isOk() || wantsJson())
+            {
+                return print(r);
+            }
+            final JsonNode id = r.json().path("activationId");
+            System.out.println("ok: triggered " + qualified(name) + (id.isTextual() ? " with id " + id.asText() :
+                " (no active rule)"));
+            return 0;
         }
     }
 
@@ -79,7 +100,8 @@ final class TriggerCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, method(), RestClient.entityPath("triggers", name), null);
+            final RestClient.Response r = send(client, method(), RestClient.entityPath("triggers", name), null);
+            return "GET".equals(method()) ? shown(r, "got trigger " + name) : done(r, "deleted trigger " + name);
         }
     }
 
@@ -109,7 +131,7 @@ final class TriggerCommand implements Runnable
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return request(client, "GET", "/namespaces/_/triggers", null);
+            return listed(send(client, "GET", "/namespaces/_/triggers", null), "triggers", t -> entityRow(t, ""));
         }
     }
 }

@@ -29,13 +29,24 @@ final class WhiskCli
 
     Run run(final List<String> args) throws IOException, InterruptedException
     {
-        final Started started = start(args);
+        return run(List.of(), args);
+    }
+
+    /** Runs {@code whisk ARGS} in a JVM given {@code jvmFlags} too. */
+    Run run(final List<String> jvmFlags, final List<String> args) throws IOException, InterruptedException
+    {
+        final Started started = start(jvmFlags, args);
         assertThat(started.process().waitFor(60, TimeUnit.SECONDS)).as("whisk " + args + " finished").isTrue();
         return started.finish();
     }
 
     /** Starts {@code whisk ARGS} without waiting; its output files can be read while it runs. */
     Started start(final List<String> args) throws IOException
+    {
+        return start(List.of(), args);
+    }
+
+    private Started start(final List<String> jvmFlags, final List<String> args) throws IOException
     {
         final Path quiet = work.resolve("logback-quiet.xml");
         if (!Files.exists(quiet))
@@ -51,6 +62,7 @@ final class WhiskCli
                 command.add(flag);
             }
         }
+        command.addAll(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dlogback.configurationFile=" + quiet,
             Whisk.class.getName()));
         command.addAll(args);
