@@ -532,6 +532,19 @@ public final class ContainerPool implements AutoCloseable
     // ---------------------------------------------------------------------------------------------------------
     // starting containers
 
+    /**
+     * Starts a container for an action's queue: {@code template} (still queued) names the action and its code, and
+     * the container, once initialized, takes whatever queued job is first then; it is no job's own.
+     */
+    private void coldStartForQueue(final Job template)
+    {
+        final PooledContainer c = track(new PooledContainer(nextSeq++, template.kind(), template.limits().memory(),
+            null));
+        c.forQueue = true;
+        assignKey(c, template);
+        execute(() -> provision(c, template), () -> onProvisionFailed(c, template));
+    }
+
     private void coldStart(final Job job)
     {
         metrics.coldStarts.incrementAndGet();
@@ -602,7 +615,10 @@ public final class ContainerPool implements AutoCloseable
 
     private void initStem(final PooledContainer c, final Job job)
     {
-        metrics.prewarmStarts.incrementAndGet();
+        if (!c.forQueue)
+        {
+            metrics.prewarmStarts.incrementAndGet();
+        }
         setState(c, PooledContainer.State.STARTING);
         assignKey(c, job);
         execute(() ->
@@ -684,25 +700,74 @@ public final class ContainerPool implements AutoCloseable
         return c.inlineLogs ? job.limits().logBytes() : -1;
     }
 
+    /**
+     * Owner thread: a container started for its action's queue is ready: it takes the first queued job (counted as
+     * the cold or pre-warmed start it waited for), then more while it has room; with nothing left it goes idle.
+     */
+    private void onInitializedForQueue(final PooledContainer c, final int initTimeMs)
+    {
+        c.forQueue = false;
+        recordStartCost(c, initTimeMs);
+        final ActionQueue q = queues.get(c.key);
+        final Job first = q == null ? null : q.jobs.pollFirst();
+        if (first != null)
+        {
+            metrics.queuedJobs.decrementAndGet();
+            (c.stem == null ? metrics.coldStarts : metrics.prewarmStarts).incrementAndGet();
+            reserve(c);
+            dispatch(c, first, initTimeMs, System.currentTimeMillis(), null);
+        }
+        Job next;
+        while ((next = c.startQueue.pollFirst()) != null)
+        {
+            metrics.warmStarts.incrementAndGet();
+            reserve(c);
+            dispatch(c, next, -1, System.currentTimeMillis(), null);
+        }
+        takeQueued(c);
+        if (c.active == 0)
+        {
+            becomeIdle(c);
+        }
+        capacityChanged = true;
+    }
+
+    /**
+     * Owner thread: a container started for {@code c}'s queue failed; when it was the action's last, what queued
+     * (and what waits in its start queue) ends with {@code error}, not in one start per job.
+     */
+    private void failQueueIfOrphaned(final PooledContainer c, final byte[] error, final ActivationStatus status)
+    {
+        final long nowMs = System.currentTimeMillis();
+        final RunOutcome outcome = new RunOutcome(status, error, nowMs, nowMs, -1, false);
+        Job next;
+        while ((next = c.startQueue.pollFirst()) != null)
+        {
+            ledger.complete(next, outcome, List.of());
+        }
+        final ActionQueue q = book.hasContainers(c.key) ? null : queues.remove(c.key);
+        while (q != null && (next = q.jobs.pollFirst()) != null)
+        {
+            metrics.queuedJobs.decrementAndGet();
+            ledger.complete(next, outcome, List.of());
+        }
+    }
+
     /** @param initLogs the init's own log lines when they came in-band, to lead the first run's; else null. */
     private void onInitialized(final PooledContainer c, final Job job, final int initTimeMs, final long startMs,
         final List<String> initLogs)
     {
+        if (c.forQueue && c.state != PooledContainer.State.REMOVING)
+        {
+            onInitializedForQueue(c, initTimeMs);
+            return;
+        }
         if (c.state == PooledContainer.State.REMOVING)
         {
             onInitFailed(c, job, RunResults.errorJson(Messages.ABNORMAL_INIT), startMs, false, initLogs);
             return;
         }
-        final long startedNs = System.nanoTime() - c.createdNs;
-        if (c.stem == null)
-        {
-            coldStartNs = (long)(START_WEIGHT * startedNs + (1 - START_WEIGHT) * coldStartNs);
-        }
-        else
-        {
-            stemStartNs = (long)(START_WEIGHT * TimeUnit.MILLISECONDS.toNanos(initTimeMs) +
-                (1 - START_WEIGHT) * stemStartNs);
-        }
+        recordStartCost(c, initTimeMs);
         reserve(c);
         dispatch(c, job, initTimeMs, startMs, initLogs);
         Job next;
@@ -719,6 +784,12 @@ public final class ContainerPool implements AutoCloseable
     private void onInitFailed(final PooledContainer c, final Job job, final byte[] error, final long startMs,
         final boolean timedOut, final List<String> logs)
     {
+        if (c.forQueue)
+        {
+            destroy(c);
+            failQueueIfOrphaned(c, error, ActivationStatus.DEVELOPER_ERROR);
+            return;
+        }
         final long nowMs = System.currentTimeMillis();
         final RunOutcome outcome = new RunOutcome(ActivationStatus.DEVELOPER_ERROR, error, startMs, nowMs,
             (int)(nowMs - startMs), timedOut);
@@ -744,6 +815,12 @@ public final class ContainerPool implements AutoCloseable
     private void onProvisionFailed(final PooledContainer c, final Job job)
     {
         destroy(c);
+        if (c.forQueue)
+        {
+            // The job is still queued: it fails only when no container of its action is left to serve it.
+            failQueueIfOrphaned(c, RunResults.errorJson(Messages.PROVISION_FAILED), ActivationStatus.WHISK_ERROR);
+            return;
+        }
         ledger.fail(job, ActivationStatus.WHISK_ERROR, Messages.PROVISION_FAILED);
         Job next;
         while ((next = c.startQueue.pollFirst()) != null)
@@ -1061,18 +1138,16 @@ public final class ContainerPool implements AutoCloseable
                     return;
                 }
             }
+            // The new container takes whichever queued job is first when it is ready, not the head of now.
             final PooledContainer stem = takeStem(head);
             if (stem != null)
             {
-                q.jobs.pollFirst();
-                metrics.queuedJobs.decrementAndGet();
+                stem.forQueue = true;
                 initStem(stem, head);
             }
             else if (waiting.isEmpty() && admit(head.limits().memory()))
             {
-                q.jobs.pollFirst();
-                metrics.queuedJobs.decrementAndGet();
-                coldStart(head);
+                coldStartForQueue(head);
             }
             else
             {
@@ -1097,6 +1172,20 @@ public final class ContainerPool implements AutoCloseable
             }
         }
         return false;
+    }
+
+    private void recordStartCost(final PooledContainer c, final int initTimeMs)
+    {
+        if (c.stem == null)
+        {
+            final long startedNs = System.nanoTime() - c.createdNs;
+            coldStartNs = (long)(START_WEIGHT * startedNs + (1 - START_WEIGHT) * coldStartNs);
+        }
+        else
+        {
+            stemStartNs = (long)(START_WEIGHT * TimeUnit.MILLISECONDS.toNanos(initTimeMs) +
+                (1 - START_WEIGHT) * stemStartNs);
+        }
     }
 
     private int provisionQueued(final long nowNs)
@@ -1454,7 +1543,7 @@ public final class ContainerPool implements AutoCloseable
         logExecutor.shutdown();
         try
         {
-            if (!dockerExecutor.awaitTermination(2, TimeUnit.SECONDS))
+            if (!dockerExecutor.awaitTermination(5, TimeUnit.SECONDS))
             {
                 LOG.warn("event=docker-calls-still-running invoker={}", config.invokerLabel());
             }
@@ -1469,7 +1558,9 @@ public final class ContainerPool implements AutoCloseable
         }
         try
         {
-            final int removed = driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
+            int removed = driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
+            // A start that was under way when the pool closed may have created its container after the listing.
+            removed += driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
             LOG.info("event=pool-closed invoker={} containersRemoved={}", config.invokerLabel(), removed);
         }
         catch (final RuntimeException ex)

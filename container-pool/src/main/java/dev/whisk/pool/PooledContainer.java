@@ -57,6 +57,8 @@ final class PooledContainer
     final long createdNs = System.nanoTime();
     /** When its current busy spell began (its first job of the spell was dispatched). */
     long busySinceNs;
+    /** Started for its action's queue: once ready it takes the first queued job, no job is its own. */
+    boolean forQueue;
     /** Moving mean of its runs' durations, ns; -1 until one ended. */
     long meanRunNs = -1;
 
