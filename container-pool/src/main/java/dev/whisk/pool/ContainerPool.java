@@ -717,14 +717,7 @@ public final class ContainerPool implements AutoCloseable
             reserve(c);
             dispatch(c, first, initTimeMs, System.currentTimeMillis(), null);
         }
-        Job next;
-        while ((next = c.startQueue.pollFirst()) != null)
-        {
-            metrics.warmStarts.incrementAndGet();
-            reserve(c);
-            dispatch(c, next, -1, System.currentTimeMillis(), null);
-        }
-        takeQueued(c);
+        serveWaitingFor(c);
         if (c.active == 0)
         {
             becomeIdle(c);
@@ -770,14 +763,7 @@ public final class ContainerPool implements AutoCloseable
         recordStartCost(c, initTimeMs);
         reserve(c);
         dispatch(c, job, initTimeMs, startMs, initLogs);
-        Job next;
-        while ((next = c.startQueue.pollFirst()) != null)
-        {
-            metrics.warmStarts.incrementAndGet();
-            reserve(c);
-            dispatch(c, next, -1, System.currentTimeMillis(), null);
-        }
-        takeQueued(c);
+        serveWaitingFor(c);
     }
 
     /** @param logs the init's log lines when they came in-band, else null: then they are read from Docker's log. */
@@ -1092,6 +1078,19 @@ public final class ContainerPool implements AutoCloseable
             provision(c.key, System.nanoTime());
         }
         capacityChanged = true;
+    }
+
+    /** Owner thread: a container just ready runs the jobs that waited for it, then queued jobs of its action. */
+    private void serveWaitingFor(final PooledContainer c)
+    {
+        Job next;
+        while ((next = c.startQueue.pollFirst()) != null)
+        {
+            metrics.warmStarts.incrementAndGet();
+            reserve(c);
+            dispatch(c, next, -1, System.currentTimeMillis(), null);
+        }
+        takeQueued(c);
     }
 
     /** Owner thread: gives {@code c} queued jobs of its action while it has room. */
