@@ -229,7 +229,7 @@ public final class ContainerPool implements AutoCloseable
     /**
      * Makes {@code loop} the pool's owner: every container connection's callbacks then run there, and those that
      * arrive while the owner is not inside the pool's own code run at once rather than as queued commands. Call
-     * before the first job, with the loop of the runtime client ({@link #runtimeLoop()}).
+     * before the first job, with the one loop of the group the pool was given to speak to its containers on.
      */
     public void ownedBy(final io.netty.channel.EventLoop loop)
     {
@@ -325,16 +325,6 @@ public final class ContainerPool implements AutoCloseable
         work += provisionQueued(now);
         work += refillStems(now);
         return work;
-    }
-
-    /**
-     * The event loop of the runtime client. With one client thread (the default) every container connection's
-     * callbacks run there, so an owner that runs its duty cycles on it handles a container's answer with no
-     * hand-off between threads.
-     */
-    public io.netty.channel.EventLoop runtimeLoop()
-    {
-        return client.eventLoop();
     }
 
     /**

@@ -77,12 +77,6 @@ public final class RuntimeClient implements AutoCloseable
             });
     }
 
-    /** The (first) event loop of the client: with one thread, the loop every container connection runs on. */
-    public io.netty.channel.EventLoop eventLoop()
-    {
-        return group.next();
-    }
-
     /**
      * Connects to a container that may still be booting: refused connections are retried every 2 ms until
      * {@code deadlineNs} ({@link System#nanoTime()}). Exactly one of the consumers is called, on an event loop.
