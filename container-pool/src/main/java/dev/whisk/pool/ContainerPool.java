@@ -20,11 +20,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,12 +64,15 @@ public final class ContainerPool implements AutoCloseable
      * wait longer than this many starts: one container then serves several starts' worth of queued work, so a burst
      * gets a few containers, not one per job.
      */
-    private static final int STARTS_WORTH_WAITING = 3;
     /** How often queued actions are looked at again (their run times grow while the first runs are in flight). */
     private static final long PROVISION_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final double START_WEIGHT = 0.2;
     /** How long an orderly stop waits for its containers' removal (in parallel) before it says what it left. */
-    private static final long STOP_REMOVAL_MS = 8_000;
+    private static final long STOP_REMOVAL_MS = 6_000;
+    /** How long a stop waits for Docker calls under way before it lists the containers again. */
+    private static final long STOP_LANES_MS = 1_000;
+    /** Tasks one lane holds waiting; more are refused (the pool's fallback for each runs). */
+    private static final int LANE_CAPACITY = 4_096;
     /** The label {@code runtimes/nodejs/build-image.sh} puts on images of our proxy, which speaks in-band logs. */
     static final String INLINE_LOGS_LABEL = "whisk.proxy.sha256";
     /** OpenWhisk's blackbox base image, whose proxy prints the log sentinels. */
@@ -79,12 +81,17 @@ public final class ContainerPool implements AutoCloseable
     private final ContainerPoolConfig config;
     private final DockerDriver driver;
     private final RuntimeClient client;
-    private final ExecutorService dockerExecutor;
+    /** Docker create and start, and the fetch and /init that follow: as many threads as the config says. */
+    private final Lane startLane;
+    /** Docker rm, and the out-of-memory check of a container that died: never ahead of a start. */
+    private final Lane removeLane;
+    /** Docker-API pauses and resumes, where the cgroup freezer cannot be reached. */
+    private final Lane freezeLane;
     /**
-     * The lane that reads Docker's json-file logs (images without in-band logs, and runs that ended without an
-     * answer): one thread, apart from the Docker API calls, so a slow log never delays a container start.
+     * Docker's json-file logs (images without in-band logs, and runs that ended without an answer): one thread, so a
+     * slow log never delays a container start, and a blackbox run's logs never delay our image's records.
      */
-    private final ExecutorService logExecutor;
+    private final Lane logLane;
     /** Images that run our own proxy, which returns an activation's logs with its answer. */
     private final java.util.Set<String> inlineLogImages = new java.util.HashSet<>();
     private final ActionCodeSource codeSource;
@@ -107,13 +114,17 @@ public final class ContainerPool implements AutoCloseable
 
     private final PoolBook book = new PoolBook(ContainerPool::hasOpenConnection);
     private final List<StemSlot> stemSlots = new ArrayList<>();
-    private final ArrayDeque<PauseDue> pauseDue = new ArrayDeque<>();
+    /** Idle containers by when they are due to be paused, soonest first. */
+    private final PriorityQueue<PauseDue> pauseDue = new PriorityQueue<>(Comparator.comparingLong(PauseDue::dueNs));
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
     /** Per action: jobs waiting for one of its busy or starting containers; only actions with a queue. */
     private final java.util.HashMap<ContainerKey, ActionQueue> queues = new java.util.HashMap<>();
     /** What a start costs, ns, as observed (moving means): a cold start to its first run, a stem cell's init. */
     private long coldStartNs = DEFAULT_COLD_START_NS;
     private long stemStartNs = DEFAULT_STEM_START_NS;
+    /** When the cold starts for queues under way are expected to be done, as {@link System#nanoTime()}. */
+    private long coldStartsFreeNs;
+    private long[] drainScratch = new long[16];
     private long nextProvisionNs;
     private final JobLedger ledger;
     private final long pauseGraceNs;
@@ -159,18 +170,13 @@ public final class ContainerPool implements AutoCloseable
         this.driver = new DockerDriver(config.dockerHost(), config.network(), freezer);
         this.client = runtimeLoops == null ? new RuntimeClient(config.clientThreads()) :
             new RuntimeClient(runtimeLoops);
-        this.dockerExecutor = Executors.newFixedThreadPool(config.dockerThreads(), r ->
-        {
-            final Thread t = new Thread(r, "pool-docker");
-            t.setDaemon(true);
-            return t;
-        });
-        this.logExecutor = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread t = new Thread(r, "pool-logs");
-            t.setDaemon(true);
-            return t;
-        });
+        // Docker's create and start are CPU-bound (dockerd, containerd, runc): more at once than the machine has cores
+        // only makes each take longer, and the first container of a burst ready later.
+        this.startLane = new Lane("docker", Math.min(config.dockerThreads(),
+            Math.max(2, Runtime.getRuntime().availableProcessors())), LANE_CAPACITY);
+        this.removeLane = new Lane("remove", 2, LANE_CAPACITY);
+        this.freezeLane = new Lane("freeze", 1, LANE_CAPACITY);
+        this.logLane = new Lane("logs", 1, LANE_CAPACITY);
         for (final StemCell cell : config.stemCells())
         {
             final String image = config.runtimeImages().get(cell.kind());
@@ -339,10 +345,10 @@ public final class ContainerPool implements AutoCloseable
             return System.nanoTime();
         }
         long deadline = Long.MAX_VALUE;
-        final PauseDue due = pauseDue.peekFirst();
+        final PauseDue due = pauseDue.peek();
         if (due != null)
         {
-            deadline = due.idleSinceNs + pauseGraceNs;
+            deadline = due.dueNs;
         }
         if (!book.live().isEmpty())
         {
@@ -352,10 +358,11 @@ public final class ContainerPool implements AutoCloseable
         {
             deadline = Math.min(deadline, nextProvisionNs);
         }
-        for (int i = 0; i < stemSlots.size(); i++)
+        for (int i = 0; i < stemSlots.size() && mayRefillStems(); i++)
         {
             final StemSlot slot = stemSlots.get(i);
-            if (slot.enabled && slot.ready.size() + slot.starting < slot.cell.count())
+            if (slot.enabled && slot.ready.size() + slot.starting < slot.cell.count() &&
+                memoryUsedMb + slot.cell.memoryMb() <= config.memoryBudgetMb())
             {
                 deadline = Math.min(deadline, slot.retryAtNs);
             }
@@ -526,13 +533,14 @@ public final class ContainerPool implements AutoCloseable
      * Starts a container for an action's queue: {@code template} (still queued) names the action and its code, and
      * the container, once initialized, takes whatever queued job is first then; it is no job's own.
      */
-    private void coldStartForQueue(final Job template)
+    private PooledContainer coldStartForQueue(final Job template)
     {
         final PooledContainer c = track(new PooledContainer(nextSeq++, template.kind(), template.limits().memory(),
             null));
         c.forQueue = true;
         assignKey(c, template);
         execute(() -> provision(c, template), () -> onProvisionFailed(c, template));
+        return c;
     }
 
     private void coldStart(final Job job)
@@ -698,6 +706,9 @@ public final class ContainerPool implements AutoCloseable
     {
         c.forQueue = false;
         recordStartCost(c, initTimeMs);
+        LOG.info("event=ready-for-queue container={} startedMs={} initMs={} queued={}", c.id(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.createdNs), initTimeMs,
+            queues.get(c.key) == null ? 0 : queues.get(c.key).jobs.size());
         final ActionQueue q = queues.get(c.key);
         final Job first = q == null ? null : q.jobs.pollFirst();
         if (first != null)
@@ -807,7 +818,7 @@ public final class ContainerPool implements AutoCloseable
 
     private int refillStems(final long nowNs)
     {
-        if (closed || !waiting.isEmpty())
+        if (!mayRefillStems())
         {
             return 0;
         }
@@ -827,6 +838,12 @@ public final class ContainerPool implements AutoCloseable
             }
         }
         return started;
+    }
+
+    /** Stem cells are refilled when no job waits: a queue's or a waiting job's starts go first on the Docker lane. */
+    private boolean mayRefillStems()
+    {
+        return !closed && waiting.isEmpty() && queues.isEmpty();
     }
 
     private void startStem(final StemSlot slot)
@@ -918,6 +935,10 @@ public final class ContainerPool implements AutoCloseable
         if (c.active == 0)
         {
             c.busySinceNs = System.nanoTime();
+            if (c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PAUSED)
+            {
+                c.onReused(c.busySinceNs - c.idleSinceNs);
+            }
         }
         c.active++;
         if (c.state != PooledContainer.State.REMOVING)
@@ -997,7 +1018,7 @@ public final class ContainerPool implements AutoCloseable
                     return;
                 }
                 final String id = c.docker.id();
-                execute(() ->
+                removeLane.execute(() ->
                 {
                     final String message = driver.wasOomKilled(id, OOM_CHECK_WAIT_MS) ?
                         Messages.MEMORY_EXHAUSTED : Messages.ABNORMAL_RUN;
@@ -1106,9 +1127,12 @@ public final class ContainerPool implements AutoCloseable
     }
 
     /**
-     * Owner thread: starts containers for {@code key}'s queue while a queued job is expected to wait longer than
-     * {@link #STARTS_WORTH_WAITING} starts. Expected wait of the last job: the remaining time of the busy runs plus
-     * the queue's work spread over every slot of the action's containers (those starting included).
+     * Owner thread: starts containers for {@code key}'s queue while one more would still find work when it is ready,
+     * enough to pay for its start. The queue's work (its jobs times the mean run) is spread over the action's slots,
+     * each from when it frees up or, while starting, from when it is expected to be ready; that gives when the queue
+     * would be drained. Cold starts on one machine go about one at a time whatever the threads (Docker's create and
+     * start are CPU-bound), so a new cold start is expected ready one start after the starts already under way.
+     * A new container is started only if the queue would still be draining a whole start after it is ready.
      */
     private void provision(final ContainerKey key, final long nowNs)
     {
@@ -1118,25 +1142,41 @@ public final class ContainerPool implements AutoCloseable
             final Job head = q.jobs.peekFirst();
             final boolean stemReady = hasStem(head);
             final PoolBook.Supply supply = book.supply(key, nowNs);
+            final long startNs = stemReady ? stemStartNs : coldStartNs;
+            final long readyNs = stemReady ? stemStartNs : Math.max(nowNs, coldStartsFreeNs) - nowNs + coldStartNs;
+            final long drainNs;
             if (supply.slots() > 0)
             {
                 final long meanRunNs = supply.meanRunNs();
-                final long waitNs = supply.soonestFreeNs(meanRunNs) + q.jobs.size() * meanRunNs / supply.slots();
-                if (waitNs <= STARTS_WORTH_WAITING * (stemReady ? stemStartNs : coldStartNs))
+                if (drainScratch.length < supply.slots())
+                {
+                    drainScratch = new long[Math.max(2 * drainScratch.length, supply.slots())];
+                }
+                drainNs = book.drainNs(key, nowNs, meanRunNs, q.jobs.size() * meanRunNs, drainScratch);
+                if (drainNs < readyNs + startNs)
                 {
                     return;
                 }
             }
+            else
+            {
+                drainNs = -1;
+            }
+            LOG.info("event=start-for-queue action={} queued={} slots={} meanRunMs={} drainMs={} readyMs={} stem={}",
+                key.actionPath(), q.jobs.size(), supply.slots(), supply.meanRunNs() / 1_000_000, drainNs / 1_000_000,
+                readyNs / 1_000_000, stemReady);
             // The new container takes whichever queued job is first when it is ready, not the head of now.
             final PooledContainer stem = takeStem(head);
             if (stem != null)
             {
                 stem.forQueue = true;
+                stem.expectedReadyNs = nowNs + readyNs;
                 initStem(stem, head);
             }
             else if (waiting.isEmpty() && admit(head.limits().memory()))
             {
-                coldStartForQueue(head);
+                coldStartsFreeNs = nowNs + readyNs;
+                coldStartForQueue(head).expectedReadyNs = coldStartsFreeNs;
             }
             else
             {
@@ -1199,12 +1239,14 @@ public final class ContainerPool implements AutoCloseable
         c.idleSinceNs = now;
         if (pauseGraceNs >= 0)
         {
-            if (pauseDue.isEmpty())
+            final PauseDue due = new PauseDue(c, now, now + c.pauseDelayNs(pauseGraceNs));
+            final PauseDue first = pauseDue.peek();
+            if (first == null || due.dueNs - first.dueNs < 0)
             {
                 // An owner sleeping until the pool's next deadline must now wake for this pause.
                 wakeOwner.run();
             }
-            pauseDue.addLast(new PauseDue(c, now));
+            pauseDue.add(due);
         }
     }
 
@@ -1227,7 +1269,7 @@ public final class ContainerPool implements AutoCloseable
         final long waitNs = TimeUnit.MILLISECONDS.toNanos(ranToEnd ? config.logWaitMs() : config.logWaitMs() / 4);
         final boolean sentinels = c.sentinels;
         final Job job = next.job();
-        execute(logExecutor, () ->
+        logLane.execute(() ->
         {
             CollectedLogs collected;
             try
@@ -1259,9 +1301,9 @@ public final class ContainerPool implements AutoCloseable
     {
         int paused = 0;
         PauseDue due;
-        while ((due = pauseDue.peekFirst()) != null && nowNs - due.idleSinceNs >= pauseGraceNs)
+        while ((due = pauseDue.peek()) != null && nowNs - due.dueNs >= 0)
         {
-            pauseDue.pollFirst();
+            pauseDue.poll();
             final PooledContainer c = due.container;
             if (c.state == PooledContainer.State.IDLE && c.idleSinceNs == due.idleSinceNs)
             {
@@ -1291,7 +1333,7 @@ public final class ContainerPool implements AutoCloseable
             }
         }
         final String id = c.docker.id();
-        c.dockerOps = c.dockerOps.thenRunAsync(() -> driver.pause(id), dockerExecutor).exceptionally(ex ->
+        c.dockerOps = c.dockerOps.thenRunAsync(() -> driver.pause(id), freezeLane.executor()).exceptionally(ex ->
         {
             LOG.warn("event=pause-failed container={}", id, ex);
             return null;
@@ -1316,7 +1358,7 @@ public final class ContainerPool implements AutoCloseable
             }
         }
         final String id = c.docker.id();
-        c.dockerOps = c.dockerOps.thenRunAsync(() -> driver.unpause(id), dockerExecutor).handle((v, ex) ->
+        c.dockerOps = c.dockerOps.thenRunAsync(() -> driver.unpause(id), freezeLane.executor()).handle((v, ex) ->
         {
             if (ex != null)
             {
@@ -1403,7 +1445,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final String id = c.docker.id();
-        execute(() ->
+        removeLane.execute(() ->
         {
             try
             {
@@ -1488,22 +1530,16 @@ public final class ContainerPool implements AutoCloseable
         }
     }
 
-    /** Runs blocking work on the Docker executor; {@code ifRejected} runs here when the pool is shutting down. */
+    /** Runs a start on its lane; {@code ifRejected} runs here when the lane is full or the pool is shutting down. */
     private void execute(final Runnable task, final Runnable ifRejected)
     {
-        execute(dockerExecutor, task, ifRejected);
+        startLane.execute(task, ifRejected);
     }
 
-    private static void execute(final ExecutorService lane, final Runnable task, final Runnable ifRejected)
+    /** The pool's lanes of blocking work, for metrics. */
+    public List<Lane> lanes()
     {
-        try
-        {
-            lane.execute(task);
-        }
-        catch (final RejectedExecutionException ex)
-        {
-            ifRejected.run();
-        }
+        return List.of(startLane, removeLane, freezeLane, logLane);
     }
 
     /**
@@ -1528,28 +1564,17 @@ public final class ContainerPool implements AutoCloseable
         metrics.queuedJobs.set(0);
         // Queued starts and removals are dropped: their jobs have failed above, and removeAll below takes every
         // container of this invoker, in parallel, in one go.
-        dockerExecutor.shutdownNow();
-        logExecutor.shutdown();
-        try
+        for (final Lane lane : lanes())
         {
-            if (!dockerExecutor.awaitTermination(5, TimeUnit.SECONDS))
-            {
-                LOG.warn("event=docker-calls-still-running invoker={}", config.invokerLabel());
-            }
-            if (!logExecutor.awaitTermination(1, TimeUnit.SECONDS))
-            {
-                logExecutor.shutdownNow();
-            }
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
+            lane.shutdownNow();
         }
         try
         {
+            // Every container in parallel first; starts still under way end meanwhile (their Docker calls are short).
             int removed = driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
+            awaitLanes(STOP_LANES_MS);
             // A start that was under way when the pool closed may have created its container after the listing.
-            removed += driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
+            removed += driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS / 4);
             LOG.info("event=pool-closed invoker={} containersRemoved={}", config.invokerLabel(), removed);
         }
         catch (final RuntimeException ex)
@@ -1558,6 +1583,26 @@ public final class ContainerPool implements AutoCloseable
         }
         client.close();
         driver.close();
+    }
+
+    private void awaitLanes(final long timeoutMs)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        try
+        {
+            for (final Lane lane : lanes())
+            {
+                final long leftMs = TimeUnit.NANOSECONDS.toMillis(deadlineNs - System.nanoTime());
+                if (!lane.awaitTermination(Math.max(0, leftMs)))
+                {
+                    LOG.warn("event=lane-calls-still-running invoker={} lane={}", config.invokerLabel(), lane.name());
+                }
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The stem cells of one (kind, memory): ready ones and how many are starting. Owner thread. */
@@ -1577,7 +1622,7 @@ public final class ContainerPool implements AutoCloseable
         }
     }
 
-    private record PauseDue(PooledContainer container, long idleSinceNs)
+    private record PauseDue(PooledContainer container, long idleSinceNs, long dueNs)
     {
     }
 }

@@ -181,6 +181,68 @@ final class PoolBook
     }
 
     /**
+     * When an action's queue would be drained by the containers it has, ns from now: ready containers serve from when
+     * their current run should end, starting ones from when they are expected to be ready; every slot serves runs of
+     * {@code meanRunNs} until {@code workNs} of runs is done (the slots fill like water poured into steps).
+     * {@link Long#MAX_VALUE} when the action has no container.
+     *
+     * @param scratch at least as long as the action's containers; reused, to allocate nothing.
+     */
+    long drainNs(final ContainerKey key, final long nowNs, final long meanRunNs, final long workNs, long[] scratch)
+    {
+        final List<PooledContainer> list = byKey.get(key);
+        if (list == null)
+        {
+            return Long.MAX_VALUE;
+        }
+        int n = 0;
+        for (int i = 0; i < list.size(); i++)
+        {
+            final PooledContainer c = list.get(i);
+            final long availableNs;
+            switch (c.state)
+            {
+                case REMOVING:
+                    continue;
+                case STARTING:
+                    availableNs = Math.max(0, c.expectedReadyNs - nowNs);
+                    break;
+                case BUSY:
+                    availableNs = Math.max(0, meanRunNs - (nowNs - c.busySinceNs));
+                    break;
+                default:
+                    availableNs = 0;
+            }
+            for (int k = 0; k < c.concurrency && n < scratch.length; k++)
+            {
+                // insertion sort: an action has few slots
+                int j = n++;
+                while (j > 0 && scratch[j - 1] > availableNs)
+                {
+                    scratch[j] = scratch[j - 1];
+                    j--;
+                }
+                scratch[j] = availableNs;
+            }
+        }
+        if (n == 0)
+        {
+            return Long.MAX_VALUE;
+        }
+        long sumAvailable = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sumAvailable += scratch[i];
+            final long drain = (workNs + sumAvailable) / (i + 1);
+            if (i == n - 1 || drain <= scratch[i + 1])
+            {
+                return drain;
+            }
+        }
+        return Long.MAX_VALUE; // not reached
+    }
+
+    /**
      * @param meanRunNs the mean run time of the action's containers, or while none has ended a run the longest a run
      *                  is known to take (how long the oldest busy spell has gone).
      * @param elapsedNs how long the longest-running busy spell has gone, -1 when none is busy (all starting).

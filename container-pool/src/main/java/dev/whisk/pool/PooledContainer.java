@@ -59,12 +59,50 @@ final class PooledContainer
     long busySinceNs;
     /** Started for its action's queue: once ready it takes the first queued job, no job is its own. */
     boolean forQueue;
+    /** While it starts: when it is expected to be ready, as {@link System#nanoTime()}; 0 when not estimated. */
+    long expectedReadyNs;
     /** Moving mean of its runs' durations, ns; -1 until one ended. */
     long meanRunNs = -1;
+
+    /** Moving mean of the idle gaps that ended in a new run within {@link #PAUSE_DELAY_CAP_NS}, ns; -1 until one. */
+    long meanReuseGapNs = -1;
+    /** How steadily it is reused: up by one for each gap within the cap, down by two for each longer one, 0 to 4. */
+    int reuseScore;
+
+    /** The longest a container in steady use waits before it is paused; OpenWhisk waits 10 s for every container. */
+    static final long PAUSE_DELAY_CAP_NS = 10_000_000_000L;
 
     void onRunEnded(final long runNs)
     {
         meanRunNs = meanRunNs < 0 ? runNs : (runNs + 4 * meanRunNs) / 5;
+    }
+
+    /** A run starts after it sat idle (or paused) for {@code gapNs}. */
+    void onReused(final long gapNs)
+    {
+        if (gapNs <= PAUSE_DELAY_CAP_NS)
+        {
+            meanReuseGapNs = meanReuseGapNs < 0 ? gapNs : (gapNs + 3 * meanReuseGapNs) / 4;
+            reuseScore = Math.min(4, reuseScore + 1);
+        }
+        else
+        {
+            reuseScore = Math.max(0, reuseScore - 2);
+        }
+    }
+
+    /**
+     * How long it may sit idle before it is paused: {@code graceNs} for a container that is not reused steadily (its
+     * next call is far off, so the pause saves CPU at no cost), else twice its usual gap, up to the cap, so that a
+     * container in steady use is not paused and resumed between its calls.
+     */
+    long pauseDelayNs(final long graceNs)
+    {
+        if (reuseScore < 2 || meanReuseGapNs < 0)
+        {
+            return graceNs;
+        }
+        return Math.max(graceNs, Math.min(PAUSE_DELAY_CAP_NS, 2 * meanReuseGapNs));
     }
     ContainerLogReader logReader;
     /** Whether the image prints the log sentinels; when not, its Docker log is read as it stands, no wait. */

@@ -96,4 +96,55 @@ class PauseResumeTest
             assertThat(h.pool.metrics().idleContainers()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aContainerCalledEveryFewHundredMillisecondsStopsBeingPausedBetweenCallsButIsPausedWhenTheCallsStop()
+        throws InterruptedException
+    {
+        try (PoolHarness h = new PoolHarness(c -> c.withPauseGraceMs(50)))
+        {
+            h.action("guest/counter", COUNTER);
+            final int calls = 10;
+            for (int i = 0; i < calls; i++)
+            {
+                h.run(h.job("guest/counter", "{}", PoolHarness.limits(256)));
+                Thread.sleep(150); // the caller's own pace: longer than the 50 ms grace
+            }
+
+            // A fixed grace would pause and resume it for every one of the 9 gaps; the pool learns the pace after two.
+            assertThat(h.pool.metrics().resumes()).as("resumes over %d gaps of 150 ms", calls - 1).isLessThanOrEqualTo(4);
+            assertThat(h.pool.metrics().coldStarts()).isEqualTo(1);
+            // Once the calls stop, the container is still paused: the saving on truly idle containers stays.
+            h.awaitThat(() -> h.pool.metrics().pausedContainers() == 1);
+        }
+    }
+
+    @Test
+    void thePauseDelayFollowsTheReuseGapsUpToTheCapAndFallsBackToTheGraceForRareCalls()
+    {
+        final long grace = TimeUnit.MILLISECONDS.toNanos(50);
+        final PooledContainer c = new PooledContainer(1, "nodejs:20", 256, null);
+        assertThat(c.pauseDelayNs(grace)).as("nothing known yet").isEqualTo(grace);
+
+        c.onReused(TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(c.pauseDelayNs(grace)).as("one reuse is not a pace").isEqualTo(grace);
+        c.onReused(TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(c.pauseDelayNs(grace)).isEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+
+        c.onReused(TimeUnit.MILLISECONDS.toNanos(1));
+        c.onReused(TimeUnit.MILLISECONDS.toNanos(1));
+        c.onReused(TimeUnit.MILLISECONDS.toNanos(1));
+        c.onReused(TimeUnit.MILLISECONDS.toNanos(1));
+        assertThat(c.pauseDelayNs(grace)).as("never below the grace").isGreaterThanOrEqualTo(grace);
+
+        for (int i = 0; i < 8; i++)
+        {
+            c.onReused(TimeUnit.SECONDS.toNanos(8));
+        }
+        assertThat(c.pauseDelayNs(grace)).as("capped").isEqualTo(PooledContainer.PAUSE_DELAY_CAP_NS);
+
+        c.onReused(TimeUnit.SECONDS.toNanos(60));
+        c.onReused(TimeUnit.SECONDS.toNanos(60));
+        assertThat(c.pauseDelayNs(grace)).as("calls minutes apart: paused after the grace").isEqualTo(grace);
+    }
 }

@@ -85,12 +85,34 @@ public final class Metrics
         sample(out, name, help, "gauge", value);
     }
 
+    /**
+     * Appends one metric with one sample per label value: {@code name{label="value"} n}, under one help and type line.
+     *
+     * @param type "counter" or "gauge".
+     */
+    public static void labelled(final StringBuilder out, final String name, final String help, final String type,
+        final String label, final String[] labelValues, final double[] values)
+    {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+            .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        for (int i = 0; i < labelValues.length; i++)
+        {
+            out.append(name).append('{').append(label).append("=\"").append(labelValues[i]).append("\"} ");
+            value(out, values[i]);
+        }
+    }
+
     private static void sample(final StringBuilder out, final String name, final String help, final String type,
         final double value)
     {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
             .append("# TYPE ").append(name).append(' ').append(type).append('\n')
             .append(name).append(' ');
+        value(out, value);
+    }
+
+    private static void value(final StringBuilder out, final double value)
+    {
         if (value == Math.rint(value) && Math.abs(value) < 1e15)
         {
             out.append((long)value);

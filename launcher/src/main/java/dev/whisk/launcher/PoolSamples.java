@@ -1,7 +1,10 @@
 package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.Metrics;
+import dev.whisk.pool.Lane;
 import dev.whisk.pool.PoolMetrics;
+
+import java.util.List;
 
 /**
  * The container pool's counters and gauges on {@code /metrics}: how each job found its container (warm, pre-warmed
@@ -11,10 +14,12 @@ import dev.whisk.pool.PoolMetrics;
 final class PoolSamples implements Metrics.Source
 {
     private final PoolMetrics pool;
+    private final List<Lane> lanes;
 
-    PoolSamples(final PoolMetrics pool)
+    PoolSamples(final PoolMetrics pool, final List<Lane> lanes)
     {
         this.pool = pool;
+        this.lanes = lanes;
     }
 
     @Override
@@ -44,5 +49,23 @@ final class PoolSamples implements Metrics.Source
         Metrics.gauge(out, "whisk_pool_waiting_jobs", "Jobs waiting for memory.", pool.waitingJobs());
         Metrics.gauge(out, "whisk_pool_queued_jobs", "Jobs waiting for a busy or starting container of their action.",
             pool.queuedJobs());
+        final String[] names = new String[lanes.size()];
+        final double[] queued = new double[lanes.size()];
+        final double[] running = new double[lanes.size()];
+        final double[] refused = new double[lanes.size()];
+        for (int i = 0; i < names.length; i++)
+        {
+            final Lane lane = lanes.get(i);
+            names[i] = lane.name();
+            queued[i] = lane.queued();
+            running[i] = lane.running();
+            refused[i] = lane.refused();
+        }
+        Metrics.labelled(out, "whisk_pool_lane_queued", "Docker calls waiting for a thread of their lane.", "gauge",
+            "lane", names, queued);
+        Metrics.labelled(out, "whisk_pool_lane_running", "Docker calls under way on their lane.", "gauge", "lane",
+            names, running);
+        Metrics.labelled(out, "whisk_pool_lane_refused_total", "Docker calls refused: their lane was full.",
+            "counter", "lane", names, refused);
     }
 }

@@ -78,7 +78,7 @@ public final class Standalone implements AutoCloseable
             });
             link.attach(invoker);
             invoker.pool().wakeOwnerWith(runner::wake);
-            controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics()));
+            controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics(), invoker.pool().lanes()));
             own(runner);
             runner.start(owner, new CompositeAgent(invoker, completions), config.agentMaxParkNs(),
                 invoker.pool()::nextDeadlineNs);
