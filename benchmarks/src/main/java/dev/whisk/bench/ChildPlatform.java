@@ -263,6 +263,58 @@ final class ChildPlatform implements AutoCloseable
         return mib;
     }
 
+    /** How a SIGTERM ended: ms from the signal to the process's exit and to the last container's removal. */
+    record Stop(double exitMs, double removedMs, int left)
+    {
+    }
+
+    /** Containers of this platform that Docker lists, in any state. */
+    int containerCount()
+    {
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
+        {
+            return docker.containerIds(label).size();
+        }
+    }
+
+    /**
+     * Sends SIGTERM and waits up to {@code timeoutNs} for the process to exit and for Docker to list none of its
+     * containers; {@link #close} afterwards only cleans up what is left.
+     */
+    synchronized Stop terminate(final long timeoutNs) throws InterruptedException
+    {
+        final long t0 = System.nanoTime();
+        final long deadline = t0 + timeoutNs;
+        process.destroy();
+        long exitNs = -1;
+        long removedNs = -1;
+        int left;
+        try (DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
+            ContainerPoolConfig.DEFAULT_NETWORK))
+        {
+            while (true)
+            {
+                final long now = System.nanoTime();
+                if (exitNs < 0 && !process.isAlive())
+                {
+                    exitNs = now - t0;
+                }
+                left = docker.containerIds(label).size();
+                if (removedNs < 0 && left == 0)
+                {
+                    removedNs = now - t0;
+                }
+                if ((exitNs >= 0 && removedNs >= 0) || now > deadline)
+                {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+        }
+        return new Stop(exitNs < 0 ? Double.NaN : exitNs / 1e6, removedNs < 0 ? Double.NaN : removedNs / 1e6, left);
+    }
+
     @Override
     public synchronized void close()
     {

@@ -52,6 +52,8 @@ public final class LoadBench
             case "starts" -> new PoolScenarios(bench.out, false, bench.summary).starts();
             case "eviction" -> new PoolScenarios(bench.out, false, bench.summary).eviction();
             case "mixed" -> new PoolScenarios(bench.out, false, bench.summary).mixed(mixedRate(args));
+            case "stop" -> new PoolScenarios(bench.out, false, bench.summary).stop(
+                args.length > 2 ? Integer.parseInt(args[2]) : 50);
             case "burst" -> new PoolScenarios(bench.out, false, bench.summary).burst(
                 args.length > 2 ? Integer.parseInt(args[2]) : 400, args.length > 3 ? Integer.parseInt(args[3]) : 20);
             case "all" ->

@@ -105,6 +105,40 @@ final class PoolScenarios
     }
 
     /**
+     * An orderly stop: {@code containers} actions called once each, so the pool holds a container of each (paused
+     * after the default grace), then SIGTERM. Reports when the process exited and when the last of its containers was
+     * gone from Docker, from the signal.
+     */
+    void stop(final int containers) throws Exception
+    {
+        System.out.printf("%nstop: %d containers, then SIGTERM%n", containers);
+        try (ChildPlatform platform = new ChildPlatform("stop", "--stem-cells", "none"))
+        {
+            for (int i = 0; i < containers; i++)
+            {
+                platform.putNodeAction("st" + i, 0, 128);
+            }
+            Load.run(Load.Plan.closed("one call each", List.of(roundRobin(platform, "st", containers)), containers,
+                300));
+            final boolean all = awaitMetric(platform, m -> m.getOrDefault("whisk_pool_containers", 0.0) >= containers);
+            final int live = platform.containerCount();
+            final ChildPlatform.Stop stop = platform.terminate(TimeUnit.SECONDS.toNanos(60));
+            final ObjectNode file = Results.loadScenario("stop", containers + " containers, then SIGTERM: the " +
+                "time until the process exited and until the last container was gone");
+            final ObjectNode f = (ObjectNode)file.get("figures");
+            f.put("containers", live);
+            f.put("exitMs", stop.exitMs());
+            f.put("allRemovedMs", stop.removedMs());
+            f.put("left", stop.left());
+            Results.write(out.resolve("load-stop.json"), file);
+            summary.line(String.format(Locale.ROOT, "stop: %d containers%s; SIGTERM -> process exited in %.0f ms, " +
+                "last container gone in %.0f ms, %d left", live, all ? "" : " (fewer than asked)", stop.exitMs(),
+                stop.removedMs(), stop.left()));
+            summary.goal("stop: containers gone after SIGTERM", stop.removedMs(), "ms", 10_000, true);
+        }
+    }
+
+    /**
      * Start latency by kind, one blocking invoke each, timed at the client: cold (an action of 512 MB, which no stem
      * cell fits), pre-warmed (256 MB, a stem cell waiting), warm (the same action again at once), resumed (again,
      * once the pool has paused its container); and a raw Docker create + start + {@code /init} + {@code /run}.
