@@ -69,8 +69,8 @@ function isAuthorized(token, req) {
 }
 
 /** Builds the HTTP server around a service; exported so the routing can be reused in-process. */
-function createServer(service, token) {
-    const server = http.createServer((req, res) => {
+function createServer(service, token, options = {}) {
+    const server = http.createServer(options, (req, res) => {
         if (!isAuthorized(token, req)) {
             // Refused before the body is read: nothing reaches the service. The connection closes,
             // so an unread body cannot be taken for the next request.
@@ -84,6 +84,10 @@ function createServer(service, token) {
         });
     });
     server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+    // Node 20 closes a connection that has not sent a whole request within headersTimeout (60 s), which
+    // includes an invoker's pre-opened keep-alive connection to an idle or pre-warmed container: the
+    // invoker then took the container for dead. Only the invoker talks to us; it bounds every request.
+    server.headersTimeout = 0;
     // An init body or a run can legitimately take minutes; the invoker enforces the time limits.
     server.requestTimeout = 0;
     server.timeout = 0;

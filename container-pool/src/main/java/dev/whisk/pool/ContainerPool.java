@@ -69,6 +69,8 @@ public final class ContainerPool implements AutoCloseable
     private static final double START_WEIGHT = 0.2;
     /** How long an orderly stop waits for its containers' removal (in parallel) before it says what it left. */
     private static final long STOP_REMOVAL_MS = 6_000;
+    /** How long the pool tries to open a new connection to an idle container whose connection closed. */
+    private static final long RECONNECT_NS = TimeUnit.SECONDS.toNanos(2);
     /** How long a stop waits for Docker calls under way before it lists the containers again. */
     private static final long STOP_LANES_MS = 1_000;
     /** Tasks one lane holds waiting; more are refused (the pool's fallback for each runs). */
@@ -457,14 +459,19 @@ public final class ContainerPool implements AutoCloseable
             final StemSlot slot = stemSlots.get(i);
             if (slot.cell.memoryMb() == job.limits().memory() && slot.cell.kind().equals(job.kind()))
             {
-                PooledContainer c;
-                while ((c = slot.ready.pollFirst()) != null)
+                for (final Iterator<PooledContainer> it = slot.ready.iterator(); it.hasNext(); )
                 {
+                    final PooledContainer c = it.next();
                     if (c.openConnections > 0)
                     {
+                        it.remove();
                         return c;
                     }
-                    destroy(c);
+                    if (!c.reconnecting)
+                    {
+                        it.remove();
+                        destroy(c);
+                    }
                 }
             }
         }
@@ -1401,12 +1408,51 @@ public final class ContainerPool implements AutoCloseable
     {
         c.freeConnections.remove(connection);
         c.openConnections--;
-        if (c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PAUSED ||
+        if (closed || c.openConnections > 0 || c.reconnecting)
+        {
+            return;
+        }
+        if ((c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PREWARMED) && c.docker != null)
+        {
+            // The runtime may close a keep-alive connection that sat unused (Node's servers do); the container is
+            // most likely healthy: open a new connection, and replace the container only if that fails.
+            c.reconnecting = true;
+            client.connect(new InetSocketAddress(c.docker.ip(), PORT), c.token, System.nanoTime() + RECONNECT_NS,
+                opened -> onOwner(() ->
+                {
+                    c.reconnecting = false;
+                    if (c.state == PooledContainer.State.REMOVING || closed)
+                    {
+                        opened.close();
+                        return;
+                    }
+                    adopt(c, opened);
+                    c.freeConnections.addLast(opened);
+                    metrics.connectionsReopened.incrementAndGet();
+                    LOG.info("event=connection-reopened container={} state={}", c.id(), c.state);
+                }),
+                cause -> onOwner(() ->
+                {
+                    c.reconnecting = false;
+                    if (c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PREWARMED)
+                    {
+                        lose(c);
+                    }
+                }));
+        }
+        else if (c.state == PooledContainer.State.PAUSED || c.state == PooledContainer.State.IDLE ||
             c.state == PooledContainer.State.PREWARMED)
         {
-            LOG.info("event=idle-container-lost container={} state={}", c.id(), c.state);
-            destroy(c);
+            // A frozen process closes nothing: a paused container whose connection closed is gone.
+            lose(c);
         }
+    }
+
+    private void lose(final PooledContainer c)
+    {
+        LOG.info("event=idle-container-lost container={} state={}", c.id(), c.state);
+        metrics.containersLost.incrementAndGet();
+        destroy(c);
     }
 
     private void destroy(final PooledContainer c)

@@ -19,6 +19,8 @@ public final class PoolMetrics
     final AtomicInteger memoryInUseMb = new AtomicInteger();
     final AtomicInteger waitingJobs = new AtomicInteger();
     final AtomicInteger queuedJobs = new AtomicInteger();
+    final AtomicLong connectionsReopened = new AtomicLong();
+    final AtomicLong containersLost = new AtomicLong();
     private final AtomicIntegerArray containersByState =
         new AtomicIntegerArray(PooledContainer.State.values().length);
     private final int memoryBudgetMb;
@@ -113,6 +115,18 @@ public final class PoolMetrics
     }
 
     /** Jobs waiting for one of their action's busy or starting containers. */
+    /** Keep-alive connections to an idle container opened again after the runtime closed the last one. */
+    public long connectionsReopened()
+    {
+        return connectionsReopened.get();
+    }
+
+    /** Idle containers dropped (and replaced on demand) because no connection to them could be opened. */
+    public long containersLost()
+    {
+        return containersLost.get();
+    }
+
     public int queuedJobs()
     {
         return queuedJobs.get();

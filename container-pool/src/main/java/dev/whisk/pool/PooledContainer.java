@@ -47,6 +47,8 @@ final class PooledContainer
     /** Open keep-alive connections with no request on them. */
     final ArrayDeque<RuntimeConnection> freeConnections = new ArrayDeque<>(1);
     int openConnections;
+    /** A new connection is being opened after the last one closed while it was idle. */
+    boolean reconnecting;
     /** Jobs running now. */
     int active;
     /** Jobs that wait for this container to finish starting (concurrency above 1). */

@@ -36,6 +36,12 @@ final class PoolSamples implements Metrics.Source
         Metrics.counter(out, "whisk_pool_pauses_total", "Idle containers paused.", pool.pauses());
         Metrics.counter(out, "whisk_pool_evictions_total", "Idle containers removed to make room for another.",
             pool.evictions());
+        Metrics.counter(out, "whisk_pool_connections_reopened_total",
+            "Connections to an idle container opened again after the runtime closed its last one.",
+            pool.connectionsReopened());
+        Metrics.counter(out, "whisk_pool_containers_lost_total",
+            "Idle containers dropped because no connection to them could be opened (replaced on demand).",
+            pool.containersLost());
         Metrics.gauge(out, "whisk_pool_containers", "Containers alive (starting, pre-warmed, idle, paused, busy).",
             pool.liveContainers());
         Metrics.gauge(out, "whisk_pool_containers_prewarmed", "Pre-warmed stem cells.",
