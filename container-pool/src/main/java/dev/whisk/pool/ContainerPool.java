@@ -50,7 +50,6 @@ import java.util.concurrent.TimeUnit;
 public final class ContainerPool implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerPool.class);
-    private static final int PORT = 8080;
     private static final String BLACKBOX = "blackbox";
     private static final long REAP_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long STEM_RETRY_NS = TimeUnit.SECONDS.toNanos(5);
@@ -81,7 +80,7 @@ public final class ContainerPool implements AutoCloseable
     private static final String SKELETON_IMAGE = "dockerskeleton";
 
     private final ContainerPoolConfig config;
-    private final DockerDriver driver;
+    private final ContainerEngine driver;
     private final RuntimeClient client;
     /** Docker create and start, and the fetch and /init that follow: as many threads as the config says. */
     private final Lane startLane;
@@ -164,12 +163,20 @@ public final class ContainerPool implements AutoCloseable
     private ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
         final JobListener listener, final CgroupFreezer freezer, final io.netty.channel.EventLoopGroup runtimeLoops)
     {
+        this(config, codeSource, listener, new DockerDriver(config.dockerHost(), config.network(), freezer),
+            runtimeLoops);
+    }
+
+    /** On an engine of the caller's: the pool closes it when it closes. */
+    ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource, final JobListener listener,
+        final ContainerEngine engine, final io.netty.channel.EventLoopGroup runtimeLoops)
+    {
         this.config = config;
         this.codeSource = codeSource;
         this.ledger = new JobLedger(listener);
         this.metrics = new PoolMetrics(config.memoryBudgetMb());
         this.pauseGraceNs = config.pauseGraceMs() < 0 ? -1 : TimeUnit.MILLISECONDS.toNanos(config.pauseGraceMs());
-        this.driver = new DockerDriver(config.dockerHost(), config.network(), freezer);
+        this.driver = engine;
         this.client = runtimeLoops == null ? new RuntimeClient(config.clientThreads()) :
             new RuntimeClient(runtimeLoops);
         // Docker's create and start are CPU-bound (dockerd, containerd, runc): more at once than the machine has cores
@@ -584,7 +591,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
-        final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
+        final InetSocketAddress address = new InetSocketAddress(started.ip(), started.port());
         RuntimeClient.awaitListening(address, deadlineNs);
         client.connect(address, c.token, deadlineNs,
             connection -> onOwner(() ->
@@ -874,7 +881,7 @@ public final class ContainerPool implements AutoCloseable
                 onOwner(() -> onStemFailed(c, null));
                 return;
             }
-            final InetSocketAddress address = new InetSocketAddress(started.ip(), PORT);
+            final InetSocketAddress address = new InetSocketAddress(started.ip(), started.port());
             final long deadlineNs = System.nanoTime() + STEM_CONNECT_NS;
             RuntimeClient.awaitListening(address, deadlineNs);
             client.connect(address, c.token, deadlineNs,
@@ -976,7 +983,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
-        client.connect(new InetSocketAddress(c.docker.ip(), PORT), c.token, deadlineNs,
+        client.connect(new InetSocketAddress(c.docker.ip(), c.docker.port()), c.token, deadlineNs,
             opened -> onOwner(() ->
             {
                 adopt(c, opened);
@@ -1417,7 +1424,7 @@ public final class ContainerPool implements AutoCloseable
             // The runtime may close a keep-alive connection that sat unused (Node's servers do); the container is
             // most likely healthy: open a new connection, and replace the container only if that fails.
             c.reconnecting = true;
-            client.connect(new InetSocketAddress(c.docker.ip(), PORT), c.token, System.nanoTime() + RECONNECT_NS,
+            client.connect(new InetSocketAddress(c.docker.ip(), c.docker.port()), c.token, System.nanoTime() + RECONNECT_NS,
                 opened -> onOwner(() ->
                 {
                     c.reconnecting = false;

@@ -32,8 +32,10 @@ final class PoolHarness implements JobListener, AutoCloseable
 
     final String label = "pool-test-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString()
         .substring(0, 8);
-    final DockerDriver docker = new DockerDriver("unix:///var/run/docker.sock",
-        ContainerPoolConfig.DEFAULT_NETWORK);
+    /** The real engine, or {@code null} when the pool runs on a {@link FakeEngine}. */
+    final DockerDriver docker;
+    /** The fake engine, or {@code null} on Docker. */
+    final FakeEngine fake;
     final Map<String, ActionCode> actions = new ConcurrentHashMap<>();
     final Map<String, RunOutcome> results = new ConcurrentHashMap<>();
     final Map<String, Completed> completed = new ConcurrentHashMap<>();
@@ -57,14 +59,29 @@ final class PoolHarness implements JobListener, AutoCloseable
     /** With the cgroup mount the pool looks for freezer files in. */
     PoolHarness(final UnaryOperator<ContainerPoolConfig> tweak, final dev.whisk.pool.docker.CgroupFreezer freezer)
     {
+        fake = null;
+        docker = new DockerDriver("unix:///var/run/docker.sock", ContainerPoolConfig.DEFAULT_NETWORK);
         Assumptions.assumeTrue(docker.isReachable() || "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_DOCKER")),
             "no Docker engine");
         assertThat(docker.hasImage(IMAGE)).as("image %s (runtimes/nodejs/build-image.sh)", IMAGE).isTrue();
-        final ContainerPoolConfig base = new ContainerPoolConfig("unix:///var/run/docker.sock",
-            ContainerPoolConfig.DEFAULT_NETWORK, label,
-            Map.of(NODEJS, IMAGE), "http://127.0.0.1:1", 2048, 4, 2_000, 600_000L, 1, List.of(), 50, 64);
-        pool = new ContainerPool(tweak.apply(base), (path, version, rev) -> actions.get(path), this, freezer);
+        pool = new ContainerPool(tweak.apply(baseConfig()), (path, version, rev) -> actions.get(path), this, freezer);
         pool.start();
+    }
+
+    /** A pool on {@code engine}, no Docker: for fast tests of the pool's decisions. */
+    PoolHarness(final FakeEngine engine, final UnaryOperator<ContainerPoolConfig> tweak)
+    {
+        fake = engine;
+        docker = null;
+        pool = new ContainerPool(tweak.apply(baseConfig()), (path, version, rev) -> actions.get(path), this, engine,
+            null);
+        pool.start();
+    }
+
+    private ContainerPoolConfig baseConfig()
+    {
+        return new ContainerPoolConfig("unix:///var/run/docker.sock", ContainerPoolConfig.DEFAULT_NETWORK, label,
+            Map.of(NODEJS, IMAGE), "http://127.0.0.1:1", 2048, 4, 2_000, 600_000L, 1, List.of(), 50, 64);
     }
 
     /** Deploys a Node.js action under {@code path}. */
@@ -127,7 +144,7 @@ final class PoolHarness implements JobListener, AutoCloseable
     /** Containers the engine holds for this pool, running or not. */
     int engineContainers()
     {
-        return docker.containerIds(label).size();
+        return docker == null ? fake.containers.size() : docker.containerIds(label).size();
     }
 
     @Override
@@ -158,12 +175,15 @@ final class PoolHarness implements JobListener, AutoCloseable
         pool.close();
         try
         {
-            assertThat(docker.containerIds(label)).as("containers left after close").isEmpty();
+            assertThat(engineContainers()).as("containers left after close").isZero();
             assertThat(contractViolations).isEmpty();
         }
         finally
         {
-            docker.close();
+            if (docker != null)
+            {
+                docker.close();
+            }
         }
     }
 

@@ -25,7 +25,7 @@ import java.util.Map;
  * event loop or agent thread. Every container it creates carries the label {@value #LABEL_INVOKER} so that leftovers
  * of this invoker can be found and removed, and nothing else is ever touched.
  */
-public final class DockerDriver implements AutoCloseable
+public final class DockerDriver implements dev.whisk.pool.ContainerEngine
 {
     public static final String LABEL_INVOKER = "dev.whisk.invoker";
     public static final String LABEL_ACTION = "dev.whisk.action";

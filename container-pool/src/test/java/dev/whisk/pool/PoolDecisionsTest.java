@@ -1,0 +1,90 @@
+package dev.whisk.pool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pool's decisions on an engine without Docker ({@link FakeEngine}): what it starts for a burst, when it pauses,
+ * what a stop removes. Seconds, not minutes; the same pool code as on Docker.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PoolDecisionsTest
+{
+    @Test
+    void aBurstGetsAFewContainersThatAllFindWorkAndEveryJobCompletesWithItsLogs()
+    {
+        final FakeEngine engine = new FakeEngine(150);
+        try (PoolHarness h = new PoolHarness(engine, c -> c))
+        {
+            h.action("guest/sleeper", "sleep:20");
+            final List<Job> jobs = new ArrayList<>();
+            for (int i = 0; i < 200; i++)
+            {
+                jobs.add(h.submit(h.job("guest/sleeper", "{}", PoolHarness.limits(256))));
+            }
+            for (final Job job : jobs)
+            {
+                final PoolHarness.Completed done = h.awaitCompleted(job);
+                assertThat(done.result()).contains("\"container\":\"fake-");
+                assertThat(done.logs()).singleElement().asString().startsWith("run ");
+            }
+
+            // 4 s of work and 150 ms starts: one container alone would take 4 s, one per job would waste 199 starts.
+            assertThat(engine.starts.get()).isBetween(2, 12);
+            final long idle = engine.runsPerContainer().stream().filter(runs -> runs == 0).count();
+            assertThat(idle).as("containers started that found no work").isLessThanOrEqualTo(1);
+            assertThat(engine.mostStartsAtOnce.get()).as("starts at once").isLessThanOrEqualTo(
+                Math.max(2, Runtime.getRuntime().availableProcessors()));
+            assertThat(h.pool.metrics().queuedJobs()).isZero();
+        }
+    }
+
+    @Test
+    void aContainerInSteadyUseIsNotPausedBetweenCallsButIsOnceTheCallsStop() throws InterruptedException
+    {
+        final FakeEngine engine = new FakeEngine(10);
+        try (PoolHarness h = new PoolHarness(engine, c -> c.withPauseGraceMs(50)))
+        {
+            h.action("guest/steady", "sleep:1");
+            for (int i = 0; i < 10; i++)
+            {
+                h.run(h.job("guest/steady", "{}", PoolHarness.limits(256)));
+                Thread.sleep(150); // the caller's pace, three times the grace
+            }
+
+            assertThat(engine.starts.get()).isEqualTo(1);
+            assertThat(h.pool.metrics().resumes()).as("resumes over 9 gaps of 150 ms").isLessThanOrEqualTo(4);
+            h.awaitThat(() -> h.pool.metrics().pausedContainers() == 1);
+            h.awaitThat(() -> engine.pauses.get() == engine.unpauses.get() + 1);
+        }
+    }
+
+    @Test
+    void aStopRemovesEveryContainerOfThePool()
+    {
+        final FakeEngine engine = new FakeEngine(5);
+        final PoolHarness h = new PoolHarness(engine, c -> c.withPauseGraceMs(-1).withMemoryBudgetMb(50 * 128));
+        try
+        {
+            final List<Job> jobs = new ArrayList<>();
+            for (int i = 0; i < 50; i++)
+            {
+                h.action("guest/a" + i, "sleep:0");
+                jobs.add(h.submit(h.job("guest/a" + i, "{}", PoolHarness.limits(128))));
+            }
+            jobs.forEach(h::awaitCompleted);
+            assertThat(engine.containers).hasSize(50);
+        }
+        finally
+        {
+            h.close(); // asserts that the engine holds none of the pool's containers
+        }
+        assertThat(engine.removals.get()).isEqualTo(50);
+    }
+}
