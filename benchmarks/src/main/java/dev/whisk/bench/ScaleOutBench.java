@@ -51,6 +51,10 @@ public final class ScaleOutBench
         run(1, seconds, 1, totalMemoryMb, false, 100);
         // The same with the Aeron threads of both sides parking at most 20 µs instead of 100 when idle.
         run(1, seconds, 1, totalMemoryMb, false, 20);
+        if (args.length > 3 && "hop".equals(args[3]))
+        {
+            return; // the hop only: e.g. under a profiler
+        }
         System.out.println("-- throughput with " + clients + " clients, " + totalMemoryMb + " MB of containers in all");
         System.out.printf("%-9s %10s %10s %10s %10s%n", "invokers", "req/s", "p50 us", "p99 us", "errors");
         for (int invokers = 1; invokers <= 3; invokers++)
@@ -235,6 +239,14 @@ public final class ScaleOutBench
             if (arg.startsWith("--add-") || arg.startsWith("-D"))
             {
                 cmd.add(arg);
+            }
+        }
+        // -Dwhisk.invoker.jvmArgs="..." adds options to each invoker's JVM, e.g. a profiler's -agentpath.
+        for (final String arg : System.getProperty("whisk.invoker.jvmArgs", "").trim().split("\\s+"))
+        {
+            if (!arg.isEmpty())
+            {
+                cmd.add(arg.replace("%id", Integer.toString(id)));
             }
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.whisk.launcher.Whisk", "invoker",
