@@ -1533,8 +1533,9 @@ public final class ContainerPool implements AutoCloseable
     {
         if (c.state != state)
         {
-            metrics.onStateChange(c.state, state);
-            c.state = state;
+            final PooledContainer.State from = c.state;
+            c.moveTo(state);
+            metrics.onStateChange(from, state);
         }
     }
 

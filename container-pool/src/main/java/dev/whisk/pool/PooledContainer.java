@@ -25,7 +25,36 @@ final class PooledContainer
         /** Running at least one job. */
         BUSY,
         /** Being removed; its memory is already given back. */
-        REMOVING
+        REMOVING;
+
+        /** Where a container in this state may go next: the pool moves none any other way. */
+        boolean canBecome(final State next)
+        {
+            return switch (this)
+            {
+                case STARTING -> next == PREWARMED || next == IDLE || next == BUSY || next == REMOVING;
+                case PREWARMED -> next == STARTING || next == REMOVING;
+                case IDLE -> next == BUSY || next == PAUSED || next == REMOVING;
+                case PAUSED -> next == BUSY || next == REMOVING;
+                case BUSY -> next == IDLE || next == REMOVING;
+                case REMOVING -> false;
+            };
+        }
+    }
+
+    /**
+     * Moves it to {@code next}.
+     *
+     * @throws IllegalStateException when the move is not one {@link State#canBecome} allows: a bug in the pool.
+     */
+    void moveTo(final State next)
+    {
+        if (!state.canBecome(next))
+        {
+            throw new IllegalStateException("container " + id() + ": " + state + " -> " + next +
+                " is not a legal transition");
+        }
+        state = next;
     }
 
     final long seq;
