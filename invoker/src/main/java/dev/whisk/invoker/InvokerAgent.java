@@ -72,11 +72,32 @@ public final class InvokerAgent implements Agent, JobListener
         final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
         final dev.whisk.core.entity.KeySeal seal)
     {
+        this(invokerId, requests, completions, poolConfig, codeSource, seal, null);
+    }
+
+    /**
+     * As above, the agent running on {@code loop} (a loop the caller owns), which also holds the containers'
+     * connections: a request polled from Aeron is written to its container, and the container's answer handled, on
+     * that one thread, with no hand-off between the agent and the connections' loop. {@code null}: the pool has
+     * loops of its own and the agent runs on a thread of the caller's.
+     */
+    public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
+        final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
+        final dev.whisk.core.entity.KeySeal seal, final io.netty.channel.EventLoop loop)
+    {
         this.seal = seal;
         this.invokerId = invokerId;
         this.requests = requests;
         this.completions = completions;
-        this.pool = new ContainerPool(poolConfig, codeSource, this);
+        if (loop == null)
+        {
+            this.pool = new ContainerPool(poolConfig, codeSource, this);
+        }
+        else
+        {
+            this.pool = new ContainerPool(poolConfig, codeSource, this, loop);
+            pool.ownedBy(loop);
+        }
     }
 
     /**

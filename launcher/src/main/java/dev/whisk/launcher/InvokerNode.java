@@ -1,13 +1,18 @@
 package dev.whisk.launcher;
 
-import dev.whisk.core.concurrent.WakeableIdleStrategy;
 import dev.whisk.invoker.InvokerAgent;
 import dev.whisk.pool.ContainerPoolConfig;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
-import org.agrona.concurrent.AgentRunner;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,18 +65,21 @@ public final class InvokerNode implements AutoCloseable
             final Subscription requests = own(aeron.addSubscription(requestChannel, NodeChannels.REQUEST_STREAM));
             final Publication completions = own(aeron.addExclusivePublication(
                 NodeChannels.udp(config.controllerEndpoint()), NodeChannels.COMPLETION_STREAM));
+            // One loop holds the containers' connections and runs the agent, which polls Aeron: a request is
+            // written to its container, and the answer sent back, with no hand-off between threads.
+            final EventLoopGroup loops = own(new InvokerLoop()).group;
+            final EventLoop loop = loops.next();
             agent = new InvokerAgent(config.invokerId(), requests, completions, config.pool(),
                 new HttpCodeSource(config.codeUrl(), config.invokerToken()),
-                dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken()));
+                dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken()), loop);
             agent.start();
             agent.heartbeatEvery(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()), requestChannel,
                 config.pool().memoryBudgetMb());
-            final WakeableIdleStrategy idle = new WakeableIdleStrategy(64, config.maxParkNs());
-            agent.pool().wakeOwnerWith(idle::wake);
-            final AgentRunner runner = new AgentRunner(idle, error -> LOG.error("event=agent-error", error), null,
-                agent);
-            AgentRunner.startOnThread(runner);
-            own(runner);
+            final EventLoopAgentRunner runner = own(new EventLoopAgentRunner());
+            agent.pool().wakeOwnerWith(runner::wake);
+            // Aeron has no wake-up of its own: the loop polls it every maxParkNs (as the agent's thread parked that
+            // long before), and at once again after a cycle that found work.
+            runner.start(loop, agent, config.maxParkNs(), agent.pool()::nextDeadlineNs);
             LOG.info("event=invoker-started invoker={} listen={} controller={} memoryBudgetMb={}",
                 config.invokerId(), config.listenEndpoint(), config.controllerEndpoint(),
                 config.pool().memoryBudgetMb());
@@ -83,6 +91,19 @@ public final class InvokerNode implements AutoCloseable
             {
                 close();
             }
+        }
+    }
+
+    /** The invoker's one event loop, {@code invoker-loop}; closed after the agent. */
+    private static final class InvokerLoop implements AutoCloseable
+    {
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("invoker-loop", true),
+            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+
+        @Override
+        public void close()
+        {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
