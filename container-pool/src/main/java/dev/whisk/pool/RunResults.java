@@ -1,13 +1,12 @@
 package dev.whisk.pool;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.json.Json;
+import dev.whisk.pool.JsonShape.Shape;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,48 +87,9 @@ public final class RunResults
         }
     }
 
-    private enum Shape
-    {
-        OBJECT, OBJECT_WITH_ERROR, ARRAY, SCALAR, INVALID
-    }
-
-    /** Looks at the top level only, without building a tree. */
     private static Shape shapeOf(final byte[] body)
     {
-        if (body == null || body.length == 0)
-        {
-            return Shape.INVALID;
-        }
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(body))
-        {
-            final JsonToken first = p.nextToken();
-            if (first == JsonToken.START_ARRAY)
-            {
-                p.skipChildren();
-                return p.nextToken() == null ? Shape.ARRAY : Shape.INVALID;
-            }
-            if (first != JsonToken.START_OBJECT)
-            {
-                p.skipChildren();
-                return first == null || p.nextToken() != null ? Shape.INVALID : Shape.SCALAR;
-            }
-            boolean hasError = false;
-            while (p.nextToken() == JsonToken.FIELD_NAME)
-            {
-                hasError |= "error".equals(p.currentName());
-                p.nextToken();
-                p.skipChildren();
-            }
-            if (p.nextToken() != null)
-            {
-                return Shape.INVALID;
-            }
-            return hasError ? Shape.OBJECT_WITH_ERROR : Shape.OBJECT;
-        }
-        catch (final IOException ex)
-        {
-            return Shape.INVALID;
-        }
+        return JsonShape.of(body);
     }
 
     /** A classified answer. */
