@@ -6,10 +6,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
@@ -37,11 +40,22 @@ public final class RuntimeConnection
     private static final AsciiString LOGS_TRUNCATED = AsciiString.cached("x-whisk-logs-truncated");
     private final Channel channel;
     private final AsciiString token;
+    /**
+     * The headers of this connection's requests, built once: a connection carries one request at a time, and each is
+     * encoded before the next is made, so only the length and the log limit change between requests.
+     */
+    private final HttpHeaders headers = new DefaultHttpHeaders();
+    private long headersLogLimit = Long.MIN_VALUE;
 
     RuntimeConnection(final Channel channel, final AsciiString token)
     {
         this.channel = channel;
         this.token = token;
+        headers.set(HttpHeaderNames.HOST, HOST).set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        if (token != null)
+        {
+            headers.set(TOKEN_HEADER, token);
+        }
     }
 
     public boolean isOpen()
@@ -59,20 +73,21 @@ public final class RuntimeConnection
     public void post(final String path, final byte[] body, final long timeoutMs, final long logLimitBytes,
         final ResponseCallback callback)
     {
+        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (logLimitBytes != headersLogLimit)
+        {
+            headersLogLimit = logLimitBytes;
+            if (logLimitBytes >= 0)
+            {
+                headers.set(LOG_LIMIT, AsciiString.of(Long.toString(logLimitBytes)));
+            }
+            else
+            {
+                headers.remove(LOG_LIMIT);
+            }
+        }
         final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-            Unpooled.wrappedBuffer(body));
-        request.headers()
-            .set(HttpHeaderNames.HOST, HOST)
-            .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
-            .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        if (token != null)
-        {
-            request.headers().set(TOKEN_HEADER, token);
-        }
-        if (logLimitBytes >= 0)
-        {
-            request.headers().set(LOG_LIMIT, logLimitBytes);
-        }
+            Unpooled.wrappedBuffer(body), headers, EmptyHttpHeaders.INSTANCE);
         if (channel.eventLoop().inEventLoop())
         {
             send(request, timeoutMs, callback);
