@@ -104,6 +104,25 @@ class JournalRetentionTest
         }
     }
 
+    @Test
+    void aJournalOfAnEarlierVersionWithDailyCyclesOpensReplaysAndAppends() throws Exception
+    {
+        final Path journalDir = dir.resolve("journal");
+        try (ChronicleJournal daily = new ChronicleJournal(journalDir, ChronicleJournal.rollCycle("FAST_DAILY")))
+        {
+            invoke(daily, 1);
+        }
+        try (FileActivationStore store = FileActivationStore.open(dir);
+            ChronicleJournal journal = new ChronicleJournal(journalDir))
+        {
+            invoke(journal, 2);
+            assertThat(Recovery.plan(journal, store, false).toDispatch()).as("both requests, old and new").hasSize(2);
+            recordDurably(store, 1);
+            recordDurably(store, 2);
+            assertThat(trim(journal, store)).as("the only cycle file is the newest: kept").isZero();
+        }
+    }
+
     private static int trim(final ChronicleJournal journal, final FileActivationStore store)
     {
         return journal.trim(m -> JournalKeeper.isDone(m, store));
