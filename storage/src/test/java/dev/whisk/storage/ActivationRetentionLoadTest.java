@@ -24,8 +24,8 @@ import static org.awaitility.Awaitility.await;
  * The activation store's configured retention holds under load: four threads append 40,000 records as fast as the
  * store takes them, into 64 KB segments with a 1 MB cap on the total and a one-day age limit on a clock that runs a
  * second per record. Sampled throughout, the segments on disk never exceed the cap by more than the active segment,
- * the one just closed and one writer batch; at the end the newest records are all there and the oldest are gone. Two days later by
- * the clock, the age limit leaves only the active segment, also after reopen.
+ * the one just closed and one writer batch; at the end the newest records are all there and the oldest are gone.
+ * Two days later by the clock, the age limit leaves only the active segment, also after reopen.
  */
 @Timeout(120)
 class ActivationRetentionLoadTest

@@ -187,17 +187,17 @@ public final class InvokeApi
      */
     void refuseWhileShortOfSpace()
     {
-        final String why = scheduler.refusal();
+        final String why = refusal();
         if (why != null)
         {
             throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, why);
         }
     }
 
-    /** Why new invokes and fires are refused now (disk space), or {@code null}. */
+    /** Why new invokes and fires are refused now (disk space), or {@code null}; also with no scheduler (API tests). */
     String refusal()
     {
-        return scheduler.refusal();
+        return scheduler == null ? null : scheduler.refusal();
     }
 
     /**
