@@ -19,7 +19,13 @@ LABEL="disk-usage-$$"
 java $FLAGS -jar "$JAR" standalone --no-demo --port "$PORT" --data-dir "$DIR/data" --invoker-label "$LABEL" \
     --journal-roll "$ROLL" > "$DIR/platform.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DIR"' EXIT
+cleanup() {
+    kill "$PID" 2>/dev/null || true
+    while kill -0 "$PID" 2>/dev/null; do sleep 0.2; done
+    docker ps -aq --filter "label=dev.whisk.invoker=$LABEL" | xargs -r docker rm -f > /dev/null
+    rm -rf "$DIR"
+}
+trap cleanup EXIT
 for _ in $(seq 1 120); do
     [ -f "$DIR/data/wskprops" ] && curl -fs "http://127.0.0.1:$PORT/api/v1/namespaces" -o /dev/null -u "$(sed -n 's/^AUTH=//p' "$DIR/data/wskprops")" && break
     sleep 0.5
@@ -65,4 +71,3 @@ echo "calls=$CALLS paramBytes=$PARAM_BYTES roll=$ROLL records=$N"
 echo "journal: $((J1 - J0)) bytes grown ($(( (J1 - J0) / CALLS )) per invoke, $(( (J1 - J0) * 1000000 / CALLS / 1048576 )) MB per million)"
 echo "activation store: $((A1 - A0)) bytes grown ($(( (A1 - A0) / CALLS )) per invoke, $(( (A1 - A0) * 1000000 / CALLS / 1048576 )) MB per million)"
 ls -la "$DIR/data/journal" | tail -n +2
-docker ps -aq --filter "label=dev.whisk.invoker=$LABEL" | xargs -r docker rm -f > /dev/null
