@@ -59,6 +59,7 @@ final class ControlPlane implements AutoCloseable
     private final Metrics metrics;
     private final Path dataDir;
     private final KeySeal seal;
+    private dev.whisk.scheduler.JournalKeeper keeper;
 
     /**
      * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
@@ -106,7 +107,8 @@ final class ControlPlane implements AutoCloseable
                 requestStreamId, invokers, inFlight, activations, waiters, admission::onCompleted,
                 invokers.capacity(), invokers.silenceNs());
 
-            final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir());
+            final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir(),
+                ChronicleJournal.rollCycle(schedulerConfig.rollCycle()));
             final Recovery recovery = Recovery.plan(journal, activations, membershipAeron != null);
             recovery.unfinished().forEach(activations::append);
             for (final Recovery.Dispatched d : recovery.awaiting())
@@ -139,6 +141,7 @@ final class ControlPlane implements AutoCloseable
             SystemCatalog.installFeeds(entities, events.catalog());
             final RouteStore routes = own(RouteStore.open(dataDir.resolve("routes")));
             final LogForwardingStore forwarding = LogForwardingStore.open(dataDir.resolve("logforwarding"));
+            watchDisk(dataDir, schedulerConfig, frontDoorConfig, journal, activations, scheduler);
             metrics.add(own(new LogForwarder(activations, forwarding, FORWARD_PERIOD_MS, FORWARD_MAX_LINES,
                 FORWARD_TIMEOUT_MS)));
             final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
@@ -154,6 +157,35 @@ final class ControlPlane implements AutoCloseable
                 close();
             }
         }
+    }
+
+    /**
+     * Refuses invokes and fires while a store is short of disk space, and trims the journal's finished cycles, on the
+     * journal keeper's low-rate thread (closed before the scheduler and its journal).
+     */
+    private void watchDisk(final Path dataDir, final SchedulerConfig config, final FrontDoorConfig frontDoorConfig,
+        final ChronicleJournal journal, final FileActivationStore activations, final Scheduler scheduler)
+    {
+        final java.util.Map<String, Path> stores = new java.util.LinkedHashMap<>();
+        stores.put("journal", config.journalDir());
+        stores.put("activation store", dataDir.resolve("activations"));
+        stores.put("entity store", dataDir.resolve("entities"));
+        stores.put("subject store", dataDir.resolve("subjects"));
+        stores.put("route store", dataDir.resolve("routes"));
+        stores.put("alarm store", dataDir.resolve("alarms"));
+        stores.put("feed store", dataDir.resolve("feeds"));
+        final long minFree = config.minFreeBytes() > 0 ? config.minFreeBytes() :
+            dev.whisk.scheduler.DiskGuard.defaultMinFreeBytes(frontDoorConfig.maxInvokeBodyBytes());
+        final dev.whisk.scheduler.DiskGuard guard = new dev.whisk.scheduler.DiskGuard(stores, minFree);
+        scheduler.watchDisk(guard);
+        keeper = own(new dev.whisk.scheduler.JournalKeeper(journal, activations, guard, config.diskCheckMs(),
+            config.trimMs()));
+    }
+
+    /** The journal's housekeeping: free space and retention. */
+    dev.whisk.scheduler.JournalKeeper keeper()
+    {
+        return keeper;
     }
 
     /** The seal the front door seals keys with; an in-process invoker opens them with it. */

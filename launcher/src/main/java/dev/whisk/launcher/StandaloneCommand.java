@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.StemCell;
+import dev.whisk.scheduler.SchedulerConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,6 +63,16 @@ final class StandaloneCommand implements Callable<Integer>
         + "built by runtimes/nodejs/build-image.sh under another name, or OpenWhisk's own (default: ${DEFAULT-VALUE}).")
     String nodejsImage;
 
+    @Option(names = "--min-free-mb", defaultValue = "${env:WHISK_MIN_FREE_MB:-0}",
+        description = "Refuse invokes and fires with 503 while a store's disk has less free space than this, in MB "
+            + "(default: 64, or four of the largest invoke bodies if more).")
+    long minFreeMb;
+
+    @Option(names = "--journal-roll", defaultValue = "${env:WHISK_JOURNAL_ROLL:-" + SchedulerConfig.DEFAULT_ROLL_CYCLE
+        + "}", description = "Roll cycle of the journal, the unit its retention deletes once every request in it is "
+        + "recorded: FIVE_MINUTELY, FAST_HOURLY, FAST_DAILY... (default: ${DEFAULT-VALUE}).")
+    String journalRoll;
+
     @Option(names = "--no-demo", negatable = false,
         description = "Do not deploy, invoke and delete the hello action.")
     boolean noDemo;
@@ -81,6 +92,8 @@ final class StandaloneCommand implements Callable<Integer>
             runtimeImages(p.runtimeImages()), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(),
             p.idleTimeoutMs(),
             p.clientThreads(), p.stemCells(), p.pauseGraceMs(), p.maxWaiting()));
+        config = config.withScheduler(config.scheduler().withJournal(journalRoll, minFreeMb * 1024 * 1024,
+            config.scheduler().trimMs()));
         final Standalone platform = new Standalone(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

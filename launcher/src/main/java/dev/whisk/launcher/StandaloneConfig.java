@@ -33,6 +33,11 @@ public record StandaloneConfig(Path dataDir, FrontDoorConfig frontDoor, Schedule
         return new StandaloneConfig(dataDir, fd, scheduler, pool, agentMaxParkNs);
     }
 
+    public StandaloneConfig withScheduler(final SchedulerConfig s)
+    {
+        return new StandaloneConfig(dataDir, frontDoor, s, pool, agentMaxParkNs);
+    }
+
     public StandaloneConfig withPool(final ContainerPoolConfig p)
     {
         return new StandaloneConfig(dataDir, frontDoor, scheduler, p, agentMaxParkNs);

@@ -22,4 +22,12 @@ public interface ActivationWaiter
     {
         onActivation(activation);
     }
+
+    /**
+     * The request could not be journaled (no disk space), after its caller was told it was taken: it is not
+     * accepted, never runs and has no record; {@code reason} says why. A caller still waiting is answered 503.
+     */
+    default void onNotAccepted(final String activationId, final String reason)
+    {
+    }
 }

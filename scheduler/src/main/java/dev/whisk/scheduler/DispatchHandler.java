@@ -43,6 +43,9 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     /** The invokers in this process reached by a call instead of a publication, or {@code null}. */
     private final LocalDispatch local;
     private final UnsafeBuffer refBuffer = new UnsafeBuffer(new byte[ActivationRef.LENGTH]);
+    static final String NOT_JOURNALED =
+        "The platform ran out of disk space before the action could be started; it did not run.";
+    private volatile DiskGuard disk;
 
     DispatchHandler(final InvokerTable invokers, final ActivationStore activations, final Waiters waiters,
         final InFlight inFlight, final Journal journal, final java.util.function.Consumer<Activation> onUndeliverable,
@@ -60,6 +63,11 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     @Override
     public void onEvent(final InvokeEvent event, final long sequence, final boolean endOfBatch)
     {
+        if (event.notJournaled)
+        {
+            event.clear();
+            return;
+        }
         final long nowNs = System.nanoTime();
         final int home = event.pinned >= 0 ? pinned(event.pinned, event.memoryMb, nowNs) :
             invokers.select(event.actionHash, event.memoryMb, event.blackbox, nowNs);
@@ -78,7 +86,11 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
         // Journaled before the offer: a request that may have reached an invoker is never dispatched again after a
         // restart (at most once); if the offer then fails it is recorded as undeliverable right here.
         ActivationRef.encode(refBuffer, 0, MessageHeader.DISPATCHED, event.idHi, event.idLo, home);
-        journal.append(refBuffer, 0, ActivationRef.LENGTH);
+        if (!journalDispatch(event, home))
+        {
+            event.clear();
+            return;
+        }
         if (local != null)
         {
             local.dispatch(home, event.buffer, 0, event.length);
@@ -120,6 +132,45 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
         event.clear();
     }
 
+    /**
+     * Journals that the request goes to {@code home}. When the journal cannot write it (its disk is full) the request,
+     * already acknowledged, is not sent (it might run again after a restart): it ends at once in a {@code whisk
+     * internal error} record saying so, and its promised memory is given back.
+     */
+    private boolean journalDispatch(final InvokeEvent event, final int home)
+    {
+        try
+        {
+            journal.append(refBuffer, 0, ActivationRef.LENGTH);
+            return true;
+        }
+        catch (final JournalUnavailableException ex)
+        {
+            final DiskGuard guard = disk;
+            if (guard != null)
+            {
+                guard.onWriteFault("journal", ex.getMessage());
+            }
+            LOG.warn("event=dispatch-not-journaled activationId={} error=\"{}\"", event.activationId,
+                ex.getMessage());
+            if (inFlight == null)
+            {
+                invokers.release(home, event.memoryMb);
+                recordUndeliverable(event, NOT_JOURNALED);
+            }
+            else if (inFlight.complete(event.activationId))
+            {
+                recordUndeliverable(event, NOT_JOURNALED);
+            }
+            return false;
+        }
+    }
+
+    void watchDisk(final DiskGuard guard)
+    {
+        this.disk = guard;
+    }
+
     /** A health ping's invoker, if it is alive (up or not: the ping is what tells); its memory promised. */
     private int pinned(final int invoker, final int memoryMb, final long nowNs)
     {
@@ -133,9 +184,14 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
 
     private void recordUndeliverable(final InvokeEvent event)
     {
+        recordUndeliverable(event, Messages.NO_INVOKER);
+    }
+
+    private void recordUndeliverable(final InvokeEvent event, final String message)
+    {
         final InvokeRequest r = failed.decode(event.buffer, 0, event.length);
         final long now = System.currentTimeMillis();
-        final Activation a = WhiskErrors.of(event.activationId, r, Messages.NO_INVOKER, now, now,
+        final Activation a = WhiskErrors.of(event.activationId, r, message, now, now,
             (int)(now - r.acceptedMs));
         activations.append(a);
         onUndeliverable.accept(a);

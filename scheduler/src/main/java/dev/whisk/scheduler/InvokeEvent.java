@@ -22,9 +22,12 @@ final class InvokeEvent
     int pinned = -1;
     String activationId;
     ActivationWaiter waiter;
+    /** The journal could not write it (no space left): it is not accepted and the dispatch stage skips it. */
+    boolean notJournaled;
 
     void clear()
     {
+        notJournaled = false;
         waiter = null;
         activationId = null;
         length = 0;

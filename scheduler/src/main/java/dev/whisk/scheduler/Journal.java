@@ -6,14 +6,30 @@ import java.util.function.Consumer;
 
 /**
  * The durable, append-only record of every accepted request. Appends come from one thread, the journal handler.
+ * An append that cannot be written (no space left) throws {@link JournalUnavailableException}: the message is not
+ * in the journal, and its request must not be accepted.
  */
 public interface Journal extends AutoCloseable
 {
     /** Appends one encoded message; once this returns, the request survives a crash of the process. */
     void append(DirectBuffer buffer, int offset, int length);
 
-    /** Reads every message from the start, in order, on the caller's thread. */
+    /**
+     * Reads every message from the start, in order, on the caller's thread. The buffer handed over is valid only
+     * during the call (it is reused): copy what must be kept.
+     */
     void replay(Consumer<DirectBuffer> onMessage);
+
+    /**
+     * Retention: forgets the oldest messages, in whole units of the journal's own choosing (files), while {@code
+     * done} says every message in a unit is finished with. One thread at a time.
+     *
+     * @return how many units were deleted; 0 for a journal that keeps everything.
+     */
+    default int trim(final java.util.function.Predicate<DirectBuffer> done)
+    {
+        return 0;
+    }
 
     @Override
     void close();

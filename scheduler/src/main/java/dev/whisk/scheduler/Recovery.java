@@ -38,7 +38,8 @@ public final class Recovery
     }
 
     /**
-     * Reads the whole journal and sorts its unrecorded requests.
+     * Streams the journal once and sorts its unrecorded requests. Memory is bounded by what is still pending: a
+     * request whose record is in the store is dropped as it is read, and only the pending ones are copied.
      *
      * @param remoteInvokers true when invokers run in other processes and may have outlived this one.
      */
@@ -46,23 +47,19 @@ public final class Recovery
     {
         final Map<String, byte[]> requests = new LinkedHashMap<>();
         final Map<String, Integer> dispatchedTo = new HashMap<>();
-        final InvokeRequest probe = new InvokeRequest();
-        journal.replay(buffer -> read(buffer, requests, dispatchedTo, probe));
+        journal.replay(buffer -> read(buffer, store, requests, dispatchedTo));
         final Recovery r = new Recovery();
         for (final Map.Entry<String, byte[]> e : requests.entrySet())
         {
-            final InvokeRequest req = new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(e.getValue()),
-                0, e.getValue().length);
-            if (store.get(req.namespace, e.getKey()) != null)
-            {
-                continue;
-            }
             final Integer invoker = dispatchedTo.get(e.getKey());
             if (invoker == null)
             {
                 r.toDispatch.add(e.getValue());
+                continue;
             }
-            else if (remoteInvokers)
+            final InvokeRequest req = new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(e.getValue()),
+                0, e.getValue().length);
+            if (remoteInvokers)
             {
                 r.awaiting.add(new Dispatched(invoker, e.getKey(), req));
             }
@@ -74,22 +71,31 @@ public final class Recovery
         return r;
     }
 
-    private static void read(final DirectBuffer buffer, final Map<String, byte[]> requests,
-        final Map<String, Integer> dispatchedTo, final InvokeRequest probe)
+    /** One journal message: a request without a record is kept (copied), and so is the dispatch of a kept one. */
+    private static void read(final DirectBuffer buffer, final ActivationStore store,
+        final Map<String, byte[]> requests, final Map<String, Integer> dispatchedTo)
     {
         final int length = buffer.capacity();
         final short template = MessageHeader.templateId(buffer, 0, length);
         if (template == MessageHeader.INVOKE)
         {
-            probe.decode(buffer, 0, length);
+            final long hi = InvokeRequest.idHi(buffer, 0);
+            final long lo = InvokeRequest.idLo(buffer, 0);
+            if (store.isDurable(InvokeRequest.namespace(buffer, 0), hi, lo))
+            {
+                return;
+            }
             final byte[] copy = new byte[length];
             buffer.getBytes(0, copy);
-            requests.putIfAbsent(probe.activationId(), copy);
+            requests.putIfAbsent(ActivationId.toString(hi, lo), copy);
         }
         else if (ActivationRef.is(buffer, 0, length, MessageHeader.DISPATCHED))
         {
-            dispatchedTo.put(ActivationId.toString(ActivationRef.idHi(buffer, 0), ActivationRef.idLo(buffer, 0)),
-                ActivationRef.invokerId(buffer, 0));
+            final String id = ActivationId.toString(ActivationRef.idHi(buffer, 0), ActivationRef.idLo(buffer, 0));
+            if (requests.containsKey(id))
+            {
+                dispatchedTo.put(id, ActivationRef.invokerId(buffer, 0));
+            }
         }
     }
 

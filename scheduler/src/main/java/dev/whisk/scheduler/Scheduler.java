@@ -6,6 +6,7 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.dsl.Disruptor;
 import com.lmax.disruptor.dsl.ProducerType;
 import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.storage.ActivationStore;
 import org.slf4j.Logger;
@@ -38,6 +39,10 @@ public final class Scheduler implements AutoCloseable
     private final Journal journal;
     private final Waiters waiters;
     private final InvokerTable invokers;
+    private final java.util.function.Consumer<Activation> onUndeliverable;
+    private final ActivationStore activations;
+    /** Free space under the stores; {@code null} when nothing watches it. */
+    private volatile DiskGuard disk;
 
     public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
         final ActivationStore activations, final Waiters waiters)
@@ -75,10 +80,12 @@ public final class Scheduler implements AutoCloseable
         final java.util.function.Consumer<Activation> onUndeliverable, final LocalDispatch local)
     {
         this.local = local;
+        this.onUndeliverable = onUndeliverable;
+        this.activations = activations;
         this.journal = journal;
         this.waiters = waiters;
         this.invokers = invokers;
-        this.journalStage = new JournalHandler(journal);
+        this.journalStage = new JournalHandler(journal, this::onNotJournaled);
         this.dispatchStage = new DispatchHandler(invokers, activations, waiters, inFlight, journal, onUndeliverable,
             local);
         if (local != null)
@@ -116,8 +123,7 @@ public final class Scheduler implements AutoCloseable
     {
         if (local != null)
         {
-            runLocally(request, waiter, -1);
-            return true;
+            return runLocally(request, waiter, -1);
         }
         return ring.tryPublishEvent(InvokeEvent.TRANSLATOR, request, waiter);
     }
@@ -125,8 +131,11 @@ public final class Scheduler implements AutoCloseable
     /**
      * With local invokers: runs both stages for one request on the owner thread, at once when called there (and not
      * from inside a stage, e.g. a composition's next step started by a completion), else as a task on it.
+     *
+     * @return false when it ran at once and the journal could not take it (no space left): nothing was accepted and
+     *         {@code waiter} hears nothing. A task that meets the same tells its waiter {@code onNotAccepted}.
      */
-    private void runLocally(final InvokeRequest request, final ActivationWaiter waiter, final int pinned)
+    private boolean runLocally(final InvokeRequest request, final ActivationWaiter waiter, final int pinned)
     {
         if (local.isOwnerThread() && !localBusy)
         {
@@ -137,19 +146,93 @@ public final class Scheduler implements AutoCloseable
                 localEvent.waiter = waiter;
                 localEvent.pinned = pinned;
                 journalStage.onEvent(localEvent, 0, true);
+                if (localEvent.notJournaled)
+                {
+                    return false;
+                }
                 dispatchStage.onEvent(localEvent, 0, true);
+                return true;
             }
             finally
             {
                 localEvent.clear();
                 localBusy = false;
             }
-            return;
         }
         // The caller's request object is its own to reuse once this returns: carry the bytes.
         final org.agrona.ExpandableArrayBuffer copy = new org.agrona.ExpandableArrayBuffer(1024);
         final int length = request.encode(copy, 0);
-        local.execute(() -> runLocally(new InvokeRequest().decode(copy, 0, length), waiter, pinned));
+        local.execute(() ->
+        {
+            final InvokeRequest r = new InvokeRequest().decode(copy, 0, length);
+            if (!runLocally(r, waiter, pinned))
+            {
+                notAccepted(r, waiter);
+            }
+        });
+        return true;
+    }
+
+    /**
+     * Journal stage: the journal could not write the request (its disk is full). Refuse new requests at once, before
+     * the next disk check would; the request was not accepted.
+     */
+    private void onNotJournaled(final InvokeEvent event, final JournalUnavailableException ex)
+    {
+        final DiskGuard guard = disk;
+        if (guard != null)
+        {
+            guard.onWriteFault("journal", ex.getMessage());
+        }
+        LOG.warn("event=journal-write-failed activationId={} error=\"{}\"", ActivationId.toString(event.idHi,
+            event.idLo), ex.getMessage());
+        if (local == null)
+        {
+            notAccepted(new InvokeRequest().decode(event.buffer, 0, event.length), event.waiter);
+        }
+    }
+
+    /**
+     * A request handed over by a caller no longer on the stack could not be journaled: its waiter hears why. A
+     * request recovered from the journal (accepted before a restart, nobody waiting) is not sent either, since its
+     * dispatch could not be journaled (at most once): it ends in a {@code whisk internal error} record saying so.
+     */
+    private void notAccepted(final InvokeRequest r, final ActivationWaiter waiter)
+    {
+        final String id = ActivationId.toString(r.idHi, r.idLo);
+        final long now = System.currentTimeMillis();
+        final Activation failed = WhiskErrors.of(id, r, waiter == NOBODY ? DispatchHandler.NOT_JOURNALED :
+            refusalOrDefault(), now, now, 0);
+        if (waiter == NOBODY)
+        {
+            activations.append(failed);
+        }
+        waiters.cancel(id, waiter);
+        onUndeliverable.accept(failed);
+        waiter.onNotAccepted(id, refusalOrDefault());
+    }
+
+    /**
+     * Why new invokes and fires are refused now: the stores short of disk space; {@code null} while there is room.
+     * One volatile read.
+     */
+    public String refusal()
+    {
+        final DiskGuard guard = disk;
+        return guard == null ? null : guard.refusal();
+    }
+
+    private String refusalOrDefault()
+    {
+        final String why = refusal();
+        return why != null ? why : dev.whisk.core.entity.Messages.SERVICE_UNAVAILABLE;
+    }
+
+    /** Refuse requests while {@code guard} says the stores are short of space; the journal's faults set it too. */
+    public void watchDisk(final DiskGuard guard)
+    {
+        this.disk = guard;
+        dispatchStage.watchDisk(guard);
     }
 
     /**
@@ -162,8 +245,15 @@ public final class Scheduler implements AutoCloseable
     {
         if (local != null)
         {
-            local.execute(() -> runLocally(new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(
-                encodedRequest), 0, encodedRequest.length), NOBODY, -1));
+            local.execute(() ->
+            {
+                final InvokeRequest r = new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(
+                    encodedRequest), 0, encodedRequest.length);
+                if (!runLocally(r, NOBODY, -1))
+                {
+                    notAccepted(r, NOBODY);
+                }
+            });
             return true;
         }
         return ring.tryPublishEvent(REDISPATCH, encodedRequest);
@@ -200,8 +290,7 @@ public final class Scheduler implements AutoCloseable
     {
         if (local != null)
         {
-            runLocally(request, waiter, invoker);
-            return true;
+            return runLocally(request, waiter, invoker);
         }
         return ring.tryPublishEvent(InvokeEvent.PINNED, request, waiter, invoker);
     }

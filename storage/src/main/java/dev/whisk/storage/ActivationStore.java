@@ -40,6 +40,16 @@ public interface ActivationStore extends AutoCloseable
     /** The record with this id in {@code namespace}, or {@code null}. */
     Activation get(String namespace, String activationId);
 
+    /**
+     * Whether the record with this id is on disk for good (forced), so that what led to it may be forgotten (the
+     * scheduler's journal trims a request once this holds). Cheap: no record is read. The default, for stores that
+     * answer only when durable, asks {@link #get}.
+     */
+    default boolean isDurable(final String namespace, final long idHi, final long idLo)
+    {
+        return get(namespace, dev.whisk.core.activation.ActivationId.toString(idHi, idLo)) != null;
+    }
+
     /** Records of {@code query.namespace()}, newest start first, filtered and paged as the query says. */
     List<Activation> list(ActivationQuery query);
 

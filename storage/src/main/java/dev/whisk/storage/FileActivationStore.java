@@ -205,6 +205,14 @@ public final class FileActivationStore implements ActivationStore
         return activation != null && namespace.equals(activation.namespace()) ? activation : null;
     }
 
+    /** An index look-up: the record is written and a force covering it has returned. Any thread. */
+    @Override
+    public boolean isDurable(final String namespace, final long idHi, final long idLo)
+    {
+        final long position = ids.get(idHi, idLo);
+        return position >= 0 && position < syncer.durablePosition();
+    }
+
     @Override
     public List<Activation> list(final ActivationQuery query)
     {

@@ -53,6 +53,24 @@ public final class InvokeRequest
     /** The merged arguments as JSON object text. */
     public byte[] params;
 
+    /** The activation id's high half of the invoke message at {@code offset}, without decoding the rest. */
+    public static long idHi(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + MessageHeader.LENGTH);
+    }
+
+    /** The activation id's low half of the invoke message at {@code offset}, without decoding the rest. */
+    public static long idLo(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + MessageHeader.LENGTH + 8);
+    }
+
+    /** The namespace of the invoke message at {@code offset}, without decoding the rest (no params copied). */
+    public static String namespace(final DirectBuffer buffer, final int offset)
+    {
+        return Fields.getString(buffer, offset + FIXED_LENGTH);
+    }
+
     public boolean isBlocking()
     {
         return (flags & FLAG_BLOCKING) != 0;

@@ -60,6 +60,13 @@ final class FireAck implements ActivationWaiter, Consumer<Activation>
         done();
     }
 
+    /** A rule's invoke could not be journaled after all (no disk space): it never runs. */
+    @Override
+    public void onNotAccepted(final String activationId, final String reason)
+    {
+        refuse();
+    }
+
     /** A rule-fired run ended: nobody waits for it here, its record is its outcome. */
     @Override
     public void onActivation(final Activation activation)

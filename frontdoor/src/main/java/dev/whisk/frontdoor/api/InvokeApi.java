@@ -128,6 +128,7 @@ public final class InvokeApi
     void submit(final Exchange ex, final Identity identity, final WhiskAction action, final List<Param> inherited,
         final byte[] params, final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
     {
+        refuseWhileShortOfSpace();
         if (!action.exec().isSequence() && !scheduler.canPlace(action.exec().kind()))
         {
             // Nothing is accepted, as OpenWhisk's balancer answers when no invoker is healthy.
@@ -169,7 +170,8 @@ public final class InvokeApi
         {
             scheduler.waiters().cancel(activationId, waiter);
             admission.release(identity.namespace());
-            ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE);
+            final String why = scheduler.refusal();
+            ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, why != null ? why : Messages.SERVICE_UNAVAILABLE);
             return;
         }
         if (blocking)
@@ -177,6 +179,25 @@ public final class InvokeApi
             waiter.expireWith(ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs,
                 TimeUnit.MILLISECONDS));
         }
+    }
+
+    /**
+     * Refuses with 503, before anything is accepted, while the stores are short of disk space (one volatile read):
+     * a request is never taken that the journal might not be able to write.
+     */
+    void refuseWhileShortOfSpace()
+    {
+        final String why = refusal();
+        if (why != null)
+        {
+            throw new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, why);
+        }
+    }
+
+    /** Why new invokes and fires are refused now (disk space), or {@code null}; also with no scheduler (API tests). */
+    String refusal()
+    {
+        return scheduler == null ? null : scheduler.refusal();
     }
 
     /**

@@ -82,6 +82,14 @@ final class InvokeWaiter implements ExpiringWaiter
             a.activationId());
     }
 
+    /** The request could not be journaled after all (no disk space): it never runs; the caller hears 503 and why. */
+    @Override
+    public void onNotAccepted(final String activationId, final String reason)
+    {
+        timer.cancel();
+        ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, reason);
+    }
+
     /** The caller's wait ran out: if no result came first, answer 202 (or 504) with the id; the run goes on. */
     @Override
     public void onWaitExpired(final String activationId)

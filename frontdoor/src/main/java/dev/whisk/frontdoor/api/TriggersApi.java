@@ -175,6 +175,7 @@ public final class TriggersApi
                 Messages.requestTooLarge(body.length, invoke.maxInvokeBodyBytes()));
         }
         final ObjectNode payload = Bodies.object(body);
+        invoke.refuseWhileShortOfSpace();
         if (admission.tryFire(identity.namespace(), identity.limits(), System.currentTimeMillis()) !=
             Admission.Decision.ADMITTED)
         {
@@ -210,6 +211,11 @@ public final class TriggersApi
         {
             return false;
         }
+        if (invoke.refusal() != null)
+        {
+            LOG.warn("event=alarm-fire-refused trigger={} reason=disk-space", trigger);
+            return true;
+        }
         if (admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) ==
             Admission.Decision.ADMITTED && t.hasActiveRule())
         {
@@ -238,7 +244,8 @@ public final class TriggersApi
         {
             return FeedFirer.Outcome.TOO_LARGE;
         }
-        if (admission.inFlight(owner.namespace()) >= owner.limits().concurrentInvocations() ||
+        if (invoke.refusal() != null ||
+            admission.inFlight(owner.namespace()) >= owner.limits().concurrentInvocations() ||
             admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) !=
             Admission.Decision.ADMITTED)
         {

@@ -1,0 +1,223 @@
+package dev.whisk.launcher;
+
+import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.pool.ContainerPoolConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A full disk (fault injection on a real file system): the data directory is a 40 MB tmpfs, mostly taken by a filler
+ * file, and non-blocking invokes with 20 KB of params arrive from 8 clients until the platform refuses them. Every
+ * request answered 202 ends in its record, every refusal is a 503 naming the stores short of space (no hang, no
+ * fault on the mapped journal), fires are refused the same way, and once the filler is deleted the platform serves
+ * again by itself.
+ */
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
+class DiskFullTest
+{
+    private static final long MB = 1024 * 1024;
+    private static final long MIN_FREE = 8 * MB;
+    private static final int CLIENTS = 8;
+    private static final int MAX_INVOKES = 6_000;
+    private static final int REFUSALS_WANTED = 40;
+
+    private Path mount;
+    private Standalone platform;
+
+    @AfterEach
+    void unmount() throws Exception
+    {
+        if (platform != null)
+        {
+            platform.close();
+        }
+        if (mount != null)
+        {
+            // A mapping the JVM has not dropped yet keeps the file system busy: detach it lazily then.
+            if (run("umount", mount.toString()) != null)
+            {
+                run("umount", "-l", mount.toString());
+            }
+            Files.deleteIfExists(mount);
+        }
+    }
+
+    @Test
+    void aFullDiskRefusesNewWorkWith503LosesNothingAcknowledgedAndRecoversWhenSpaceReturns() throws Exception
+    {
+        TestPlatform.requireDockerAndImage();
+        mount = Files.createTempDirectory("durable-tmpfs-");
+        final String mounted = run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString());
+        if (mounted != null)
+        {
+            Files.deleteIfExists(mount);
+            mount = null;
+            Assumptions.abort("cannot mount a tmpfs for the data directory (root needed): " + mounted);
+        }
+        platform = start(mount.resolve("data"));
+        final Api api = new Api(platform.apiHost(), platform.guestAuth());
+        assertThat(api.putAction("fill", "function main(p) { return { n: p.pad.length }; }", null).status())
+            .isEqualTo(200);
+        assertThat(api.post("/namespaces/_/actions/fill?blocking=true", "{\"pad\":\"x\"}").status()).isEqualTo(200);
+        assertThat(api.put("/namespaces/_/triggers/tick", "{}").status()).isEqualTo(200);
+        assertThat(api.put("/namespaces/_/rules/ticking", "{\"trigger\":\"/_/tick\",\"action\":\"/_/fill\"}")
+            .status()).isEqualTo(200);
+
+        // Leave about 12 MB above the threshold, for the invokes to fill.
+        final Path filler = mount.resolve("filler");
+        final long usable = Files.getFileStore(mount).getUsableSpace();
+        writeFiller(filler, usable - MIN_FREE - 12 * MB);
+
+        final String body = "{\"pad\":\"" + "x".repeat(20 * 1024) + "\"}";
+        final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        final List<String> refusals = Collections.synchronizedList(new ArrayList<>());
+        final List<String> unexpected = Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong slowestRefusalMs = new AtomicLong();
+        final AtomicInteger sent = new AtomicInteger();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+        final List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++)
+        {
+            done.add(clients.submit(() ->
+            {
+                while (!stop.get() && sent.incrementAndGet() <= MAX_INVOKES)
+                {
+                    final long startNs = System.nanoTime();
+                    final Api.Reply r = api.post("/namespaces/_/actions/fill", body);
+                    final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+                    if (r.status() == 202)
+                    {
+                        acknowledged.add(r.json().path("activationId").asText());
+                    }
+                    else if (r.status() == 503)
+                    {
+                        refusals.add(r.body());
+                        slowestRefusalMs.accumulateAndGet(ms, Math::max);
+                        if (refusals.size() >= REFUSALS_WANTED)
+                        {
+                            stop.set(true);
+                        }
+                    }
+                    else
+                    {
+                        unexpected.add(r.status() + " " + r.body());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (final Future<?> f : done)
+        {
+            f.get(4, TimeUnit.MINUTES);
+        }
+        clients.shutdown();
+        System.out.printf("disk full: %d invokes sent, %d answered 202, %d refused with 503 (slowest refusal %d ms)%n",
+            Math.min(sent.get(), MAX_INVOKES), acknowledged.size(), refusals.size(), slowestRefusalMs.get());
+        assertThat(unexpected).as("every answer is 202 or 503").isEmpty();
+        assertThat(refusals).as("the disk filled up and invokes were refused").hasSizeGreaterThanOrEqualTo(
+            REFUSALS_WANTED);
+        assertThat(acknowledged).as("invokes were taken before the disk filled").isNotEmpty();
+        for (final String refusal : refusals)
+        {
+            assertThat(refusal).as("a refusal says why, in OpenWhisk's error shape").contains("\"error\"")
+                .contains("short of disk space").contains("journal");
+        }
+        final Api.Reply fire = api.post("/namespaces/_/triggers/tick", "{}");
+        assertThat(fire.status()).as("a fire is refused as well").isEqualTo(503);
+        assertThat(fire.body()).contains("short of disk space");
+
+        // Every request answered 202 ends in its record, while the disk is still short.
+        awaitRecords(api, acknowledged);
+
+        Files.delete(filler);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+            api.post("/namespaces/_/actions/fill", body).status() == 202);
+        final Api.Reply served = api.post("/namespaces/_/actions/fill?blocking=true&result=true", "{\"pad\":\"abc\"}");
+        assertThat(served.status()).as("serves again once space returns").isEqualTo(200);
+        assertThat(served.json().path("n").asInt()).isEqualTo(3);
+        assertThat(api.post("/namespaces/_/triggers/tick", "{}").status()).as("fires again").isEqualTo(202);
+        awaitRecords(api, acknowledged);
+    }
+
+    private static void awaitRecords(final Api api, final List<String> ids)
+    {
+        final List<String> missing = new ArrayList<>(ids);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() ->
+        {
+            missing.removeIf(id ->
+            {
+                try
+                {
+                    return api.get("/namespaces/_/activations/" + id).status() == 200;
+                }
+                catch (final IOException | InterruptedException ex)
+                {
+                    return false;
+                }
+            });
+            return missing.isEmpty();
+        });
+    }
+
+    private static Standalone start(final Path dataDir) throws IOException, InterruptedException
+    {
+        final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
+        final FrontDoorConfig f = d.frontDoor();
+        final ContainerPoolConfig p = d.pool();
+        return new Standalone(d
+            .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
+                60_000))
+            .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), TestPlatform.invokerLabel(),
+                java.util.Map.of("nodejs:20", ContainerPoolConfig.DEFAULT_NODEJS_IMAGE), p.apiHost(), 2048,
+                p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(), p.clientThreads()))
+            .withScheduler(d.scheduler().withJournal(d.scheduler().rollCycle(), MIN_FREE, d.scheduler().trimMs())));
+    }
+
+    private static void writeFiller(final Path file, final long bytes) throws IOException
+    {
+        final byte[] block = new byte[(int)MB];
+        try (OutputStream out = Files.newOutputStream(file))
+        {
+            for (long left = bytes; left > 0; left -= block.length)
+            {
+                out.write(block, 0, (int)Math.min(block.length, left));
+            }
+        }
+    }
+
+    /** Runs a command; {@code null} when it succeeded, else its output. */
+    private static String run(final String... command) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS))
+        {
+            p.destroyForcibly();
+            return "timed out";
+        }
+        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out.trim();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.whisk.scheduler;
+
+import dev.whisk.core.wire.InvokeRequest;
+import org.agrona.ExpandableArrayBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The journal on a file system that runs out of space (a small tmpfs, real SIGBUS on the mapped file): an append
+ * that cannot be backed fails with {@link JournalUnavailableException}, not an {@link InternalError}; what was
+ * appended before is intact and nothing half-written is read back; once space is freed, appends work again.
+ */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class JournalDiskFaultTest
+{
+    private Path mount;
+
+    @AfterEach
+    void unmount() throws Exception
+    {
+        if (mount != null)
+        {
+            // A mapping the JVM has not dropped yet keeps the file system busy: detach it lazily then.
+            if (run("umount", mount.toString()) != null)
+            {
+                run("umount", "-l", mount.toString());
+            }
+            Files.deleteIfExists(mount);
+        }
+    }
+
+    @Test
+    void aJournalWriteOnAFullDiskFailsCleanlyAndWorksAgainWhenSpaceReturns() throws Exception
+    {
+        mount = Files.createTempDirectory("durable-journal-tmpfs-");
+        final String mounted = run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString());
+        if (mounted != null)
+        {
+            Files.deleteIfExists(mount);
+            mount = null;
+            Assumptions.abort("cannot mount a tmpfs (root needed): " + mounted);
+        }
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
+        final byte[] params = new byte[20 * 1024];
+        Arrays.fill(params, (byte)'x');
+        final List<Long> appended = new ArrayList<>();
+        final Path filler = mount.resolve("filler");
+        try (ChronicleJournal journal = new ChronicleJournal(mount.resolve("journal")))
+        {
+            append(journal, buffer, params, 0);
+            appended.add(0L);
+            writeFiller(filler, Files.getFileStore(mount).getUsableSpace() - 2 * 1024 * 1024);
+            JournalUnavailableException failure = null;
+            for (long lo = 1; lo < 2_000 && failure == null; lo++)
+            {
+                try
+                {
+                    append(journal, buffer, params, lo);
+                    appended.add(lo);
+                }
+                catch (final JournalUnavailableException ex)
+                {
+                    failure = ex;
+                }
+            }
+            assertThat(failure).as("the full disk was met").isNotNull();
+            assertThat(failure).hasMessageContaining("could not write").hasCauseInstanceOf(InternalError.class);
+            System.out.printf("journal on a full tmpfs: %d appends of 20 KB, then: %s%n", appended.size(),
+                failure.getMessage());
+            Files.delete(filler);
+            for (long lo = 5_000; lo < 5_010; lo++)
+            {
+                append(journal, buffer, params, lo);
+                appended.add(lo);
+            }
+            final List<Long> read = new ArrayList<>();
+            journal.replay(m -> read.add(new InvokeRequest().decode(m, 0, m.capacity()).idLo));
+            assertThat(read).as("every message appended, none half-written").isEqualTo(appended);
+        }
+    }
+
+    private static void append(final ChronicleJournal journal, final ExpandableArrayBuffer buffer,
+        final byte[] params, final long lo)
+    {
+        final InvokeRequest r = JournalRetentionTest.request(lo);
+        r.params = params;
+        journal.append(buffer, 0, r.encode(buffer, 0));
+    }
+
+    private static void writeFiller(final Path file, final long bytes) throws IOException
+    {
+        final byte[] block = new byte[1024 * 1024];
+        try (OutputStream out = Files.newOutputStream(file))
+        {
+            for (long left = bytes; left > 0; left -= block.length)
+            {
+                out.write(block, 0, (int)Math.min(block.length, left));
+            }
+        }
+    }
+
+    private static String run(final String... command) throws IOException, InterruptedException
+    {
+        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS))
+        {
+            p.destroyForcibly();
+            return "timed out";
+        }
+        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out.trim();
+    }
+}
