@@ -1,6 +1,5 @@
 package dev.whisk.launcher;
 
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -12,9 +11,9 @@ import java.util.Map;
  * A JSON value of the client commands: parsed from the server's answers and from flag values, built into request
  * bodies, and printed compact or laid out as Jackson's default pretty printer lays it out ({@code "key" : value},
  * arrays on one line as {@code [ a, b ]}), which is what the platform's other tools print. The client has it rather
- * than Jackson because a one-shot command spends most of its life starting: Jackson's mapper alone costs more to set
- * up than the request. The parser is strict as Jackson is by default (no comments, no leading zeros, no trailing
- * tokens, no unescaped control characters). Objects keep their keys in order. Used by one thread.
+ * than Jackson because a one-shot command spends most of its life starting, and Jackson is some 400 classes to load
+ * and initialise. {@link JsonReader} reads as strictly as Jackson does by default. Objects keep their keys in order.
+ * Used by one thread.
  */
 final class JsonValue implements Iterable<JsonValue>
 {
@@ -29,8 +28,6 @@ final class JsonValue implements Iterable<JsonValue>
     static final JsonValue TRUE = new JsonValue(Type.BOOLEAN, Boolean.TRUE);
     static final JsonValue FALSE = new JsonValue(Type.BOOLEAN, Boolean.FALSE);
 
-    /** Deeper documents are refused, as the platform's own mapper refuses them. */
-    private static final int MAX_DEPTH = 200;
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private final Type type;
@@ -68,6 +65,12 @@ final class JsonValue implements Iterable<JsonValue>
         return flag ? TRUE : FALSE;
     }
 
+    /** A number: a Long or BigInteger for an integer, a Double for anything with a fraction or an exponent. */
+    static JsonValue number(final Number number)
+    {
+        return new JsonValue(Type.NUMBER, number);
+    }
+
     /**
      * Parses one JSON document, surrounded by whitespace at most.
      *
@@ -75,15 +78,7 @@ final class JsonValue implements Iterable<JsonValue>
      */
     static JsonValue parse(final String text)
     {
-        final Parser p = new Parser(text);
-        p.skipWhitespace();
-        final JsonValue v = p.value(0);
-        p.skipWhitespace();
-        if (p.pos < text.length())
-        {
-            throw p.fail("trailing content");
-        }
-        return v;
+        return new JsonReader(text).document();
     }
 
     /** The value of a flag such as {@code -p name value}: its JSON when it is a JSON document, else the text. */
@@ -498,310 +493,6 @@ final class JsonValue implements Iterable<JsonValue>
             {
                 return fallback;
             }
-        }
-    }
-
-    /** A recursive-descent reader of one document. */
-    private static final class Parser
-    {
-        private final String s;
-        private int pos;
-
-        Parser(final String s)
-        {
-            this.s = s;
-        }
-
-        JsonValue value(final int depth)
-        {
-            if (pos >= s.length())
-            {
-                throw fail("unexpected end of input");
-            }
-            final char c = s.charAt(pos);
-            return switch (c)
-            {
-                case '{' -> object(depth + 1);
-                case '[' -> array(depth + 1);
-                case '"' -> new JsonValue(Type.STRING, string());
-                case 't' -> literal("true", TRUE);
-                case 'f' -> literal("false", FALSE);
-                case 'n' -> literal("null", NULL);
-                default ->
-                {
-                    if (c == '-' || (c >= '0' && c <= '9'))
-                    {
-                        yield number();
-                    }
-                    throw fail("unexpected character '" + c + "'");
-                }
-            };
-        }
-
-        private JsonValue object(final int depth)
-        {
-            checkDepth(depth);
-            pos++;
-            final JsonValue o = JsonValue.object();
-            skipWhitespace();
-            if (peek() == '}')
-            {
-                pos++;
-                return o;
-            }
-            while (true)
-            {
-                skipWhitespace();
-                if (peek() != '"')
-                {
-                    throw fail("expected a member name");
-                }
-                final String key = string();
-                skipWhitespace();
-                expect(':');
-                skipWhitespace();
-                o.members().put(key, value(depth));
-                skipWhitespace();
-                final char c = peek();
-                pos++;
-                if (c == '}')
-                {
-                    return o;
-                }
-                if (c != ',')
-                {
-                    pos--;
-                    throw fail("expected ',' or '}'");
-                }
-            }
-        }
-
-        private JsonValue array(final int depth)
-        {
-            checkDepth(depth);
-            pos++;
-            final JsonValue a = JsonValue.array();
-            skipWhitespace();
-            if (peek() == ']')
-            {
-                pos++;
-                return a;
-            }
-            while (true)
-            {
-                skipWhitespace();
-                a.elements().add(value(depth));
-                skipWhitespace();
-                final char c = peek();
-                pos++;
-                if (c == ']')
-                {
-                    return a;
-                }
-                if (c != ',')
-                {
-                    pos--;
-                    throw fail("expected ',' or ']'");
-                }
-            }
-        }
-
-        private String string()
-        {
-            pos++;
-            StringBuilder sb = null;
-            int start = pos;
-            while (true)
-            {
-                if (pos >= s.length())
-                {
-                    throw fail("unterminated string");
-                }
-                final char c = s.charAt(pos);
-                if (c == '"')
-                {
-                    final String out = sb == null ? s.substring(start, pos) : sb.append(s, start, pos).toString();
-                    pos++;
-                    return out;
-                }
-                if (c < 0x20)
-                {
-                    throw fail("unescaped control character in a string");
-                }
-                if (c != '\\')
-                {
-                    pos++;
-                    continue;
-                }
-                if (sb == null)
-                {
-                    sb = new StringBuilder();
-                }
-                sb.append(s, start, pos);
-                if (pos + 1 >= s.length())
-                {
-                    throw fail("unterminated string");
-                }
-                final char e = s.charAt(pos + 1);
-                pos += 2;
-                switch (e)
-                {
-                    case '"' -> sb.append('"');
-                    case '\\' -> sb.append('\\');
-                    case '/' -> sb.append('/');
-                    case 'b' -> sb.append('\b');
-                    case 'f' -> sb.append('\f');
-                    case 'n' -> sb.append('\n');
-                    case 'r' -> sb.append('\r');
-                    case 't' -> sb.append('\t');
-                    case 'u' ->
-                    {
-                        if (pos + 4 > s.length())
-                        {
-                            throw fail("incomplete \\u escape");
-                        }
-                        int code = 0;
-                        for (int i = 0; i < 4; i++)
-                        {
-                            final int digit = Character.digit(s.charAt(pos + i), 16);
-                            if (digit < 0)
-                            {
-                                throw fail("bad \\u escape");
-                            }
-                            code = code * 16 + digit;
-                        }
-                        sb.append((char)code);
-                        pos += 4;
-                    }
-                    default ->
-                    {
-                        pos -= 1;
-                        throw fail("unknown escape '\\" + e + "'");
-                    }
-                }
-                start = pos;
-            }
-        }
-
-        /** RFC 8259's number; integers stay exact, anything with a fraction or exponent is a double. */
-        private JsonValue number()
-        {
-            final int start = pos;
-            if (peek() == '-')
-            {
-                pos++;
-            }
-            if (peek() == '0')
-            {
-                pos++;
-                if (isDigit(peek()))
-                {
-                    throw fail("leading zero in a number");
-                }
-            }
-            else if (!digits())
-            {
-                throw fail("expected a digit");
-            }
-            boolean integral = true;
-            if (peek() == '.')
-            {
-                pos++;
-                integral = false;
-                if (!digits())
-                {
-                    throw fail("expected a digit after '.'");
-                }
-            }
-            if (peek() == 'e' || peek() == 'E')
-            {
-                pos++;
-                integral = false;
-                if (peek() == '+' || peek() == '-')
-                {
-                    pos++;
-                }
-                if (!digits())
-                {
-                    throw fail("expected a digit in the exponent");
-                }
-            }
-            final String text = s.substring(start, pos);
-            if (!integral)
-            {
-                return new JsonValue(Type.NUMBER, Double.parseDouble(text));
-            }
-            if (text.length() < 19)
-            {
-                return new JsonValue(Type.NUMBER, Long.parseLong(text));
-            }
-            final BigInteger big = new BigInteger(text);
-            return new JsonValue(Type.NUMBER, big.bitLength() < 64 ? (Object)big.longValue() : big);
-        }
-
-        private boolean digits()
-        {
-            final int start = pos;
-            while (isDigit(peek()))
-            {
-                pos++;
-            }
-            return pos > start;
-        }
-
-        private static boolean isDigit(final char c)
-        {
-            return c >= '0' && c <= '9';
-        }
-
-        private JsonValue literal(final String word, final JsonValue v)
-        {
-            if (!s.startsWith(word, pos))
-            {
-                throw fail("unexpected word");
-            }
-            pos += word.length();
-            return v;
-        }
-
-        void skipWhitespace()
-        {
-            while (pos < s.length())
-            {
-                final char c = s.charAt(pos);
-                if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
-                {
-                    return;
-                }
-                pos++;
-            }
-        }
-
-        private char peek()
-        {
-            return pos < s.length() ? s.charAt(pos) : '\0';
-        }
-
-        private void expect(final char c)
-        {
-            if (peek() != c)
-            {
-                throw fail("expected '" + c + "'");
-            }
-            pos++;
-        }
-
-        private void checkDepth(final int depth)
-        {
-            if (depth > MAX_DEPTH)
-            {
-                throw fail("nested deeper than " + MAX_DEPTH);
-            }
-        }
-
-        IllegalArgumentException fail(final String what)
-        {
-            return new IllegalArgumentException("not JSON: " + what + " at offset " + pos);
         }
     }
 }

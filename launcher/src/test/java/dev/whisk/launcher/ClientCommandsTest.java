@@ -247,7 +247,7 @@ class ClientCommandsTest
         while (launcherClass.find())
         {
             assertThat(launcherClass.group(1)).matches("dev\\.whisk\\.launcher\\.(Whisk|Client|ClientCommand.*|" +
-                "CliCommand.*|JsonValue.*|RestClient.*|WskProps|" +
+                "CliCommand.*|Json(Value|Reader).*|RestClient.*|WskProps|" +
                 "(Action|Activation|Package|Trigger|Rule|Namespace|Property)Command.*)");
         }
     }

@@ -39,7 +39,7 @@ class ClientTrainingTest
         assertThat(p.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();
 
         final String loaded = Files.readString(log);
-        assertThat(loaded).contains("dev.whisk.launcher.ActionCommand$Write ", "dev.whisk.launcher.JsonValue$Parser ",
+        assertThat(loaded).contains("dev.whisk.launcher.ActionCommand$Write ", "dev.whisk.launcher.JsonReader ",
             "dev.whisk.launcher.ActivationCommand$ListActivations ", "dev.whisk.launcher.PropertyCommand$Set ",
             "dev.whisk.launcher.NamespaceCommand$Get ", "dev.whisk.launcher.TriggerCommand$Fire ");
         assertThat(loaded).doesNotContain("picocli.", "com.fasterxml.jackson.", "io.netty.")
@@ -50,7 +50,7 @@ class ClientTrainingTest
         {
             count++;
             assertThat(ours.group(1)).matches("dev\\.whisk\\.launcher\\.(Client|ClientCommand.*|ClientTraining.*|" +
-                "CliCommand.*|JsonValue.*|RestClient.*|WskProps|" +
+                "CliCommand.*|Json(Value|Reader).*|RestClient.*|WskProps|" +
                 "(Action|Activation|Package|Trigger|Rule|Namespace|Property)Command.*)");
         }
         assertThat(count).isGreaterThan(40);
