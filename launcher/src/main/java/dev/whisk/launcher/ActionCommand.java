@@ -1,91 +1,86 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import dev.whisk.launcher.CliCommand.Flag;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 /** {@code whisk action create|update|invoke|get|list|delete}, as {@code wsk action} spells them. */
-@Command(name = "action", mixinStandardHelpOptions = true, description = "Work with actions.",
-    subcommands = {ActionCommand.Create.class, ActionCommand.Update.class, ActionCommand.Invoke.class,
-        ActionCommand.Get.class, ActionCommand.ListActions.class, ActionCommand.Delete.class})
-final class ActionCommand implements Runnable
+final class ActionCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with actions.";
+    static final List<String> COMMANDS = List.of("create", "update", "invoke", "get", "list", "delete");
+
+    private ActionCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** The flags of create and update. */
-    abstract static class Write extends ClientCommand
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        return switch (name)
+        {
+            case "create" -> new Write("create", "Create an action from a code file.", 2);
+            case "update" -> new Write("update", "Update an action (or create it); without FILE the code stays.", 1);
+            case "invoke" -> new Invoke();
+            case "get" -> new Get();
+            case "list" -> new ListActions();
+            case "delete" -> new Delete();
+            default -> null;
+        };
+    }
 
-        @Mixin
-        Params params = new Params();
+    static final Flag BLOCKING = Flag.toggle("Wait for the result.", "-b", "--blocking");
+    static final Flag RESULT = Flag.toggle("Print only the result (implies --blocking).", "-r", "--result");
+    static final Flag SKIP = Flag.integer("N", "Skip this many (default 0).", "--skip");
+    static final Flag LIMIT = Flag.integer("N", "List at most this many (default 30).", "--limit");
 
-        @Option(names = "--kind", description = "Runtime kind (default nodejs:default).")
-        String kind;
+    /** create and update: {@code NAME FILE}, the file optional for update. */
+    static final class Write extends ClientCommand
+    {
+        static final Flag KIND = Flag.text("KIND", "Runtime kind (default nodejs:default).", "--kind");
+        static final Flag MAIN = Flag.text("NAME", "Entry point.", "--main");
+        static final Flag MEMORY = Flag.integer("MB", "Memory limit in MB.", "-m", "--memory");
+        static final Flag TIMEOUT = Flag.integer("MS", "Time limit in milliseconds.", "-t", "--timeout");
+        static final Flag WEB = Flag.text("VALUE", "true, false or raw: export as a web action.", "--web");
+        static final Flag WEB_SECURE = Flag.text("SECRET",
+            "true (a generated secret), false, or a secret a web call must carry.", "--web-secure");
+        static final Flag LOGSIZE = Flag.integer("MB", "Log size limit in MB.", "-l", "--logsize");
+        static final Flag CONCURRENCY = Flag.integer("N", "Activations one container may run at once.", "-c",
+            "--concurrency");
+        static final Flag SEQUENCE = Flag.text("ACTIONS", "Make a sequence of these comma-separated actions.",
+            "--sequence");
+        static final Flag DOCKER = Flag.text("IMAGE", "A blackbox action of this image.", "--docker");
+        static final Flag ANNOTATION = Flag.pair("KEY VALUE", "An annotation; repeatable.", "-a", "--annotation");
 
-        @Option(names = "--main", description = "Entry point.")
-        String main;
-
-        @Option(names = {"-m", "--memory"}, description = "Memory limit in MB.")
-        Integer memoryMb;
-
-        @Option(names = {"-t", "--timeout"}, description = "Time limit in milliseconds.")
-        Integer timeoutMs;
-
-        @Option(names = "--web", description = "true, false or raw: export as a web action.")
-        String web;
-
-        @Option(names = "--web-secure", paramLabel = "SECRET",
-            description = "true (a generated secret), false, or a secret a web call must carry.")
-        String webSecure;
-
-        @Option(names = {"-l", "--logsize"}, description = "Log size limit in MB.")
-        Integer logsMb;
-
-        @Option(names = {"-c", "--concurrency"}, description = "Activations one container may run at once.")
-        Integer concurrency;
-
-        @Option(names = "--sequence", description = "Make a sequence of these comma-separated actions.")
-        String sequence;
-
-        @Option(names = "--docker", paramLabel = "IMAGE", description = "A blackbox action of this image.")
-        String docker;
-
-        @Option(names = {"-a", "--annotation"}, arity = "2", paramLabel = "KEY VALUE")
-        List<String> annotations = new ArrayList<>();
-
-        abstract Path file();
+        Write(final String name, final String description, final int requiredOperands)
+        {
+            super(name, description, requiredOperands, "NAME", "FILE");
+            flags(PARAM, PARAM_FILE, KIND, MAIN, MEMORY, TIMEOUT, WEB, WEB_SECURE, LOGSIZE, CONCURRENCY, SEQUENCE,
+                DOCKER, ANNOTATION);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final ObjectNode body = Json.MAPPER.createObjectNode();
-            final Path file = file();
+            final String name = operand(0);
+            final Path file = operand(1) == null ? null : Path.of(operand(1));
+            final String kind = text(KIND);
+            final String main = text(MAIN);
+            final String sequence = text(SEQUENCE);
+            final String docker = text(DOCKER);
+            final JsonValue body = JsonValue.object();
             if (sequence != null)
             {
                 if (file != null || docker != null)
                 {
                     throw new IllegalArgumentException("--sequence takes no code FILE or --docker image");
                 }
-                final ObjectNode exec = body.putObject("exec").put("kind", "sequence");
-                final ArrayNode components = exec.putArray("components");
+                final JsonValue exec = body.putObject("exec").put("kind", "sequence");
+                final JsonValue components = exec.putArray("components");
                 for (final String component : sequence.split(","))
                 {
                     final String c = component.trim();
@@ -94,7 +89,7 @@ final class ActionCommand implements Runnable
             }
             else if (docker != null)
             {
-                final ObjectNode exec = body.putObject("exec").put("kind", "blackbox").put("image", docker);
+                final JsonValue exec = body.putObject("exec").put("kind", "blackbox").put("image", docker);
                 if (file != null)
                 {
                     exec.put("code", code(file));
@@ -103,7 +98,7 @@ final class ActionCommand implements Runnable
             }
             else if (file != null)
             {
-                final ObjectNode exec = body.putObject("exec");
+                final JsonValue exec = body.putObject("exec");
                 exec.put("kind", kind == null ? "nodejs:default" : kind);
                 exec.put("code", code(file));
                 exec.put("binary", file.getFileName().toString().endsWith(".zip"));
@@ -116,35 +111,38 @@ final class ActionCommand implements Runnable
             {
                 throw new IllegalArgumentException("--kind and --main need a code FILE");
             }
-            if (!params.isEmpty())
+            if (!hasNoParams())
             {
-                body.set("parameters", params.asKeyValues());
+                body.set("parameters", paramsAsKeyValues());
             }
-            if (memoryMb != null || timeoutMs != null || logsMb != null || concurrency != null)
+            if (isSet(MEMORY) || isSet(TIMEOUT) || isSet(LOGSIZE) || isSet(CONCURRENCY))
             {
-                final ObjectNode limits = body.putObject("limits");
-                if (memoryMb != null)
+                final JsonValue limits = body.putObject("limits");
+                if (isSet(MEMORY))
                 {
-                    limits.put("memory", memoryMb);
+                    limits.put("memory", integer(MEMORY));
                 }
-                if (timeoutMs != null)
+                if (isSet(TIMEOUT))
                 {
-                    limits.put("timeout", timeoutMs);
+                    limits.put("timeout", integer(TIMEOUT));
                 }
-                if (logsMb != null)
+                if (isSet(LOGSIZE))
                 {
-                    limits.put("logs", logsMb);
+                    limits.put("logs", integer(LOGSIZE));
                 }
-                if (concurrency != null)
+                if (isSet(CONCURRENCY))
                 {
-                    limits.put("concurrency", concurrency);
+                    limits.put("concurrency", integer(CONCURRENCY));
                 }
             }
-            final ArrayNode annos = Json.MAPPER.createArrayNode();
+            final JsonValue annos = JsonValue.array();
+            final List<String> annotations = all(ANNOTATION);
             for (int i = 0; i + 1 < annotations.size(); i += 2)
             {
-                annos.addObject().put("key", annotations.get(i)).set("value", value(annotations.get(i + 1)));
+                annos.addObject().put("key", annotations.get(i))
+                    .set("value", JsonValue.parseOrText(annotations.get(i + 1)));
             }
+            final String web = text(WEB);
             if (web != null)
             {
                 final boolean on = !"false".equalsIgnoreCase(web) && !"no".equalsIgnoreCase(web);
@@ -155,6 +153,7 @@ final class ActionCommand implements Runnable
                 }
                 annos.addObject().put("key", "raw-http").put("value", "raw".equalsIgnoreCase(web));
             }
+            final String webSecure = text(WEB_SECURE);
             if (webSecure != null)
             {
                 if ("false".equalsIgnoreCase(webSecure))
@@ -168,7 +167,7 @@ final class ActionCommand implements Runnable
                 }
                 else
                 {
-                    annos.addObject().put("key", "require-whisk-auth").set("value", value(webSecure));
+                    annos.addObject().put("key", "require-whisk-auth").set("value", JsonValue.parseOrText(webSecure));
                 }
             }
             if (!annos.isEmpty())
@@ -187,104 +186,76 @@ final class ActionCommand implements Runnable
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create an action from a code file.")
-    static final class Create extends Write
-    {
-        @Parameters(index = "1", paramLabel = "FILE")
-        Path file;
-
-        @Override
-        Path file()
-        {
-            return file;
-        }
-    }
-
-    @Command(name = "update", mixinStandardHelpOptions = true,
-        description = "Update an action (or create it); without FILE the code stays.")
-    static final class Update extends Write
-    {
-        @Parameters(index = "1", paramLabel = "FILE", arity = "0..1")
-        Path file;
-
-        @Override
-        Path file()
-        {
-            return file;
-        }
-    }
-
-    @Command(name = "invoke", mixinStandardHelpOptions = true, description = "Invoke an action.")
+    /** {@code invoke NAME}. */
     static final class Invoke extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Mixin
-        Params params = new Params();
-
-        @Option(names = {"-b", "--blocking"}, description = "Wait for the result.")
-        boolean blocking;
-
-        @Option(names = {"-r", "--result"}, description = "Print only the result (implies --blocking).")
-        boolean result;
+        Invoke()
+        {
+            super("invoke", "Invoke an action.", 1, "NAME");
+            flags(PARAM, PARAM_FILE, BLOCKING, RESULT);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final boolean wait = blocking || result;
+            final String name = operand(0);
+            final boolean result = isSet(RESULT);
+            final boolean wait = isSet(BLOCKING) || result;
             final RestClient.Response r = send(client, "POST", RestClient.entityPath("actions", name) +
-                "?blocking=" + wait + "&result=" + result, params.asObject());
+                "?blocking=" + wait + "&result=" + result, params());
             if (!r.isOk() || result || wantsJson())
             {
                 return print(r);
             }
-            final String id = r.json().path("activationId").asText();
-            System.out.println("ok: invoked " + qualified(name) + " with id " + id);
-            if (wait && r.json().has("response"))
+            final JsonValue answer = r.json();
+            System.out.println("ok: invoked " + qualified(name) + " with id " + answer.path("activationId").asText());
+            if (wait && answer.has("response"))
             {
-                System.out.println(r.json().toPrettyString());
+                System.out.println(answer.toPrettyString());
             }
             return 0;
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an action.")
+    /** {@code get NAME}, {@code --url}, {@code --summary}. */
     static final class Get extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        static final Flag URL = Flag.toggle("Print only the action's URL.", "-r", "--url");
+        static final Flag SUMMARY = Flag.toggle("Print only a summary of the action.", "-s", "--summary");
 
-        @Option(names = {"-r", "--url"}, description = "Print only the action's URL.")
-        boolean url;
-
-        @Option(names = {"-s", "--summary"}, description = "Print only a summary of the action.")
-        boolean summary;
+        Get()
+        {
+            super("get", "Show an action.", 1, "NAME");
+            flags(URL, SUMMARY);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final String name = operand(0);
+            final boolean url = isSet(URL);
+            final boolean summary = isSet(SUMMARY);
             final String path = RestClient.entityPath("actions", name);
             final RestClient.Response r = send(client, "GET", path + (url || summary ? "?code=false" : ""), null);
             if (!r.isOk() || wantsJson())
             {
                 return print(r);
             }
-            final JsonNode a = r.json();
+            final JsonValue a = r.json();
             final String fqn = "/" + a.path("namespace").asText() + "/" + a.path("name").asText();
             if (url)
             {
-                final JsonNode web = annotation(a, "web-export");
+                final JsonValue web = annotation(a, "web-export");
                 System.out.println("ok: got action " + name + " url");
                 System.out.println(client.base() + (web != null && web.asBoolean() ? "/web" + fqn : path));
                 return 0;
             }
             if (summary)
             {
-                final JsonNode description = annotation(a, "description");
+                final JsonValue description = annotation(a, "description");
                 System.out.println("action " + fqn + (description == null ? "" : ": " + description.asText()));
                 final StringBuilder params = new StringBuilder();
-                for (final JsonNode p : a.path("parameters"))
+                for (final JsonValue p : a.path("parameters"))
                 {
                     params.append(params.length() == 0 ? "" : ", ").append(p.path("key").asText());
                 }
@@ -295,39 +266,44 @@ final class ActionCommand implements Runnable
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List actions (of a package).")
-    static final class ListActions extends ClientCommand
+    /** {@code list [PACKAGE]}. */
+    static final class ListActions extends ClientCommand implements ClientCommand.Row
     {
-        @Parameters(index = "0", paramLabel = "PACKAGE", arity = "0..1")
-        String pkg;
-
-        @Option(names = "--skip", defaultValue = "0")
-        int skip;
-
-        @Option(names = "--limit", defaultValue = "30")
-        int limit;
+        ListActions()
+        {
+            super("list", "List actions (of a package).", 0, "PACKAGE");
+            flags(SKIP, LIMIT);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final String pkg = operand(0);
             final String path = pkg == null ? "/namespaces/_/actions" : RestClient.entityPath("actions", pkg) + "/";
-            return listed(send(client, "GET", path + pagingQuery(skip, limit), null), "actions", a ->
-            {
-                final JsonNode kind = annotation(a, "exec");
-                return entityRow(a, kind != null ? kind.asText() : a.path("exec").path("kind").asText());
-            });
+            return listed(send(client, "GET", path + pagingQuery(integer(SKIP, 0), integer(LIMIT, 30)), null),
+                "actions", this);
+        }
+
+        @Override
+        public String of(final JsonValue a)
+        {
+            final JsonValue kind = annotation(a, "exec");
+            return entityRow(a, kind != null ? kind.asText() : a.path("exec").path("kind").asText());
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an action.")
+    /** {@code delete NAME}. */
     static final class Delete extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        Delete()
+        {
+            super("delete", "Delete an action.", 1, "NAME");
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final String name = operand(0);
             return done(send(client, "DELETE", RestClient.entityPath("actions", name), null), "deleted action " + name);
         }
     }

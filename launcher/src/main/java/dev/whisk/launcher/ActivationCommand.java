@@ -1,111 +1,153 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import dev.whisk.launcher.CliCommand.Flag;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** {@code whisk activation list|get|logs|result|poll}. */
-@Command(name = "activation", mixinStandardHelpOptions = true, description = "Work with activations.",
-    subcommands = {ActivationCommand.ListActivations.class, ActivationCommand.Get.class,
-        ActivationCommand.Logs.class, ActivationCommand.Result.class, ActivationCommand.Poll.class})
-final class ActivationCommand implements Runnable
+final class ActivationCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with activations.";
+    static final List<String> COMMANDS = List.of("list", "get", "logs", "result", "poll");
+
+    private ActivationCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List activations, newest first.")
-    static final class ListActivations extends ClientCommand
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
     {
-        @Parameters(index = "0", paramLabel = "ACTION", arity = "0..1", description = "name or pkg/name")
-        String name;
+        return switch (name)
+        {
+            case "list" -> new ListActivations();
+            case "get" -> new Get();
+            case "logs" -> new One("logs", "Show an activation's logs.", "/logs");
+            case "result" -> new One("result", "Show an activation's result.", "/result");
+            case "poll" -> new Poll();
+            default -> null;
+        };
+    }
 
-        @Option(names = "--skip", defaultValue = "0")
-        int skip;
+    static final Flag LAST = Flag.toggle("The newest activation.", "-l", "--last");
 
-        @Option(names = "--limit", defaultValue = "30")
-        int limit;
+    /** The columns of {@code wsk activation list}. */
+    private static final int[] COLUMNS = {19, 32, 9, 5, 10, 18};
+    private static final String[] STATUS = {"success", "application error", "developer error", "internal error"};
 
-        @Option(names = "--since", description = "epoch ms")
-        Long since;
+    /**
+     * {@code yyyy-MM-dd HH:mm:ss} of {@code epochMs} in the local time zone, as {@code wsk} shows a start (written out
+     * rather than through a {@code DateTimeFormatter}, whose pattern machinery a one-shot command would set up).
+     */
+    static String dateTime(final long epochMs)
+    {
+        final LocalDateTime t = LocalDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneId.systemDefault());
+        final StringBuilder sb = new StringBuilder(19);
+        sb.append(t.getYear()).append('-');
+        twoDigits(sb, t.getMonthValue()).append('-');
+        twoDigits(sb, t.getDayOfMonth()).append(' ');
+        twoDigits(sb, t.getHour()).append(':');
+        twoDigits(sb, t.getMinute()).append(':');
+        return twoDigits(sb, t.getSecond()).toString();
+    }
 
-        @Option(names = "--upto", description = "epoch ms")
-        Long upto;
+    private static StringBuilder twoDigits(final StringBuilder sb, final int value)
+    {
+        return sb.append(value < 10 ? "0" : "").append(value);
+    }
 
-        @Option(names = {"-f", "--full"}, description = "Full records.")
-        boolean full;
+    /** {@code list [ACTION]}: a table, newest first. */
+    static final class ListActivations extends ClientCommand implements ClientCommand.Row
+    {
+        static final Flag SINCE = Flag.number("MS", "Only activations that started at or after this epoch ms.",
+            "--since");
+        static final Flag UPTO = Flag.number("MS", "Only activations that started at or before this epoch ms.",
+            "--upto");
+        static final Flag FULL = Flag.toggle("Full records.", "-f", "--full");
+
+        ListActivations()
+        {
+            super("list", "List activations, newest first.", 0, "ACTION");
+            flags(ActionCommand.SKIP, ActionCommand.LIMIT, SINCE, UPTO, FULL);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final StringBuilder q = new StringBuilder("/namespaces/_/activations").append(pagingQuery(skip, limit));
-            if (name != null)
+            final StringBuilder q = new StringBuilder("/namespaces/_/activations")
+                .append(pagingQuery(integer(ActionCommand.SKIP, 0), integer(ActionCommand.LIMIT, 30)));
+            if (operand(0) != null)
             {
-                q.append("&name=").append(RestClient.encode(name));
+                q.append("&name=").append(RestClient.encode(operand(0)));
             }
-            if (since != null)
+            if (isSet(SINCE))
             {
-                q.append("&since=").append(since);
+                q.append("&since=").append(number(SINCE));
             }
-            if (upto != null)
+            if (isSet(UPTO))
             {
-                q.append("&upto=").append(upto);
+                q.append("&upto=").append(number(UPTO));
             }
-            if (full)
+            if (isSet(FULL))
             {
                 q.append("&docs=true");
             }
             final RestClient.Response r = send(client, "GET", q.toString(), null);
-            if (full)
+            if (isSet(FULL))
             {
                 return print(r);
             }
-            return listed(r, String.format(ROW, "Datetime", "Activation ID", "Kind", "Start", "Duration", "Status",
-                "Entity"), ActivationCommand::row);
+            return listed(r, columns("Datetime", "Activation ID", "Kind", "Start", "Duration", "Status", "Entity"),
+                this);
+        }
+
+        /** One activation as a row of {@code wsk activation list}. */
+        @Override
+        public String of(final JsonValue a)
+        {
+            final JsonValue kind = annotation(a, "kind");
+            final JsonValue path = annotation(a, "path");
+            final int code = a.path("statusCode").asInt(a.path("response").path("statusCode").asInt(0));
+            return columns(dateTime(a.path("start").asLong()), a.path("activationId").asText(),
+                kind == null ? "unknown" : kind.asText(), annotation(a, "initTime") != null ? "cold" : "warm",
+                a.path("duration").asLong() + "ms", code >= 0 && code < STATUS.length ? STATUS[code] : "status " + code,
+                (path == null ? a.path("namespace").asText() + "/" + a.path("name").asText() : path.asText()) + ":" +
+                a.path("version").asText());
+        }
+
+        private static String columns(final String... cells)
+        {
+            final StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cells.length; i++)
+            {
+                sb.append(i < COLUMNS.length ? pad(cells[i], COLUMNS[i]) + " " : cells[i]);
+            }
+            return sb.toString();
         }
     }
 
-    /** The columns of {@code wsk activation list}. */
-    private static final String ROW = "%-19s %-32s %-9s %-5s %-10s %-18s %s";
-    private static final java.time.format.DateTimeFormatter DATE_TIME =
-        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
-    private static final String[] STATUS = {"success", "application error", "developer error", "internal error"};
-
-    /** One activation as a row of {@code wsk activation list}. */
-    static String row(final JsonNode a)
-    {
-        final JsonNode kind = ClientCommand.annotation(a, "kind");
-        final JsonNode path = ClientCommand.annotation(a, "path");
-        final int code = a.path("statusCode").asInt(a.path("response").path("statusCode").asInt(0));
-        return String.format(ROW, DATE_TIME.format(java.time.Instant.ofEpochMilli(a.path("start").asLong())),
-            a.path("activationId").asText(), kind == null ? "unknown" : kind.asText(),
-            ClientCommand.annotation(a, "initTime") != null ? "cold" : "warm", a.path("duration").asLong() + "ms",
-            code >= 0 && code < STATUS.length ? STATUS[code] : "status " + code,
-            (path == null ? a.path("namespace").asText() + "/" + a.path("name").asText() : path.asText()) + ":" +
-            a.path("version").asText());
-    }
-
-    @Command(name = "poll", mixinStandardHelpOptions = true,
-        description = "Print activations as they arrive (with their logs), until --exit seconds passed.")
+    /** {@code poll}: prints activations as they arrive, with their logs. */
     static final class Poll extends ClientCommand
     {
         private static final long INTERVAL_MS = 1_000;
+        static final Flag EXIT = Flag.number("SECONDS", "Stop after this many seconds (0: never).", "-e", "--exit");
 
-        @Option(names = {"-e", "--exit"}, defaultValue = "0", description = "Stop after this many seconds (0: never).")
-        long exitSeconds;
+        Poll()
+        {
+            super("poll", "Print activations as they arrive (with their logs), until --exit seconds passed.", 0);
+            flags(EXIT);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final long exitSeconds = isSet(EXIT) ? number(EXIT) : 0;
             final long startMs = System.currentTimeMillis();
             final long deadlineMs = exitSeconds <= 0 ? Long.MAX_VALUE : startMs + exitSeconds * 1_000;
             final Set<String> seen = new HashSet<>();
@@ -118,20 +160,23 @@ final class ActivationCommand implements Runnable
                 {
                     return print(r);
                 }
-                final List<JsonNode> fresh = new ArrayList<>();
-                r.json().forEach(a ->
+                final List<JsonValue> fresh = new ArrayList<>();
+                for (final JsonValue a : r.json())
                 {
                     if (seen.add(a.path("activationId").asText()))
                     {
                         fresh.add(a);
                     }
-                });
+                }
                 for (int i = fresh.size() - 1; i >= 0; i--)
                 {
-                    final JsonNode a = fresh.get(i);
+                    final JsonValue a = fresh.get(i);
                     System.out.println("Activation: '" + a.path("name").asText() + "' (" +
                         a.path("activationId").asText() + ")");
-                    a.path("logs").forEach(line -> System.out.println(line.asText()));
+                    for (final JsonValue line : a.path("logs"))
+                    {
+                        System.out.println(line.asText());
+                    }
                 }
                 System.out.flush();
                 try
@@ -148,26 +193,28 @@ final class ActivationCommand implements Runnable
         }
     }
 
-    /** The commands that take one activation id, or {@code --last} for the newest activation. */
-    abstract static class One extends ClientCommand
+    /**
+     * The commands that take one activation id, or {@code --last} for the newest activation: {@code logs} and
+     * {@code result} print that part of it, {@code get} (a subclass) the record.
+     */
+    static class One extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "ID", arity = "0..1")
-        String id;
+        private final String suffix;
 
-        @Option(names = {"-l", "--last"}, description = "The newest activation.")
-        boolean last;
-
-        abstract String suffix();
-
-        abstract int show(RestClient.Response r, String id);
+        One(final String name, final String description, final String suffix)
+        {
+            super(name, description, 0, "ID");
+            this.suffix = suffix;
+            flags(LAST);
+        }
 
         @Override
-        int execute(final RestClient client) throws IOException
+        final int execute(final RestClient client) throws IOException
         {
-            String target = id;
-            if (last || target == null)
+            String target = operand(0);
+            if (isSet(LAST) || target == null)
             {
-                if (!last)
+                if (!isSet(LAST))
                 {
                     throw new IllegalArgumentException("an activation ID or --last is required");
                 }
@@ -180,79 +227,57 @@ final class ActivationCommand implements Runnable
                 {
                     throw new IllegalArgumentException("there are no activations");
                 }
-                target = newest.json().get(0).path("activationId").asText();
+                target = newest.json().path(0).path("activationId").asText();
             }
-            return show(send(client, "GET", "/namespaces/_/activations/" + RestClient.encode(target) + suffix(),
+            return show(send(client, "GET", "/namespaces/_/activations/" + RestClient.encode(target) + suffix,
                 null), target);
+        }
+
+        /** Prints the answer about activation {@code id}. */
+        int show(final RestClient.Response r, final String id)
+        {
+            if (!r.isOk() || wantsJson())
+            {
+                return print(r);
+            }
+            if ("/logs".equals(suffix))
+            {
+                for (final JsonValue line : r.json().path("logs"))
+                {
+                    System.out.println(line.asText());
+                }
+            }
+            else
+            {
+                System.out.println(r.json().path("result").toPrettyString());
+            }
+            return 0;
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show an activation record.")
+    /** {@code get ID|--last}, {@code --summary}. */
     static final class Get extends One
     {
-        @Option(names = {"-s", "--summary"}, description = "Only the result and the logs.")
-        boolean summary;
+        static final Flag SUMMARY = Flag.toggle("Only the result and the logs.", "-s", "--summary");
 
-        @Override
-        String suffix()
+        Get()
         {
-            return "";
+            super("get", "Show an activation record.", "");
+            flags(SUMMARY);
         }
 
         @Override
         int show(final RestClient.Response r, final String target)
         {
-            if (!summary || !r.isOk() || wantsJson())
+            if (!isSet(SUMMARY) || !r.isOk() || wantsJson())
             {
                 return shown(r, "got activation " + target);
             }
-            final JsonNode a = r.json();
+            final JsonValue a = r.json();
             System.out.println("activation result for '/" + a.path("namespace").asText() + "/" +
                 a.path("name").asText() + "' (" + a.path("response").path("status").asText() + " at " +
-                DATE_TIME.format(java.time.Instant.ofEpochMilli(a.path("start").asLong())) + ")");
+                dateTime(a.path("start").asLong()) + ")");
             System.out.println(a.path("response").path("result").toPrettyString());
-            return 0;
-        }
-    }
-
-    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Show an activation's logs.")
-    static final class Logs extends One
-    {
-        @Override
-        String suffix()
-        {
-            return "/logs";
-        }
-
-        @Override
-        int show(final RestClient.Response r, final String target)
-        {
-            if (!r.isOk() || wantsJson())
-            {
-                return print(r);
-            }
-            r.json().path("logs").forEach(line -> System.out.println(line.asText()));
-            return 0;
-        }
-    }
-
-    @Command(name = "result", mixinStandardHelpOptions = true, description = "Show an activation's result.")
-    static final class Result extends One
-    {
-        @Override
-        String suffix()
-        {
-            return "/result";
-        }
-
-        @Override
-        int show(final RestClient.Response r, final String target)
-        {
-            if (!r.isOk() || wantsJson())
-            {
-                return print(r);
-            }
-            System.out.println(r.json().path("result").toPrettyString());
             return 0;
         }
     }

@@ -1,52 +1,46 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
-import dev.whisk.core.json.Json;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /**
- * What every wsk-style client command shares: the connection options, parameter flags, one request and the printing
- * of its answer as {@code wsk} prints it ({@code ok: created action X}, aligned tables for lists), or the raw JSON with
- * {@code --json} / {@code -o json}. On failure it prints {@code error: <message> (code <code>)} to standard error and
- * exits {@link #EXIT_REQUEST_FAILED} (the server refused) or {@link #EXIT_CLIENT_FAILED} (bad input, unreachable
- * server). Runs on the main thread of a short-lived client JVM, which loads no server classes.
+ * What every wsk-style client command that talks to the platform shares: the connection flags, parameter flags, one
+ * request and the printing of its answer as {@code wsk} prints it ({@code ok: created action X}, aligned tables for
+ * lists), or the raw JSON with {@code --json} / {@code -o json}. On failure it prints {@code error: <message> (code
+ * <code>)} to standard error and exits {@link #EXIT_REQUEST_FAILED} (the server refused) or
+ * {@link #EXIT_CLIENT_FAILED} (bad input, unreachable server). Runs on the main thread of a short-lived client JVM,
+ * which loads no server classes.
  */
-abstract class ClientCommand implements Callable<Integer>
+abstract class ClientCommand extends CliCommand
 {
     static final int EXIT_REQUEST_FAILED = 1;
     static final int EXIT_CLIENT_FAILED = 2;
 
-    @Mixin
-    Connection connection = new Connection();
+    static final Flag INSECURE = Flag.toggle("Accept any TLS certificate of the API host.", "-i", "--insecure");
+    static final Flag PROPS = Flag.text("FILE", "wsk properties file (default: $WSK_CONFIG_FILE, ~/.wskprops).",
+        "--props");
+    static final Flag APIHOST = Flag.text("HOST", "API host, overriding APIHOST.", "--apihost");
+    static final Flag AUTH = Flag.text("KEY", "uuid:key, overriding AUTH.", "-u", "--auth");
+    static final Flag JSON = Flag.toggle("Print the server's JSON answer instead of wsk's text.", "--json");
+    static final Flag OUTPUT = Flag.text("FORMAT", "json: as --json.", "-o", "--output");
 
-    @Spec
-    CommandSpec spec;
+    static final Flag PARAM = Flag.pair("KEY VALUE", "A parameter (JSON, or else a string); repeatable.", "-p",
+        "--param");
+    static final Flag PARAM_FILE = Flag.text("FILE", "A JSON object of parameters.", "-P", "--param-file");
 
-    @Option(names = "--json", description = "Print the server's JSON answer instead of wsk's text.")
-    boolean jsonFlag;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json: as --json.")
-    String output;
+    ClientCommand(final String name, final String description, final int requiredOperands, final String... operands)
+    {
+        super(name, description, requiredOperands, operands);
+        flags(INSECURE, PROPS, APIHOST, AUTH, JSON, OUTPUT);
+    }
 
     /** Whether the answer is printed as raw JSON for scripts. */
     boolean wantsJson()
     {
-        return jsonFlag || "json".equalsIgnoreCase(output);
+        return isSet(JSON) || "json".equalsIgnoreCase(text(OUTPUT));
     }
 
     /**
@@ -55,75 +49,63 @@ abstract class ClientCommand implements Callable<Integer>
      */
     boolean isUpdate()
     {
-        return "update".equals(spec.name());
+        return "update".equals(name());
     }
 
-    /** {@code --props}, {@code --apihost}, {@code --auth}, {@code -i}. */
-    static final class Connection
+    /** Whether neither {@code -p} nor {@code -P} was given. */
+    boolean hasNoParams()
     {
-        @Option(names = {"-i", "--insecure"}, description = "Accept any TLS certificate of the API host.")
-        boolean insecure;
-
-        @Option(names = "--props", description = "wsk properties file (default: $WSK_CONFIG_FILE, ~/.wskprops).")
-        Path props;
-
-        @Option(names = "--apihost", description = "API host, overriding APIHOST.")
-        String apiHost;
-
-        @Option(names = {"-u", "--auth"}, description = "uuid:key, overriding AUTH.")
-        String auth;
+        return all(PARAM).isEmpty() && !isSet(PARAM_FILE);
     }
 
-    /** {@code -p key value} (repeatable) and {@code -P file}: values are JSON when they parse, else strings. */
-    static final class Params
+    /** The {@code -P} file's object with every {@code -p key value} over it: values are JSON when they parse. */
+    JsonValue params() throws IOException
     {
-        @Option(names = {"-p", "--param"}, arity = "2", paramLabel = "KEY VALUE", description = "A parameter.")
-        List<String> pairs = new ArrayList<>();
-
-        @Option(names = {"-P", "--param-file"}, paramLabel = "FILE", description = "A JSON object of parameters.")
-        Path file;
-
-        boolean isEmpty()
+        final JsonValue out = JsonValue.object();
+        final Path file = path(PARAM_FILE);
+        if (file != null)
         {
-            return pairs.isEmpty() && file == null;
-        }
-
-        ObjectNode asObject() throws IOException
-        {
-            final ObjectNode out = Json.MAPPER.createObjectNode();
-            if (file != null)
+            final JsonValue fromFile;
+            try
             {
-                final JsonNode fromFile = Json.MAPPER.readTree(Files.readString(file));
-                if (fromFile == null || !fromFile.isObject())
-                {
-                    throw new IOException("parameter file " + file + " must hold a JSON object");
-                }
-                out.setAll((ObjectNode)fromFile);
+                fromFile = JsonValue.parse(Files.readString(file));
             }
-            for (int i = 0; i + 1 < pairs.size(); i += 2)
+            catch (final IllegalArgumentException ex)
             {
-                out.set(pairs.get(i), value(pairs.get(i + 1)));
+                throw new IOException("parameter file " + file + " is " + ex.getMessage());
             }
-            return out;
+            if (!fromFile.isObject())
+            {
+                throw new IOException("parameter file " + file + " must hold a JSON object");
+            }
+            out.setAll(fromFile);
         }
-
-        ArrayNode asKeyValues() throws IOException
+        final List<String> pairs = all(PARAM);
+        for (int i = 0; i + 1 < pairs.size(); i += 2)
         {
-            return keyValues(asObject());
+            out.set(pairs.get(i), JsonValue.parseOrText(pairs.get(i + 1)));
         }
+        return out;
+    }
+
+    /** {@link #params()} as OpenWhisk's {@code [{"key": k, "value": v}, ...]}. */
+    JsonValue paramsAsKeyValues() throws IOException
+    {
+        return keyValues(params());
     }
 
     @Override
-    public final Integer call()
+    final int run()
     {
         try
         {
+            final String output = text(OUTPUT);
             if (output != null && !"json".equalsIgnoreCase(output))
             {
                 throw new IllegalArgumentException("unknown output format '" + output + "': use -o json");
             }
-            final RestClient client = new RestClient(WskProps.load(connection.props, connection.apiHost,
-                connection.auth), connection.insecure);
+            final RestClient client = new RestClient(WskProps.load(path(PROPS), text(APIHOST), text(AUTH)),
+                isSet(INSECURE));
             return execute(client);
         }
         catch (final IOException | IllegalArgumentException ex)
@@ -138,7 +120,7 @@ abstract class ClientCommand implements Callable<Integer>
 
     /** Sends one request. */
     static RestClient.Response send(final RestClient client, final String method, final String path,
-        final JsonNode body) throws IOException
+        final JsonValue body) throws IOException
     {
         return client.send(method, path, body == null ? null : body.toString());
     }
@@ -185,34 +167,48 @@ abstract class ClientCommand implements Callable<Integer>
         return print(r);
     }
 
+    /**
+     * One row of a list that {@link #listed} prints; list commands implement it themselves (a lambda's first use
+     * bootstraps method handles, which a one-shot command would pay for).
+     */
+    interface Row
+    {
+        String of(JsonValue entity);
+    }
+
     /** A list as {@code wsk} prints it: the collection's title, then one formatted row per entity. */
-    int listed(final RestClient.Response r, final String title, final java.util.function.Function<JsonNode, String> row)
+    int listed(final RestClient.Response r, final String title, final Row row)
     {
         if (!r.isOk() || wantsJson())
         {
             return print(r);
         }
         final StringBuilder sb = new StringBuilder(title).append('\n');
-        for (final JsonNode e : r.json())
+        for (final JsonValue e : r.json())
         {
-            sb.append(row.apply(e)).append('\n');
+            sb.append(row.of(e)).append('\n');
         }
         System.out.print(sb);
         return 0;
     }
 
     /** The row of an entity list: {@code /ns/[pkg/]name}, padded to 70, then {@code private|shared}, then more. */
-    static String entityRow(final JsonNode e, final String extra)
+    static String entityRow(final JsonValue e, final String extra)
     {
-        final String fqn = "/" + e.path("namespace").asText() + "/" + e.path("name").asText();
-        return String.format("%-70s %s%s", fqn, e.path("publish").asBoolean() ? "shared" : "private",
-            extra.isEmpty() ? "" : " " + extra);
+        return pad("/" + e.path("namespace").asText() + "/" + e.path("name").asText(), 70) + " " +
+            (e.path("publish").asBoolean() ? "shared" : "private") + (extra.isEmpty() ? "" : " " + extra);
+    }
+
+    /** {@code text} padded with spaces to {@code width}, as {@code %-Ns} formats it. */
+    static String pad(final String text, final int width)
+    {
+        return text.length() >= width ? text : text + " ".repeat(width - text.length());
     }
 
     /** The value of annotation {@code key} of an entity, or {@code null}. */
-    static JsonNode annotation(final JsonNode entity, final String key)
+    static JsonValue annotation(final JsonValue entity, final String key)
     {
-        for (final JsonNode a : entity.path("annotations"))
+        for (final JsonValue a : entity.path("annotations"))
         {
             if (key.equals(a.path("key").asText()))
             {
@@ -222,26 +218,11 @@ abstract class ClientCommand implements Callable<Integer>
         return null;
     }
 
-    static JsonNode value(final String text)
+    static JsonValue keyValues(final JsonValue object)
     {
-        try
+        final JsonValue out = JsonValue.array();
+        for (final Map.Entry<String, JsonValue> e : object.fields().entrySet())
         {
-            final JsonNode parsed = Json.MAPPER.readTree(text);
-            return parsed == null ? TextNode.valueOf(text) : parsed;
-        }
-        catch (final IOException ex)
-        {
-            return TextNode.valueOf(text);
-        }
-    }
-
-    static ArrayNode keyValues(final ObjectNode object)
-    {
-        final ArrayNode out = Json.MAPPER.createArrayNode();
-        final Iterator<Map.Entry<String, JsonNode>> it = object.fields();
-        while (it.hasNext())
-        {
-            final Map.Entry<String, JsonNode> e = it.next();
             out.addObject().put("key", e.getKey()).set("value", e.getValue());
         }
         return out;

@@ -1,46 +1,65 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 
 /** {@code whisk namespace list|get}: get shows the entities of the caller's namespace, as {@code wsk} does. */
-@Command(name = "namespace", mixinStandardHelpOptions = true, description = "Work with namespaces.",
-    subcommands = {NamespaceCommand.ListNamespaces.class, NamespaceCommand.Get.class})
-final class NamespaceCommand implements Runnable
+final class NamespaceCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with namespaces.";
+    static final List<String> COMMANDS = List.of("list", "get");
+
+    private NamespaceCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the caller's namespaces.")
-    static final class ListNamespaces extends ClientCommand
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
     {
+        return switch (name)
+        {
+            case "list" -> new ListNamespaces();
+            case "get" -> new Get();
+            default -> null;
+        };
+    }
+
+    /** {@code list}. */
+    static final class ListNamespaces extends ClientCommand implements ClientCommand.Row
+    {
+        ListNamespaces()
+        {
+            super("list", "List the caller's namespaces.", 0);
+        }
+
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return listed(send(client, "GET", "/namespaces", null), "namespaces", JsonNode::asText);
+            return listed(send(client, "GET", "/namespaces", null), "namespaces", this);
+        }
+
+        @Override
+        public String of(final JsonValue namespace)
+        {
+            return namespace.asText();
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Show the actions, packages, triggers and rules of a namespace.")
+    /** {@code get [NAMESPACE]}. */
     static final class Get extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAMESPACE", arity = "0..1")
-        String namespace;
+        Get()
+        {
+            super("get", "Show the actions, packages, triggers and rules of a namespace.", 0, "NAMESPACE");
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final String namespace = operand(0);
             final String ns = RestClient.encode(namespace == null ? "_" : namespace.replace("/", ""));
-            final ObjectNode out = Json.MAPPER.createObjectNode();
+            final JsonValue out = JsonValue.object();
             for (final String collection : new String[]{"actions", "packages", "triggers", "rules"})
             {
                 final RestClient.Response r = client.send("GET", "/namespaces/" + ns + "/" + collection, null);
@@ -57,11 +76,14 @@ final class NamespaceCommand implements Runnable
             }
             final StringBuilder sb = new StringBuilder("Entities in namespace: ")
                 .append(namespace == null ? "default" : namespace).append('\n');
-            out.fields().forEachRemaining(e ->
+            for (final Map.Entry<String, JsonValue> e : out.fields().entrySet())
             {
                 sb.append(e.getKey()).append('\n');
-                e.getValue().forEach(entity -> sb.append(entityRow(entity, "")).append('\n'));
-            });
+                for (final JsonValue entity : e.getValue())
+                {
+                    sb.append(entityRow(entity, "")).append('\n');
+                }
+            }
             System.out.print(sb);
             return 0;
         }

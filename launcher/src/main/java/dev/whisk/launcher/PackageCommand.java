@@ -1,46 +1,56 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import dev.whisk.launcher.CliCommand.Flag;
 
 import java.io.IOException;
+import java.util.List;
 
 /** {@code whisk package create|update|bind|get|list|delete}. */
-@Command(name = "package", mixinStandardHelpOptions = true, description = "Work with packages.",
-    subcommands = {PackageCommand.Create.class, PackageCommand.Update.class, PackageCommand.Bind.class,
-        PackageCommand.Get.class, PackageCommand.ListPackages.class, PackageCommand.Delete.class})
-final class PackageCommand implements Runnable
+final class PackageCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with packages.";
+    static final List<String> COMMANDS = List.of("create", "update", "bind", "get", "list", "delete");
+
+    private PackageCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
+    {
+        return switch (name)
+        {
+            case "create" -> new Write("create", "Create a package.");
+            case "update" -> new Write("update", "Update (or create) a package.");
+            case "bind" -> new Bind();
+            case "get" -> new Get();
+            case "list" -> new ListPackages();
+            case "delete" -> new Delete();
+            default -> null;
+        };
     }
 
     /** create and update. */
-    abstract static class Write extends ClientCommand
+    static final class Write extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        static final Flag SHARED = Flag.text("yes|no", "Publish the package to every namespace.", "--shared");
 
-        @Mixin
-        Params params = new Params();
-
-        @Option(names = "--shared", description = "yes or no: publish the package to every namespace.")
-        String shared;
+        Write(final String name, final String description)
+        {
+            super(name, description, 1, "NAME");
+            flags(PARAM, PARAM_FILE, SHARED);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final ObjectNode body = Json.MAPPER.createObjectNode();
-            if (!params.isEmpty())
+            final String name = operand(0);
+            final JsonValue body = JsonValue.object();
+            if (!hasNoParams())
             {
-                body.set("parameters", params.asKeyValues());
+                body.set("parameters", paramsAsKeyValues());
             }
+            final String shared = text(SHARED);
             if (shared != null)
             {
                 body.put("publish", "yes".equalsIgnoreCase(shared) || "true".equalsIgnoreCase(shared));
@@ -51,87 +61,90 @@ final class PackageCommand implements Runnable
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a package.")
-    static final class Create extends Write
-    {
-    }
-
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Update (or create) a package.")
-    static final class Update extends Write
-    {
-    }
-
-    @Command(name = "bind", mixinStandardHelpOptions = true,
-        description = "Bind NAME to the package SOURCE (/namespace/package), with parameters of its own.")
+    /** {@code bind SOURCE NAME}. */
     static final class Bind extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "SOURCE")
-        String source;
-
-        @Parameters(index = "1", paramLabel = "NAME")
-        String name;
-
-        @Mixin
-        Params params = new Params();
+        Bind()
+        {
+            super("bind", "Bind NAME to the package SOURCE (/namespace/package), with parameters of its own.", 2,
+                "SOURCE", "NAME");
+            flags(PARAM, PARAM_FILE);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final String source = operand(0);
+            final String name = operand(1);
             final String[] parts = source.startsWith("/") ? source.substring(1).split("/", -1) :
                 new String[]{"_", source};
             if (parts.length != 2)
             {
                 throw new IllegalArgumentException("SOURCE must be /namespace/package or package");
             }
-            final ObjectNode body = Json.MAPPER.createObjectNode();
+            final JsonValue body = JsonValue.object();
             body.putObject("binding").put("namespace", parts[0]).put("name", parts[1]);
-            body.set("parameters", params.asKeyValues());
+            body.set("parameters", paramsAsKeyValues());
             return done(send(client, "PUT", RestClient.entityPath("packages", name), body), "created binding " + name);
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a package with its actions.")
+    /** {@code get NAME}. */
     static final class Get extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        Get()
+        {
+            super("get", "Show a package with its actions.", 1, "NAME");
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
+            final String name = operand(0);
             return shown(send(client, "GET", RestClient.entityPath("packages", name), null), "got package " + name);
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List packages (of a namespace).")
-    static final class ListPackages extends ClientCommand
+    /** {@code list [NAMESPACE]}. */
+    static final class ListPackages extends ClientCommand implements ClientCommand.Row
     {
-        @Parameters(index = "0", paramLabel = "NAMESPACE", arity = "0..1")
-        String namespace;
+        ListPackages()
+        {
+            super("list", "List packages (of a namespace).", 0, "NAMESPACE");
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final String ns = namespace == null ? "_" : namespace.replace("/", "");
+            final String ns = operand(0) == null ? "_" : operand(0).replace("/", "");
             return listed(send(client, "GET", "/namespaces/" + RestClient.encode(ns) + "/packages", null), "packages",
-                p -> entityRow(p, p.path("binding").isObject() && !p.path("binding").isEmpty() ? "binding" : ""));
+                this);
+        }
+
+        @Override
+        public String of(final JsonValue p)
+        {
+            return entityRow(p, p.path("binding").isObject() && !p.path("binding").isEmpty() ? "binding" : "");
         }
     }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a package.")
+    /** {@code delete NAME}, {@code --force}. */
     static final class Delete extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        static final Flag FORCE = Flag.toggle("Delete the package's actions too.", "--force");
 
-        @Option(names = "--force", description = "Delete the package's actions too.")
-        boolean force;
+        Delete()
+        {
+            super("delete", "Delete a package.", 1, "NAME");
+            flags(FORCE);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return done(send(client, "DELETE", RestClient.entityPath("packages", name) + (force ? "?force=true" : ""),
-                null), "deleted package " + name);
+            final String name = operand(0);
+            return done(send(client, "DELETE", RestClient.entityPath("packages", name) +
+                (isSet(FORCE) ? "?force=true" : ""), null), "deleted package " + name);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.whisk.launcher;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import dev.whisk.launcher.CliCommand.Flag;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -9,41 +8,51 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.Callable;
+import java.util.TreeSet;
 
 /**
  * {@code whisk property get|set|unset}: reads and writes the wsk properties file ({@code --props}, else
- * {@code WSK_CONFIG_FILE}, else {@code ~/.wskprops}) as {@code wsk property} does. Runs on the client's main thread.
+ * {@code WSK_CONFIG_FILE}, else {@code ~/.wskprops}) as {@code wsk property} does: {@code set --apihost HOST} takes a
+ * value, {@code get --apihost} and {@code unset --apihost} do not. Runs on the client's main thread.
  */
-@Command(name = "property", mixinStandardHelpOptions = true, description = "Work with the wsk properties file.",
-    subcommands = {PropertyCommand.Get.class, PropertyCommand.Set.class, PropertyCommand.Unset.class})
-final class PropertyCommand implements Runnable
+final class PropertyCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with the wsk properties file.";
+    static final List<String> COMMANDS = List.of("get", "set", "unset");
+
+    private PropertyCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
     }
 
-    /** The file and the two properties every sub-command names. */
-    abstract static class Base implements Callable<Integer>
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
     {
-        @Option(names = "--props", description = "wsk properties file (default: $WSK_CONFIG_FILE, ~/.wskprops).")
-        Path props;
+        return switch (name)
+        {
+            case "get" -> new Get();
+            case "set" -> new Set();
+            case "unset" -> new Unset();
+            default -> null;
+        };
+    }
 
-        @Option(names = "--apihost", description = "The API host.")
-        String apiHost;
+    static final Flag PROPS = ClientCommand.PROPS;
 
-        @Option(names = {"-u", "--auth"}, description = "The uuid:key credential.")
-        String auth;
-
-        @Option(names = "--namespace", description = "The namespace.")
-        String namespace;
+    /** The file every sub-command reads and writes. */
+    abstract static class Base extends CliCommand
+    {
+        Base(final String name, final String description)
+        {
+            super(name, description, 0);
+            flags(PROPS);
+        }
 
         Path file()
         {
             final String env = System.getenv("WSK_CONFIG_FILE");
+            final Path props = path(PROPS);
             return props != null ? props : env != null && !env.isEmpty() ? Path.of(env) :
                 Path.of(System.getProperty("user.home"), ".wskprops");
         }
@@ -64,7 +73,7 @@ final class PropertyCommand implements Runnable
         void write(final Properties p) throws IOException
         {
             final StringBuilder sb = new StringBuilder();
-            for (final String key : new java.util.TreeSet<>(p.stringPropertyNames()))
+            for (final String key : new TreeSet<>(p.stringPropertyNames()))
             {
                 sb.append(key).append('=').append(p.getProperty(key)).append('\n');
             }
@@ -74,13 +83,8 @@ final class PropertyCommand implements Runnable
             }
         }
 
-        boolean none()
-        {
-            return apiHost == null && auth == null && namespace == null;
-        }
-
         @Override
-        public Integer call()
+        final int run()
         {
             try
             {
@@ -96,40 +100,61 @@ final class PropertyCommand implements Runnable
         abstract int execute() throws IOException;
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show properties (all without flags).")
+    /** {@code get [--apihost] [--auth] [--namespace] [--all]}: all without flags. */
     static final class Get extends Base
     {
-        @Option(names = "--all", description = "All properties.")
-        boolean all;
+        static final Flag APIHOST = Flag.toggle("The API host.", "--apihost");
+        static final Flag AUTH = Flag.toggle("The uuid:key credential.", "-u", "--auth");
+        static final Flag NAMESPACE = Flag.toggle("The namespace.", "--namespace");
+        static final Flag ALL = Flag.toggle("All properties.", "--all");
+
+        Get()
+        {
+            super("get", "Show properties (all without flags).");
+            flags(APIHOST, AUTH, NAMESPACE, ALL);
+        }
 
         @Override
         int execute() throws IOException
         {
             final Properties p = read();
-            final boolean every = all || none();
-            if (every || apiHost != null)
+            final boolean every = isSet(ALL) || !isSet(APIHOST) && !isSet(AUTH) && !isSet(NAMESPACE);
+            if (every || isSet(APIHOST))
             {
-                System.out.printf("%-24s %s%n", "whisk API host", p.getProperty("APIHOST", ""));
+                System.out.println(ClientCommand.pad("whisk API host", 24) + " " + p.getProperty("APIHOST", ""));
             }
-            if (every || auth != null)
+            if (every || isSet(AUTH))
             {
-                System.out.printf("%-24s %s%n", "whisk auth", p.getProperty("AUTH", ""));
+                System.out.println(ClientCommand.pad("whisk auth", 24) + " " + p.getProperty("AUTH", ""));
             }
-            if (every || namespace != null)
+            if (every || isSet(NAMESPACE))
             {
-                System.out.printf("%-24s %s%n", "whisk namespace", p.getProperty("NAMESPACE", "_"));
+                System.out.println(ClientCommand.pad("whisk namespace", 24) + " " + p.getProperty("NAMESPACE", "_"));
             }
             return 0;
         }
     }
 
-    @Command(name = "set", mixinStandardHelpOptions = true, description = "Set properties.")
+    /** {@code set --apihost HOST --auth KEY --namespace NS}. */
     static final class Set extends Base
     {
+        static final Flag APIHOST = Flag.text("HOST", "The API host.", "--apihost");
+        static final Flag AUTH = Flag.text("KEY", "The uuid:key credential.", "-u", "--auth");
+        static final Flag NAMESPACE = Flag.text("NAMESPACE", "The namespace.", "--namespace");
+
+        Set()
+        {
+            super("set", "Set properties.");
+            flags(APIHOST, AUTH, NAMESPACE);
+        }
+
         @Override
         int execute() throws IOException
         {
-            if (none())
+            final String apiHost = text(APIHOST);
+            final String auth = text(AUTH);
+            final String namespace = text(NAMESPACE);
+            if (apiHost == null && auth == null && namespace == null)
             {
                 throw new IllegalArgumentException("set what? pass --apihost, --auth or --namespace");
             }
@@ -154,22 +179,29 @@ final class PropertyCommand implements Runnable
         }
     }
 
-    @Command(name = "unset", mixinStandardHelpOptions = true, description = "Remove properties.")
+    /** {@code unset [--apihost] [--auth] [--namespace]}: all three without flags. */
     static final class Unset extends Base
     {
+        Unset()
+        {
+            super("unset", "Remove properties (all three without flags).");
+            flags(Get.APIHOST, Get.AUTH, Get.NAMESPACE);
+        }
+
         @Override
         int execute() throws IOException
         {
             final Properties p = read();
-            if (apiHost != null || none())
+            final boolean none = !isSet(Get.APIHOST) && !isSet(Get.AUTH) && !isSet(Get.NAMESPACE);
+            if (none || isSet(Get.APIHOST))
             {
                 p.remove("APIHOST");
             }
-            if (auth != null || none())
+            if (none || isSet(Get.AUTH))
             {
                 p.remove("AUTH");
             }
-            if (namespace != null || none())
+            if (none || isSet(Get.NAMESPACE))
             {
                 p.remove("NAMESPACE");
             }

@@ -1,8 +1,5 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.whisk.core.json.Json;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,29 +37,34 @@ final class RestClient
             return status >= 200 && status < 300;
         }
 
-        JsonNode json()
+        /** The body's JSON; an empty object for an empty body, {@code {"error": body}} for one that is not JSON. */
+        JsonValue json()
         {
+            if (body.isEmpty())
+            {
+                return JsonValue.object();
+            }
             try
             {
-                return body.isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+                return JsonValue.parse(body);
             }
-            catch (final IOException ex)
+            catch (final IllegalArgumentException ex)
             {
-                return Json.MAPPER.createObjectNode().put("error", body);
+                return JsonValue.object().put("error", body);
             }
         }
 
         /** The server's error text and code, or the status when it sent none. */
         String error()
         {
-            final JsonNode json = json();
-            final JsonNode e = json.path("error");
+            final JsonValue json = json();
+            final JsonValue e = json.path("error");
             if (!e.isTextual())
             {
                 return "HTTP " + status + (body.isEmpty() ? "" : ": " + body);
             }
-            final JsonNode code = json.path("code");
-            return e.asText() + (code.isMissingNode() || code.isNull() ? "" : " (code " + code.asText() + ")");
+            final JsonValue code = json.path("code");
+            return e.asText() + (code.isMissing() || code.isNull() ? "" : " (code " + code.asText() + ")");
         }
     }
 

@@ -1,113 +1,96 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
+import java.util.List;
 
 /** {@code whisk rule create|update|enable|disable|get|list|delete}. */
-@Command(name = "rule", mixinStandardHelpOptions = true, description = "Work with rules.",
-    subcommands = {RuleCommand.Create.class, RuleCommand.Update.class, RuleCommand.Enable.class,
-        RuleCommand.Disable.class, RuleCommand.Get.class, RuleCommand.ListRules.class, RuleCommand.Delete.class})
-final class RuleCommand implements Runnable
+final class RuleCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with rules.";
+    static final List<String> COMMANDS = List.of("create", "update", "enable", "disable", "get", "list", "delete");
+
+    private RuleCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
+    {
+        return switch (name)
+        {
+            case "create" -> new Write("create", "Create a rule (active at once).");
+            case "update" -> new Write("update", "Update (or create) a rule.");
+            case "enable" -> new One("enable", "Activate a rule.");
+            case "disable" -> new One("disable", "Deactivate a rule.");
+            case "get" -> new One("get", "Show a rule with its status.");
+            case "list" -> new ListRules();
+            case "delete" -> new One("delete", "Delete a rule.");
+            default -> null;
+        };
     }
 
     /** create and update: NAME TRIGGER ACTION. */
-    abstract static class Write extends ClientCommand
+    static final class Write extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "TRIGGER")
-        String trigger;
-
-        @Parameters(index = "2", paramLabel = "ACTION")
-        String action;
+        Write(final String name, final String description)
+        {
+            super(name, description, 3, "NAME", "TRIGGER", "ACTION");
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final ObjectNode body = Json.MAPPER.createObjectNode()
-                .put("trigger", qualified(trigger)).put("action", qualified(action));
+            final String name = operand(0);
+            final JsonValue body = JsonValue.object()
+                .put("trigger", qualified(operand(1))).put("action", qualified(operand(2)));
             return done(send(client, "PUT", RestClient.entityPath("rules", name) +
                 (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " rule " + name);
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a rule (active at once).")
-    static final class Create extends Write
+    /** enable, disable, get and delete: commands on one rule by name. */
+    static final class One extends ClientCommand
     {
-    }
+        One(final String name, final String description)
+        {
+            super(name, description, 1, "NAME");
+        }
 
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Update (or create) a rule.")
-    static final class Update extends Write
-    {
-    }
-
-    /** Commands on one rule by name. */
-    abstract static class One extends ClientCommand
-    {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-    }
-
-    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Activate a rule.")
-    static final class Enable extends One
-    {
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return done(send(client, "POST", RestClient.entityPath("rules", name),
-                Json.MAPPER.createObjectNode().put("status", "active")), "enabled rule " + name);
+            final String name = operand(0);
+            final String path = RestClient.entityPath("rules", name);
+            return switch (name())
+            {
+                case "enable" -> done(send(client, "POST", path, JsonValue.object().put("status", "active")),
+                    "enabled rule " + name);
+                case "disable" -> done(send(client, "POST", path, JsonValue.object().put("status", "inactive")),
+                    "disabled rule " + name);
+                case "get" -> shown(send(client, "GET", path, null), "got rule " + name);
+                default -> done(send(client, "DELETE", path, null), "deleted rule " + name);
+            };
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true, description = "Deactivate a rule.")
-    static final class Disable extends One
+    /** {@code list}. */
+    static final class ListRules extends ClientCommand implements ClientCommand.Row
     {
-        @Override
-        int execute(final RestClient client) throws IOException
+        ListRules()
         {
-            return done(send(client, "POST", RestClient.entityPath("rules", name),
-                Json.MAPPER.createObjectNode().put("status", "inactive")), "disabled rule " + name);
+            super("list", "List rules.", 0);
         }
-    }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a rule with its status.")
-    static final class Get extends One
-    {
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return shown(send(client, "GET", RestClient.entityPath("rules", name), null), "got rule " + name);
+            return listed(send(client, "GET", "/namespaces/_/rules", null), "rules", this);
         }
-    }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a rule.")
-    static final class Delete extends One
-    {
         @Override
-        int execute(final RestClient client) throws IOException
+        public String of(final JsonValue r)
         {
-            return done(send(client, "DELETE", RestClient.entityPath("rules", name), null), "deleted rule " + name);
-        }
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List rules.")
-    static final class ListRules extends ClientCommand
-    {
-        @Override
-        int execute(final RestClient client) throws IOException
-        {
-            return listed(send(client, "GET", "/namespaces/_/rules", null), "rules",
-                r -> entityRow(r, r.path("status").asText()));
+            return entityRow(r, r.path("status").asText());
         }
     }
 }

@@ -1,52 +1,62 @@
 package dev.whisk.launcher;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
+import dev.whisk.launcher.CliCommand.Flag;
 
 import java.io.IOException;
+import java.util.List;
 
 /** {@code whisk trigger create|update|fire|get|list|delete}. */
-@Command(name = "trigger", mixinStandardHelpOptions = true, description = "Work with triggers.",
-    subcommands = {TriggerCommand.Create.class, TriggerCommand.Update.class, TriggerCommand.Fire.class,
-        TriggerCommand.Get.class, TriggerCommand.ListTriggers.class, TriggerCommand.Delete.class})
-final class TriggerCommand implements Runnable
+final class TriggerCommand
 {
-    @Override
-    public void run()
+    static final String DESCRIPTION = "Work with triggers.";
+    static final List<String> COMMANDS = List.of("create", "update", "fire", "get", "list", "delete");
+
+    private TriggerCommand()
     {
-        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** The sub-command {@code name}, or {@code null}. */
+    static CliCommand command(final String name)
+    {
+        return switch (name)
+        {
+            case "create" -> new Write("create", "Create a trigger.");
+            case "update" -> new Write("update", "Update (or create) a trigger.");
+            case "fire" -> new Fire();
+            case "get" -> new One("get", "Show a trigger.");
+            case "list" -> new ListTriggers();
+            case "delete" -> new One("delete", "Delete a trigger.");
+            default -> null;
+        };
     }
 
     /** create and update. */
-    abstract static class Write extends ClientCommand
+    static final class Write extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+        static final Flag FEED = Flag.text("ACTION",
+            "The feed action that fires this trigger; the platform runs its CREATE and DELETE.", "-f", "--feed");
 
-        @Mixin
-        Params params = new Params();
-
-        @picocli.CommandLine.Option(names = {"-f", "--feed"}, paramLabel = "ACTION",
-            description = "The feed action that fires this trigger; the platform runs its CREATE and DELETE.")
-        String feed;
+        Write(final String name, final String description)
+        {
+            super(name, description, 1, "NAME");
+            flags(PARAM, PARAM_FILE, FEED);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final ObjectNode body = Json.MAPPER.createObjectNode();
+            final String name = operand(0);
+            final String feed = text(FEED);
+            final JsonValue body = JsonValue.object();
             if (feed != null)
             {
                 body.putArray("annotations").addObject().put("key", "feed")
                     .put("value", feed.startsWith("/") ? feed : "/_/" + feed);
-                body.set("feedParameters", params.asObject());
+                body.set("feedParameters", params());
             }
-            else if (!params.isEmpty())
+            else if (!hasNoParams())
             {
-                body.set("parameters", params.asKeyValues());
+                body.set("parameters", paramsAsKeyValues());
             }
             return done(send(client, "PUT", RestClient.entityPath("triggers", name) +
                 (isUpdate() ? "?overwrite=true" : ""), body),
@@ -54,35 +64,25 @@ final class TriggerCommand implements Runnable
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a trigger.")
-    static final class Create extends Write
-    {
-    }
-
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Update (or create) a trigger.")
-    static final class Update extends Write
-    {
-    }
-
-    @Command(name = "fire", mixinStandardHelpOptions = true, description = "Fire a trigger.")
+    /** {@code fire NAME}. */
     static final class Fire extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Mixin
-        Params params = new Params();
+        Fire()
+        {
+            super("fire", "Fire a trigger.", 1, "NAME");
+            flags(PARAM, PARAM_FILE);
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final RestClient.Response r = send(client, "POST", RestClient.entityPath("triggers", name),
-                params.asObject());
+            final String name = operand(0);
+            final RestClient.Response r = send(client, "POST", RestClient.entityPath("triggers", name), params());
             if (!r.isOk() || wantsJson())
             {
                 return print(r);
             }
-            final JsonNode id = r.json().path("activationId");
+            final JsonValue id = r.json().path("activationId");
             System.out.println("ok: triggered " + qualified(name) + (id.isTextual() ? " with id " + id.asText() :
                 " (no active rule)"));
             return 0;
@@ -90,48 +90,42 @@ final class TriggerCommand implements Runnable
     }
 
     /** get and delete. */
-    abstract static class One extends ClientCommand
+    static final class One extends ClientCommand
     {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        abstract String method();
+        One(final String name, final String description)
+        {
+            super(name, description, 1, "NAME");
+        }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
-            final RestClient.Response r = send(client, method(), RestClient.entityPath("triggers", name), null);
-            return "GET".equals(method()) ? shown(r, "got trigger " + name) : done(r, "deleted trigger " + name);
+            final String name = operand(0);
+            final boolean get = "get".equals(name());
+            final RestClient.Response r = send(client, get ? "GET" : "DELETE", RestClient.entityPath("triggers", name),
+                null);
+            return get ? shown(r, "got trigger " + name) : done(r, "deleted trigger " + name);
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a trigger.")
-    static final class Get extends One
+    /** {@code list}. */
+    static final class ListTriggers extends ClientCommand implements ClientCommand.Row
     {
-        @Override
-        String method()
+        ListTriggers()
         {
-            return "GET";
+            super("list", "List triggers.", 0);
         }
-    }
 
-    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a trigger.")
-    static final class Delete extends One
-    {
-        @Override
-        String method()
-        {
-            return "DELETE";
-        }
-    }
-
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List triggers.")
-    static final class ListTriggers extends ClientCommand
-    {
         @Override
         int execute(final RestClient client) throws IOException
         {
-            return listed(send(client, "GET", "/namespaces/_/triggers", null), "triggers", t -> entityRow(t, ""));
+            return listed(send(client, "GET", "/namespaces/_/triggers", null), "triggers", this);
+        }
+
+        @Override
+        public String of(final JsonValue t)
+        {
+            return entityRow(t, "");
         }
     }
 }
