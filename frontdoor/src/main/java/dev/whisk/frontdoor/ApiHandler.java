@@ -29,6 +29,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
@@ -51,6 +52,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String PREFIX = "/api/v1";
     private static final String WEB_PREFIX = PREFIX + "/web/";
+    private static final String NAMESPACES_PREFIX = PREFIX + "/namespaces";
     private static final String GATEWAY_PREFIX = "/api/";
     private static final String INVOKERS = "/invokers";
     private static final String METRICS_PATH = "/metrics";
@@ -172,6 +174,43 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             new WebhooksApi(entities, subjects, triggers, seal), metrics,
             routes == null ? null : new ApiGateway(routes, entities, authenticator, web),
             new LogForwardingApi(authenticator, forwarding));
+    }
+
+    /** What {@code GET /metrics} renders; the front door adds its connections' samples. */
+    Metrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * The 401 message for a request with a body whose route needs a key it does not carry, decided on its headers so
+     * that the front door refuses it before reading the body; {@code null} for any other request. Only
+     * {@code /api/v1/namespaces/...} is checked here: web actions, webhooks and gateway routes take bodies without
+     * a key by design (the body budget bounds them).
+     */
+    String refusalBeforeBody(final HttpRequest request)
+    {
+        if (request.method() == HttpMethod.OPTIONS || !needsKey(request.uri()))
+        {
+            return null;
+        }
+        return authenticator.refusal(request.headers());
+    }
+
+    /** Whether the raw {@code uri} is under {@code /api/v1/namespaces}, every route of which asks for a key. */
+    static boolean needsKey(final String uri)
+    {
+        final String prefix = NAMESPACES_PREFIX;
+        if (!uri.startsWith(prefix))
+        {
+            return false;
+        }
+        if (uri.length() == prefix.length())
+        {
+            return true;
+        }
+        final char next = uri.charAt(prefix.length());
+        return next == '/' || next == '?';
     }
 
     @Override

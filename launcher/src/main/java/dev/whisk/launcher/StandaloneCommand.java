@@ -3,8 +3,10 @@ package dev.whisk.launcher;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.StemCell;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,6 +64,9 @@ final class StandaloneCommand implements Callable<Integer>
         + "built by runtimes/nodejs/build-image.sh under another name, or OpenWhisk's own (default: ${DEFAULT-VALUE}).")
     String nodejsImage;
 
+    @Mixin
+    FrontDoorBoundsOptions bounds = new FrontDoorBoundsOptions();
+
     @Option(names = "--no-demo", negatable = false,
         description = "Do not deploy, invoke and delete the hello action.")
     boolean noDemo;
@@ -81,6 +86,8 @@ final class StandaloneCommand implements Callable<Integer>
             runtimeImages(p.runtimeImages()), p.apiHost(), p.memoryBudgetMb(), p.dockerThreads(), p.logWaitMs(),
             p.idleTimeoutMs(),
             p.clientThreads(), p.stemCells(), p.pauseGraceMs(), p.maxWaiting()));
+        config = config.withFrontDoor(bounds.applyTo(config.frontDoor()).withRuntimeImages(
+            config.pool().runtimeImages()));
         final Standalone platform = new Standalone(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
