@@ -168,7 +168,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final WebActionsApi web = new WebActionsApi(subjects, entities, authenticator, invoke,
             scheduler == null ? null : scheduler.waiters());
         return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
-            new NamespacesApi(), new PackagesApi(entities),
+            new NamespacesApi(config.runtimeImages()), new PackagesApi(entities),
             triggers,
             new RulesApi(entities), web,
             new WebhooksApi(entities, subjects, triggers, seal), metrics,
@@ -277,6 +277,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void route(final Exchange ex)
     {
         final String path = ex.path();
+        if (path.isEmpty() || "/".equals(path))
+        {
+            requireMethod(ex, HttpMethod.GET);
+            ex.sendJson(HttpResponseStatus.OK, namespaces.deployment());
+            return;
+        }
         if (path.startsWith(INVOKERS))
         {
             routeInvokers(ex, path);
@@ -292,12 +298,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (path.startsWith(LogForwardingApi.PREFIX))
         {
-            logForwarding.handle(ex, Paths.segments(path, LogForwardingApi.PREFIX.length() - 1));
+            logForwarding.handle(ex, ex.segments(1));
             return;
         }
         if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
         {
-            gateway.serve(ex, Paths.segments(path, GATEWAY_PREFIX.length() - 1));
+            gateway.serve(ex, ex.segments(1));
             return;
         }
         if (!path.startsWith(PREFIX))
@@ -316,7 +322,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             return;
         }
-        final String[] seg = Paths.segments(path, PREFIX.length());
+        final String[] seg = ex.segments(2);
         if (seg.length == 0)
         {
             requireMethod(ex, HttpMethod.GET);
@@ -355,7 +361,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             namespaces.list(ex, identity);
             return;
         }
-        final String namespace = "_".equals(seg[1]) ? identity.namespace() : seg[1];
+        final String named = Paths.namespace(seg[1]);
+        requireNoSlash(named, seg);
+        final String namespace = "_".equals(named) ? identity.namespace() : named;
         if (seg.length < 3)
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
@@ -390,6 +398,23 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 namespaces.limits(ex, identity);
             }
             default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
+    /**
+     * A slash sent encoded stays inside its segment ({@link Paths}); in a name it is an illegal character, never a
+     * way to reach another entity's path. Only the namespace's one leading slash is dropped before this.
+     */
+    private static void requireNoSlash(final String namespace, final String[] seg)
+    {
+        boolean slash = namespace.indexOf('/') >= 0;
+        for (int i = 2; i < seg.length && !slash; i++)
+        {
+            slash = seg[i].indexOf('/') >= 0;
+        }
+        if (slash)
+        {
+            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
         }
     }
 
