@@ -85,8 +85,9 @@ class InFlightTimeoutsTest
             assertThat(closesWithin(in)).as("kept alive right after the answer").isFalse();
             s.setSoTimeout(10_000);
             assertThat(closesWithin(in)).as("closed once idle for its keep-alive timeout").isTrue();
+            // The server's idle time starts when it writes the answer, a little before this side has read it.
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs))
-                .isGreaterThanOrEqualTo(answeredMs + TIMEOUT_MS);
+                .isGreaterThanOrEqualTo(answeredMs + TIMEOUT_MS - 100);
         }
     }
 
