@@ -22,6 +22,12 @@ import java.util.function.Function;
  * completion thread. Example: limits 60/min and 30 in flight; the 61st admit within minute m is refused with the
  * per-minute text and does not count; the first admit of minute m+1 resets the window to 1.
  * Caveat: counters live in memory; activations in flight across a restart are not counted afterwards.
+ * <p>
+ * Large payloads are bounded for the whole platform too: an invoke whose payload is at least
+ * {@code payloadAccountingMinBytes} holds its size against {@code maxPayloadBytesQueued} from acceptance until its
+ * activation completes, and one that does not fit is refused with 503 before it is accepted, so a burst of big
+ * non-blocking invokes is refused up front instead of filling the heap with work that can then only fail. Smaller
+ * payloads are not counted: the hot path keeps its two atomics.
  */
 public final class Admission
 {
@@ -41,6 +47,99 @@ public final class Admission
     /** For {@code /metrics}: striped, so event loops counting at once do not contend on one word. */
     private final LongAdder accepted = new LongAdder();
     private final LongAdder completed = new LongAdder();
+    private final long maxPayloadBytesQueued;
+    private final int payloadAccountingMinBytes;
+    private final AtomicLong payloadBytesQueued = new AtomicLong();
+    /** Activation id to payload bytes of the large payloads accepted and not completed. */
+    private final ConcurrentHashMap<String, Integer> largePayloads = new ConcurrentHashMap<>();
+    private final LongAdder payloadRefusals = new LongAdder();
+
+    /** With no bound on queued payloads. */
+    public Admission()
+    {
+        this(Long.MAX_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxPayloadBytesQueued     bytes of large payloads that may be accepted and not yet completed.
+     * @param payloadAccountingMinBytes the size from which a payload counts.
+     */
+    public Admission(final long maxPayloadBytesQueued, final int payloadAccountingMinBytes)
+    {
+        this.maxPayloadBytesQueued = maxPayloadBytesQueued;
+        this.payloadAccountingMinBytes = payloadAccountingMinBytes;
+    }
+
+    /**
+     * Holds {@code bytes} of payload for an invoke about to be accepted, if it is large and fits; a small one always
+     * passes and is not counted. A held payload must be {@link #trackPayload tracked} once its activation id is
+     * known (and {@link #forgetPayload forgotten} when the invoke is not accepted after all).
+     *
+     * @return false when the payload does not fit: refuse with {@link #payloadRefusal}.
+     */
+    public boolean tryHoldPayload(final int bytes)
+    {
+        if (bytes < payloadAccountingMinBytes)
+        {
+            return true;
+        }
+        while (true)
+        {
+            final long queued = payloadBytesQueued.get();
+            if (queued + bytes > maxPayloadBytesQueued)
+            {
+                payloadRefusals.increment();
+                return false;
+            }
+            if (payloadBytesQueued.compareAndSet(queued, queued + bytes))
+            {
+                return true;
+            }
+        }
+    }
+
+    /** The held payload of {@code bytes} belongs to activation {@code activationId}: its completion frees it. */
+    public void trackPayload(final String activationId, final int bytes)
+    {
+        if (bytes >= payloadAccountingMinBytes)
+        {
+            largePayloads.put(activationId, bytes);
+        }
+    }
+
+    /** Gives back the tracked payload of {@code activationId}, whose invoke was not accepted after all. */
+    public void forgetPayload(final String activationId, final int bytes)
+    {
+        if (bytes >= payloadAccountingMinBytes && largePayloads.remove(activationId) != null)
+        {
+            payloadBytesQueued.addAndGet(-bytes);
+        }
+    }
+
+    /** The 503 of a payload that does not fit. */
+    public ApiError payloadRefusal(final int bytes)
+    {
+        return new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE,
+            Messages.payloadsOverBudget(bytes, maxPayloadBytesQueued));
+    }
+
+    /** Bytes of large payloads accepted and not yet completed. */
+    public long payloadBytesQueued()
+    {
+        return payloadBytesQueued.get();
+    }
+
+    /** The bound of {@link #payloadBytesQueued()}. */
+    public long maxPayloadBytesQueued()
+    {
+        return maxPayloadBytesQueued;
+    }
+
+    /** Invokes refused because their payload did not fit, since start. */
+    public long payloadRefusals()
+    {
+        return payloadRefusals.sum();
+    }
 
     /**
      * Counts one invoke for {@code namespace} if both limits allow it. An admitted invoke must later be matched by
@@ -130,6 +229,14 @@ public final class Admission
     {
         completed.increment();
         decrement(byNamespace.get(activation.namespace()));
+        if (!largePayloads.isEmpty())
+        {
+            final Integer bytes = largePayloads.remove(activation.activationId());
+            if (bytes != null)
+            {
+                payloadBytesQueued.addAndGet(-bytes);
+            }
+        }
     }
 
     /** Activations admitted and not yet completed, for tests and metrics. */

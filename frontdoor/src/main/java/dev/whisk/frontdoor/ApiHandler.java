@@ -29,6 +29,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.AsciiString;
@@ -51,6 +52,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     private static final String PREFIX = "/api/v1";
     private static final String WEB_PREFIX = PREFIX + "/web/";
+    private static final String NAMESPACES_PREFIX = PREFIX + "/namespaces";
     private static final String GATEWAY_PREFIX = "/api/";
     private static final String INVOKERS = "/invokers";
     private static final String METRICS_PATH = "/metrics";
@@ -166,12 +168,49 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final WebActionsApi web = new WebActionsApi(subjects, entities, authenticator, invoke,
             scheduler == null ? null : scheduler.waiters());
         return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
-            new NamespacesApi(), new PackagesApi(entities),
+            new NamespacesApi(config.runtimeImages()), new PackagesApi(entities),
             triggers,
             new RulesApi(entities), web,
             new WebhooksApi(entities, subjects, triggers, seal), metrics,
             routes == null ? null : new ApiGateway(routes, entities, authenticator, web),
             new LogForwardingApi(authenticator, forwarding));
+    }
+
+    /** What {@code GET /metrics} renders; the front door adds its connections' samples. */
+    Metrics metrics()
+    {
+        return metrics;
+    }
+
+    /**
+     * The 401 message for a request with a body whose route needs a key it does not carry, decided on its headers so
+     * that the front door refuses it before reading the body; {@code null} for any other request. Only
+     * {@code /api/v1/namespaces/...} is checked here: web actions, webhooks and gateway routes take bodies without
+     * a key by design (the body budget bounds them).
+     */
+    String refusalBeforeBody(final HttpRequest request)
+    {
+        if (request.method() == HttpMethod.OPTIONS || !needsKey(request.uri()))
+        {
+            return null;
+        }
+        return authenticator.refusal(request.headers());
+    }
+
+    /** Whether the raw {@code uri} is under {@code /api/v1/namespaces}, every route of which asks for a key. */
+    static boolean needsKey(final String uri)
+    {
+        final String prefix = NAMESPACES_PREFIX;
+        if (!uri.startsWith(prefix))
+        {
+            return false;
+        }
+        if (uri.length() == prefix.length())
+        {
+            return true;
+        }
+        final char next = uri.charAt(prefix.length());
+        return next == '/' || next == '?';
     }
 
     @Override
@@ -238,6 +277,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private void route(final Exchange ex)
     {
         final String path = ex.path();
+        if (path.isEmpty() || "/".equals(path))
+        {
+            requireMethod(ex, HttpMethod.GET);
+            ex.sendJson(HttpResponseStatus.OK, namespaces.deployment());
+            return;
+        }
         if (path.startsWith(INVOKERS))
         {
             routeInvokers(ex, path);
@@ -253,12 +298,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (path.startsWith(LogForwardingApi.PREFIX))
         {
-            logForwarding.handle(ex, Paths.segments(path, LogForwardingApi.PREFIX.length() - 1));
+            logForwarding.handle(ex, ex.segments(1));
             return;
         }
         if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
         {
-            gateway.serve(ex, Paths.segments(path, GATEWAY_PREFIX.length() - 1));
+            gateway.serve(ex, ex.segments(1));
             return;
         }
         if (!path.startsWith(PREFIX))
@@ -277,7 +322,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             return;
         }
-        final String[] seg = Paths.segments(path, PREFIX.length());
+        final String[] seg = ex.segments(2);
         if (seg.length == 0)
         {
             requireMethod(ex, HttpMethod.GET);
@@ -316,7 +361,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             namespaces.list(ex, identity);
             return;
         }
-        final String namespace = "_".equals(seg[1]) ? identity.namespace() : seg[1];
+        final String named = Paths.namespace(seg[1]);
+        requireNoSlash(named, seg);
+        final String namespace = "_".equals(named) ? identity.namespace() : named;
         if (seg.length < 3)
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
@@ -351,6 +398,23 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
                 namespaces.limits(ex, identity);
             }
             default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+        }
+    }
+
+    /**
+     * A slash sent encoded stays inside its segment ({@link Paths}); in a name it is an illegal character, never a
+     * way to reach another entity's path. Only the namespace's one leading slash is dropped before this.
+     */
+    private static void requireNoSlash(final String namespace, final String[] seg)
+    {
+        boolean slash = namespace.indexOf('/') >= 0;
+        for (int i = 2; i < seg.length && !slash; i++)
+        {
+            slash = seg[i].indexOf('/') >= 0;
+        }
+        if (slash)
+        {
+            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
         }
     }
 

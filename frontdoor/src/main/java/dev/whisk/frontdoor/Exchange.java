@@ -39,6 +39,7 @@ public final class Exchange
     private final ChannelHandlerContext ctx;
     private final HttpMethod method;
     private final String path;
+    private final String rawPath;
     private final Map<String, List<String>> query;
     private final String rawQuery;
     private final byte[] body;
@@ -67,6 +68,7 @@ public final class Exchange
             decodedQuery = Map.of();
         }
         this.path = decodedPath;
+        this.rawPath = decoder.rawPath();
         this.query = decodedQuery;
         this.rawQuery = decoder.rawQuery();
         this.body = body;
@@ -88,6 +90,15 @@ public final class Exchange
     public String path()
     {
         return path;
+    }
+
+    /**
+     * The path's segments after its first {@code skip}, each percent-decoded on its own after the raw path was split
+     * on {@code /} (an encoded slash stays in its segment); see {@link Paths#segments}.
+     */
+    public String[] segments(final int skip)
+    {
+        return Paths.segments(rawPath, skip);
     }
 
     public byte[] body()

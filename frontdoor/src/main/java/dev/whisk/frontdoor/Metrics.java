@@ -66,6 +66,16 @@ public final class Metrics
             admission.invocationsAccepted());
         counter(out, "whisk_invocations_completed_total", "Activations completed.",
             admission.invocationsCompleted());
+        gauge(out, "whisk_payload_bytes_queued",
+            "Bytes of large invoke payloads accepted and not yet completed.", admission.payloadBytesQueued());
+        if (admission.maxPayloadBytesQueued() != Long.MAX_VALUE)
+        {
+            gauge(out, "whisk_payload_bytes_queued_max", "The bound of large invoke payloads queued.",
+                admission.maxPayloadBytesQueued());
+        }
+        counter(out, "whisk_payload_refusals_total",
+            "Invokes refused with 503 because their payload did not fit the bound of payloads queued.",
+            admission.payloadRefusals());
         for (final Source s : sources)
         {
             s.appendTo(out);

@@ -17,15 +17,29 @@ import java.util.ArrayDeque;
  * keep-alive client does, never queues: the cost on the hot path is one flag.
  *
  * <p>While more than {@link #MAX_HELD} requests wait, the connection stops reading, so a client cannot pile up
- * memory. One per channel, owned by its event loop.
+ * memory. A request's body counts against the {@link BodyBudget} until the API has taken it (or the request is
+ * dropped): it is given back here. One per channel, owned by its event loop.
  */
 final class ResponseOrder extends ChannelDuplexHandler
 {
     static final int MAX_HELD = 16;
 
     private final ArrayDeque<FullHttpRequest> held = new ArrayDeque<>(0);
+    private final BodyBudget.Account budget;
     private boolean answering;
     private boolean draining;
+
+    /** With no body budget. */
+    ResponseOrder()
+    {
+        this(null);
+    }
+
+    /** @param budget the connection's share of the bodies in flight, given back as the API takes each body. */
+    ResponseOrder(final BodyBudget.Account budget)
+    {
+        this.budget = budget;
+    }
 
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
@@ -42,8 +56,27 @@ final class ResponseOrder extends ChannelDuplexHandler
                 return;
             }
             answering = true;
+            handOver(ctx, request);
+            return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** Passes {@code request} to the API, which takes its body before this returns; its bytes leave the budget. */
+    private void handOver(final ChannelHandlerContext ctx, final FullHttpRequest request)
+    {
+        final int bodyBytes = request.content().readableBytes();
+        try
+        {
+            ctx.fireChannelRead(request);
+        }
+        finally
+        {
+            if (budget != null)
+            {
+                budget.release(bodyBytes);
+            }
+        }
     }
 
     @Override
@@ -81,7 +114,7 @@ final class ResponseOrder extends ChannelDuplexHandler
             ctx.channel().config().setAutoRead(true);
         }
         answering = true;
-        ctx.fireChannelRead(next);
+        handOver(ctx, next);
         ctx.flush();
     }
 
@@ -103,6 +136,10 @@ final class ResponseOrder extends ChannelDuplexHandler
         FullHttpRequest r;
         while ((r = held.pollFirst()) != null)
         {
+            if (budget != null)
+            {
+                budget.release(r.content().readableBytes());
+            }
             ReferenceCountUtil.release(r);
         }
     }

@@ -26,6 +26,12 @@ final class Http
             "Basic " + Base64.getEncoder().encodeToString(auth.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The {@code Authorization} header value this client sends. */
+    String authHeader()
+    {
+        return authHeader;
+    }
+
     Reply get(final String path) throws IOException, InterruptedException
     {
         return send("GET", path, null);

@@ -41,6 +41,12 @@ final class TestServer implements AutoCloseable
      */
     TestServer(final Path dir, final boolean withRoutes) throws Exception
     {
+        this(dir, withRoutes, null);
+    }
+
+    /** As above, with {@code custom} settings of the front door ({@code null}: the defaults on a free port). */
+    TestServer(final Path dir, final boolean withRoutes, final FrontDoorConfig custom) throws Exception
+    {
         routes = withRoutes ? RouteStore.open(dir.resolve("routes")) : null;
         entities = FileEntityStore.open(dir.resolve("entities"));
         subjects = FileSubjectStore.open(dir.resolve("subjects"));
@@ -49,8 +55,9 @@ final class TestServer implements AutoCloseable
             null;
         bobAuth = subjects.findByNamespace("bob") == null ? createNamespace("bob", NamespaceLimits.DEFAULT) : null;
         final FrontDoorConfig d = FrontDoorConfig.defaults();
-        final FrontDoorConfig config = new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
+        final FrontDoorConfig base = new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs());
+        final FrontDoorConfig config = custom == null ? base : custom;
         frontDoor = new FrontDoor(config, ApiHandler.create(subjects, entities, activations, null, config,
             admission, null, new Metrics(admission), routes, null));
     }
@@ -70,6 +77,11 @@ final class TestServer implements AutoCloseable
     Http newNamespace(final String namespace, final NamespaceLimits limits) throws Exception
     {
         return new Http(baseUrl(), createNamespace(namespace, limits));
+    }
+
+    int port()
+    {
+        return frontDoor.localAddress().getPort();
     }
 
     String baseUrl()

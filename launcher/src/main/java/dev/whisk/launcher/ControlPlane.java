@@ -98,7 +98,8 @@ final class ControlPlane implements AutoCloseable
             guest = Credentials.ensure(dataDir, subjects, "guest", NamespaceLimits.UNTHROTTLED);
             Credentials.ensure(dataDir, subjects, SystemCatalog.NAMESPACE, NamespaceLimits.UNTHROTTLED);
             SystemCatalog.install(entities);
-            final Admission admission = new Admission();
+            final Admission admission = new Admission(frontDoorConfig.bounds().maxPayloadBytesQueued(),
+                frontDoorConfig.bounds().payloadAccountingMinBytes());
             metrics = new Metrics(admission);
             final Waiters waiters = new Waiters();
 

@@ -3,6 +3,7 @@ package dev.whisk.launcher;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.scheduler.SchedulerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
@@ -53,6 +54,9 @@ final class ControllerCommand implements Callable<Integer>
         description = "Longest idle park of the Aeron threads, µs: lower answers invokers sooner, costs idle CPU.")
     long idleParkUs;
 
+    @Mixin
+    FrontDoorBoundsOptions bounds = new FrontDoorBoundsOptions();
+
     @Override
     public Integer call() throws Exception
     {
@@ -60,8 +64,8 @@ final class ControllerCommand implements Callable<Integer>
         final Path dir = dataDir.toAbsolutePath();
         final int colon = codeEndpoint.lastIndexOf(':');
         final Controller controller = new Controller(new Controller.Config(dir,
-            new FrontDoorConfig(host, port, d.ioThreads(), d.maxBodyBytes(), d.maxInvokeBodyBytes(),
-                d.maxBlockingWaitMs()),
+            bounds.applyTo(new FrontDoorConfig(host, port, d.ioThreads(), d.maxBodyBytes(), d.maxInvokeBodyBytes(),
+                d.maxBlockingWaitMs())),
             SchedulerConfig.defaults(dir.resolve("journal")), completions,
             new InetSocketAddress(codeEndpoint.substring(0, colon), Integer.parseInt(codeEndpoint.substring(colon + 1))),
             token, capacity, silenceMs, blackboxFraction, TimeUnit.MICROSECONDS.toNanos(idleParkUs)));

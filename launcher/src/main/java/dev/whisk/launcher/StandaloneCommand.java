@@ -4,8 +4,10 @@ import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.StemCell;
 import dev.whisk.scheduler.SchedulerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,6 +74,8 @@ final class StandaloneCommand implements Callable<Integer>
         + "}", description = "Roll cycle of the journal, the unit its retention deletes once every request in it is "
         + "recorded: FIVE_MINUTELY, FAST_HOURLY, FAST_DAILY... (default: ${DEFAULT-VALUE}).")
     String journalRoll;
+    @Mixin
+    FrontDoorBoundsOptions bounds = new FrontDoorBoundsOptions();
 
     @Option(names = "--no-demo", negatable = false,
         description = "Do not deploy, invoke and delete the hello action.")
@@ -94,6 +98,8 @@ final class StandaloneCommand implements Callable<Integer>
             p.clientThreads(), p.stemCells(), p.pauseGraceMs(), p.maxWaiting()));
         config = config.withScheduler(config.scheduler().withJournal(journalRoll, minFreeMb * 1024 * 1024,
             config.scheduler().trimMs()));
+        config = config.withFrontDoor(bounds.applyTo(config.frontDoor()).withRuntimeImages(
+            config.pool().runtimeImages()));
         final Standalone platform = new Standalone(config);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -105,15 +111,12 @@ final class StandaloneCommand implements Callable<Integer>
         final Credentials guest = platform.guestCredentials();
         final Path props = config.dataDir().resolve("wskprops");
         guest.writeWskProps(props, platform.apiHost());
-        final Path home = Path.of(System.getProperty("user.home"), ".wskprops");
-        if (!Files.exists(home))
-        {
-            guest.writeWskProps(home, platform.apiHost());
-        }
+        final String homeNote = publishHomeProps(guest, Path.of(System.getProperty("user.home"), ".wskprops"),
+            platform.apiHost());
         System.out.println("whisk standalone is listening on " + platform.apiHost() + "/api/v1");
         System.out.println("  namespace: guest");
         System.out.println("  AUTH:      " + guest.auth());
-        System.out.println("  wskprops:  " + props + (Files.exists(home) ? " (and " + home + ")" : ""));
+        System.out.println("  wskprops:  " + props + homeNote);
         if (!noDemo)
         {
             demo(platform.apiHost(), guest.auth());
@@ -122,6 +125,40 @@ final class StandaloneCommand implements Callable<Integer>
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Writes {@code home} (the user's {@code ~/.wskprops}) for this instance when it does not exist, and never
+     * overwrites one: it may point at another instance the user relies on.
+     *
+     * @return what the banner says of it after the data directory's file: written, already pointing here, or left
+     * alone and where it points instead.
+     */
+    static String publishHomeProps(final Credentials guest, final Path home, final String apiHost) throws IOException
+    {
+        if (!Files.exists(home))
+        {
+            guest.writeWskProps(home, apiHost);
+            return " (and " + home + ", written now)";
+        }
+        final java.util.Properties existing = new java.util.Properties();
+        try (java.io.Reader r = Files.newBufferedReader(home, StandardCharsets.UTF_8))
+        {
+            existing.load(r);
+        }
+        catch (final IOException | IllegalArgumentException unreadable)
+        {
+            return " (" + home + " left alone: it could not be read)";
+        }
+        final String otherHost = existing.getProperty("APIHOST", "").trim();
+        final String otherAuth = existing.getProperty("AUTH", "").trim();
+        if (otherHost.equals(apiHost) && otherAuth.equals(guest.auth()))
+        {
+            return " (and " + home + ", which already points here)";
+        }
+        return " (" + home + " left alone: it points at " + (otherHost.isEmpty() ? "no APIHOST" : otherHost) +
+            (otherHost.equals(apiHost) ? " with another key" : "") + "; point clients at the file above with " +
+            "--props or WSK_CONFIG_FILE)";
     }
 
     /** The default runtime images with {@code --nodejs-image} for every nodejs kind. */

@@ -22,10 +22,11 @@ public record StandaloneConfig(Path dataDir, FrontDoorConfig frontDoor, Schedule
     public static StandaloneConfig defaults(final Path dataDir, final String host, final int port)
     {
         final FrontDoorConfig d = FrontDoorConfig.defaults();
+        final ContainerPoolConfig pool = ContainerPoolConfig.defaults(INVOKER_LABEL, "http://" + host + ":" + port);
         final FrontDoorConfig fd = new FrontDoorConfig(host, port, d.ioThreads(), d.maxBodyBytes(),
-            d.maxInvokeBodyBytes(), d.maxBlockingWaitMs());
-        return new StandaloneConfig(dataDir, fd, SchedulerConfig.defaults(dataDir.resolve("journal")),
-            ContainerPoolConfig.defaults(INVOKER_LABEL, "http://" + host + ":" + port), 1_000_000_000L);
+            d.maxInvokeBodyBytes(), d.maxBlockingWaitMs()).withRuntimeImages(pool.runtimeImages());
+        return new StandaloneConfig(dataDir, fd, SchedulerConfig.defaults(dataDir.resolve("journal")), pool,
+            1_000_000_000L);
     }
 
     public StandaloneConfig withFrontDoor(final FrontDoorConfig fd)

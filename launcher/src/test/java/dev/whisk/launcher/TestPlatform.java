@@ -35,13 +35,26 @@ final class TestPlatform
     static Standalone start(final Path dataDir, final int maxBlockingWaitMs, final String image)
         throws IOException, InterruptedException
     {
+        return start(dataDir, maxBlockingWaitMs, image, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #start(Path)}, with the front door's settings changed by {@code frontDoor} (bounds, limits). */
+    static Standalone start(final Path dataDir, final java.util.function.UnaryOperator<FrontDoorConfig> frontDoor)
+        throws IOException, InterruptedException
+    {
+        return start(dataDir, 60_000, ContainerPoolConfig.DEFAULT_NODEJS_IMAGE, frontDoor);
+    }
+
+    private static Standalone start(final Path dataDir, final int maxBlockingWaitMs, final String image,
+        final java.util.function.UnaryOperator<FrontDoorConfig> frontDoor) throws IOException, InterruptedException
+    {
         requireDockerAndImage();
         final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
         final FrontDoorConfig f = d.frontDoor();
         final ContainerPoolConfig p = d.pool();
         final StandaloneConfig config = d
-            .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
-                maxBlockingWaitMs))
+            .withFrontDoor(frontDoor.apply(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(),
+                f.maxInvokeBodyBytes(), maxBlockingWaitMs, f.bounds(), f.runtimeImages())))
             .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel(),
                 java.util.Map.of("nodejs:20", image), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(),
                 p.idleTimeoutMs(), p.clientThreads()));

@@ -10,7 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import dev.whisk.storage.ActivationStore;
 import io.aeron.Publication;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.YieldingIdleStrategy;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,18 +18,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Second ring stage: picks the action's invoker and offers the encoded request on its Aeron publication (or, for
  * invokers in this process, hands it to them by a call on their own thread, see {@link LocalDispatch}). Back
- * pressure is retried briefly; an invoker that stays unreachable turns the request into a {@code whisk internal
- * error} record, so every accepted request still ends in a record. Owns the invoker table.
+ * pressure is waited out while the invoker is alive (at most its silence window), so the ring fills and the front
+ * door refuses new work up front instead of accepted work failing; an invoker that stays unreachable turns the
+ * request into a {@code whisk internal error} record, so every accepted request still ends in a record. Owns the
+ * invoker table.
  */
 final class DispatchHandler implements EventHandler<InvokeEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
-    private static final int MAX_OFFER_ATTEMPTS = 10_000;
+    /** Back-pressured offers between two looks at the clock and the invoker's liveness. */
+    private static final int CLOCK_CHECK_ATTEMPTS = 64;
 
     private final InvokerTable invokers;
     private final ActivationStore activations;
     private final Waiters waiters;
-    private final IdleStrategy retryIdle = new YieldingIdleStrategy();
+    /** Spins, yields, then parks up to 1 ms: a wait of seconds must not hold a core on a small machine. */
+    private final IdleStrategy retryIdle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
     private final InvokeRequest failed = new InvokeRequest();
 
     private final InFlight inFlight;
@@ -97,20 +101,7 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             event.clear();
             return;
         }
-        final Publication publication = invokers.publication(home);
-        long result = Publication.NOT_CONNECTED;
-        for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++)
-        {
-            result = publication.offer(event.buffer, 0, event.length);
-            // Only back pressure is worth a short wait; an invoker that is not connected (or closed) is not coming
-            // back within it, and waiting would stall every other invoker's requests behind this one.
-            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
-            {
-                break;
-            }
-            retryIdle.idle();
-        }
-        retryIdle.reset();
+        final long result = offer(invokers.publication(home), event, home, nowNs);
         if (result >= 0)
         {
             invokers.wake(home);
@@ -169,6 +160,40 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     void watchDisk(final DiskGuard guard)
     {
         this.disk = guard;
+    }
+
+    /**
+     * Offers the request, waiting out back pressure while the invoker is alive, for at most its silence window: an
+     * invoker that drains more slowly than requests come (big payloads in a burst) is waited for, so work already
+     * accepted (a non-blocking caller heard 202 when it was journaled) is not failed with "No invoker is available".
+     * Meanwhile the ring fills and the front door refuses new work with 503, before accepting it. An invoker that is
+     * not connected, or closed, is not waited for: it is not coming back within the wait.
+     *
+     * @return the publication's result: a position, or the negative code it ended with.
+     */
+    private long offer(final Publication publication, final InvokeEvent event, final int home, final long startNs)
+    {
+        final long giveUpNs = startNs + invokers.silenceNs();
+        long result;
+        for (int attempt = 1; ; attempt++)
+        {
+            result = publication.offer(event.buffer, 0, event.length);
+            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
+            {
+                break;
+            }
+            if (attempt % CLOCK_CHECK_ATTEMPTS == 0)
+            {
+                final long now = System.nanoTime();
+                if (now - giveUpNs >= 0 || !invokers.isAlive(home, now))
+                {
+                    break;
+                }
+            }
+            retryIdle.idle();
+        }
+        retryIdle.reset();
+        return result;
     }
 
     /** A health ping's invoker, if it is alive (up or not: the ping is what tells); its memory promised. */

@@ -62,6 +62,8 @@ public final class Messages
     public static final String PLATFORM_RESTARTED =
         "The platform stopped before this activation completed; it was not run or its outcome is unknown.";
     public static final String NO_INVOKER = "No invoker is available to run the action.";
+    public static final String REQUEST_TIMEOUT =
+        "The request's headers or body did not arrive in time; the connection is closed.";
 
     private Messages()
     {
@@ -113,5 +115,19 @@ public final class Messages
     public static String requestTooLarge(final long size, final long max)
     {
         return "Request larger than allowed: " + size + " > " + max + " bytes.";
+    }
+
+    /** A body refused on its headers: the front door already holds as many request bodies as it may. */
+    public static String bodiesOverBudget(final long size, final long maxBytes)
+    {
+        return "Too many request bodies are being received at once: this one (" + size + " bytes) does not fit " +
+            "the " + maxBytes + " bytes the platform holds for them. Retry later.";
+    }
+
+    /** An invoke refused before it was accepted: as many large payloads as the platform may hold wait to run. */
+    public static String payloadsOverBudget(final long size, final long maxBytes)
+    {
+        return "Too many large payloads are waiting to run: this one (" + size + " bytes) does not fit the " +
+            maxBytes + " bytes the platform holds for them. Retry later.";
     }
 }

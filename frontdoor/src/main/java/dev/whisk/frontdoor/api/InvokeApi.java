@@ -160,16 +160,24 @@ public final class InvokeApi
             return;
         }
 
+        if (!admission.tryHoldPayload(params.length))
+        {
+            admission.release(identity.namespace());
+            throw admission.payloadRefusal(params.length);
+        }
         final InvokeRequest r = fill(identity, action, params, blocking, null);
         final String activationId = ActivationId.toString(r.idHi, r.idLo);
         if (blocking)
         {
             scheduler.waiters().register(activationId, waiter);
         }
+        // Before publishing: in standalone the run may complete before tryPublish returns.
+        admission.trackPayload(activationId, params.length);
         if (!scheduler.tryPublish(r, waiter))
         {
             scheduler.waiters().cancel(activationId, waiter);
             admission.release(identity.namespace());
+            admission.forgetPayload(activationId, params.length);
             final String why = scheduler.refusal();
             ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, why != null ? why : Messages.SERVICE_UNAVAILABLE);
             return;

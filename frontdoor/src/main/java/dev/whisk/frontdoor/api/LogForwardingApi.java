@@ -57,7 +57,8 @@ public final class LogForwardingApi
         {
             return;
         }
-        final String namespace = "_".equals(seg[1]) ? identity.namespace() : seg[1];
+        final String named = dev.whisk.frontdoor.Paths.namespace(seg[1]);
+        final String namespace = "_".equals(named) ? identity.namespace() : named;
         if (!namespace.equals(identity.namespace()))
         {
             throw new ApiError(HttpResponseStatus.FORBIDDEN, Messages.notAuthorized(namespace));

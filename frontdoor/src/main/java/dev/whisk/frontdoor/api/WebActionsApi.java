@@ -80,7 +80,12 @@ public final class WebActionsApi
         {
             throw ApiError.notFound();
         }
-        final String namespace = seg[1];
+        final String namespace = dev.whisk.frontdoor.Paths.namespace(seg[1]);
+        if (namespace.indexOf('/') >= 0 || seg[2].indexOf('/') >= 0 || seg[3].indexOf('/') >= 0)
+        {
+            // An encoded slash stays in its segment: in a name it is illegal, never a way to another path.
+            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+        }
         final String pkg = WhiskPackage.RESERVED_NAME.equals(seg[2]) ? null : seg[2];
         final String last = seg[3];
         final int dot = last.lastIndexOf('.');
