@@ -49,6 +49,7 @@ public final class InvokerAgent implements Agent, JobListener
     private final ContainerPool pool;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
     private final InvokeRequest request = new InvokeRequest();
+    private final MessageParts.Assembler requestParts = new MessageParts.Assembler();
     private final ExpandableArrayBuffer outBuffer = new ExpandableArrayBuffer(4096);
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
     private final Heartbeat heartbeat = new Heartbeat();
@@ -156,6 +157,16 @@ public final class InvokerAgent implements Agent, JobListener
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final short template = MessageHeader.templateId(buffer, offset, length);
+        if (template == MessageHeader.PART)
+        {
+            // A request longer than one Aeron message (params and defaults near their limits): run once whole.
+            final byte[] whole = requestParts.onPart(header.sessionId(), buffer, offset, length);
+            if (whole != null)
+            {
+                onFragment(new UnsafeBuffer(whole), 0, whole.length, header);
+            }
+            return;
+        }
         if (template == MessageHeader.ACK && ActivationRef.is(buffer, offset, length, MessageHeader.ACK))
         {
             unacked.remove(ActivationId.toString(ActivationRef.idHi(buffer, offset), ActivationRef.idLo(buffer,

@@ -84,7 +84,23 @@ class LargeRecordsTest
             "--invoker-token", TOKEN, "--memory-mb", "1024"),
             dataDir.resolve("invoker-0.log").toFile()));
         await().atMost(Duration.ofSeconds(90)).until(() -> controller.healthyInvokers() == 1);
-        checkRecordsAndSlots(new Api(controller.apiHost(), auth));
+        final Api bob = new Api(controller.apiHost(), auth);
+        checkRecordsAndSlots(bob);
+
+        // A request longer than one Aeron message: package, action and body parameters each near their 1 MB limit.
+        final int n = 1000 * 1000;
+        assertThat(bob.put("/namespaces/_/packages/big", "{\"parameters\":[{\"key\":\"p\",\"value\":\"" +
+            "p".repeat(n) + "\"}]}").status()).isEqualTo(200);
+        assertThat(bob.put("/namespaces/_/actions/big/sizes?overwrite=true", "{\"exec\":{\"kind\":\"nodejs:20\"," +
+            "\"code\":\"function main(x) { return { p: x.p.length, a: x.a.length, b: x.b.length }; }\"}," +
+            "\"parameters\":[{\"key\":\"a\",\"value\":\"" + "a".repeat(n) + "\"}]}").status()).isEqualTo(200);
+        final Api.Reply sizes = bob.post("/namespaces/_/actions/big/sizes?blocking=true&result=true",
+            "{\"b\":\"" + "b".repeat(n) + "\"}");
+        assertThat(sizes.status()).as(sizes.body().length() > 300 ? sizes.body().substring(0, 300) : sizes.body())
+            .isEqualTo(200);
+        assertThat(sizes.json().path("p").asInt()).isEqualTo(n);
+        assertThat(sizes.json().path("a").asInt()).isEqualTo(n);
+        assertThat(sizes.json().path("b").asInt()).isEqualTo(n);
     }
 
     private String createBob()

@@ -6,9 +6,11 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.core.wire.MessageParts;
 import org.agrona.concurrent.UnsafeBuffer;
 import dev.whisk.storage.ActivationStore;
 import io.aeron.Publication;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.YieldingIdleStrategy;
 import org.slf4j.Logger;
@@ -86,19 +88,18 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             return;
         }
         final Publication publication = invokers.publication(home);
-        long result = Publication.NOT_CONNECTED;
-        for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++)
+        final long result;
+        if (event.length > publication.maxMessageLength())
         {
-            result = publication.offer(event.buffer, 0, event.length);
-            // Only back pressure is worth a short wait; an invoker that is not connected (or closed) is not coming
-            // back within it, and waiting would stall every other invoker's requests behind this one.
-            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
-            {
-                break;
-            }
-            retryIdle.idle();
+            // Params and defaults near their limits can pass one Aeron message: sent in parts, put together by the
+            // invoker, rather than refused by offer.
+            result = offerParts(publication, MessageParts.split(event.buffer, 0, event.length, event.idHi,
+                event.idLo, publication.maxMessageLength()));
         }
-        retryIdle.reset();
+        else
+        {
+            result = offer(publication, event.buffer, event.length);
+        }
         if (result >= 0)
         {
             invokers.wake(home);
@@ -118,6 +119,40 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             }
         }
         event.clear();
+    }
+
+    /** Offers one message, retrying only while back pressured; the last offer's result. */
+    private long offer(final Publication publication, final DirectBuffer buffer, final int length)
+    {
+        long result = Publication.NOT_CONNECTED;
+        for (int attempt = 0; attempt < MAX_OFFER_ATTEMPTS; attempt++)
+        {
+            result = publication.offer(buffer, 0, length);
+            // Only back pressure is worth a short wait; an invoker that is not connected (or closed) is not coming
+            // back within it, and waiting would stall every other invoker's requests behind this one.
+            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
+            {
+                break;
+            }
+            retryIdle.idle();
+        }
+        retryIdle.reset();
+        return result;
+    }
+
+    /** Offers the parts in order; stops at the first that cannot go (the invoker drops what it got of them). */
+    private long offerParts(final Publication publication, final byte[][] parts)
+    {
+        long result = Publication.NOT_CONNECTED;
+        for (final byte[] part : parts)
+        {
+            result = offer(publication, new UnsafeBuffer(part), part.length);
+            if (result < 0)
+            {
+                return result;
+            }
+        }
+        return result;
     }
 
     /** A health ping's invoker, if it is alive (up or not: the ping is what tells); its memory promised. */
