@@ -872,7 +872,7 @@ public final class ContainerPool implements AutoCloseable
             final Path freezeFile;
             try
             {
-                started = driver.start(specFor(c, slot.image, "(stem) " + slot.cell.kind(), true));
+                started = driver.start(specFor(c, slot.image, null, true));
                 freezeFile = driver.freezeFile(started.id());
             }
             catch (final RuntimeException ex)

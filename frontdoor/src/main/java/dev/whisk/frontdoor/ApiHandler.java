@@ -148,6 +148,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         final LogForwardingStore forwarding)
     {
         final Authenticator authenticator = new Authenticator(subjects);
+        metrics.add(out ->
+        {
+            Metrics.counter(out, "whisk_auth_slow_checks_total",
+                "Credentials checked with the slow hash (off the event loops).", authenticator.slowChecks());
+            Metrics.counter(out, "whisk_auth_refused_over_budget_total",
+                "Requests refused with 429 because their client failed authentication too often.",
+                authenticator.refusedOverBudget());
+        });
         final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore, seal);
         final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
         if (alarms != null)
@@ -229,24 +237,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             ex.sendError(HttpResponseStatus.BAD_REQUEST, Messages.MALFORMED_PREFIX + "invalid percent-encoding");
             return;
         }
-        try
-        {
-            route(ex);
-        }
-        catch (final ApiError error)
-        {
-            ex.sendError(error.status(), error.getMessage());
-        }
-        catch (final IllegalArgumentException error)
-        {
-            ex.sendError(HttpResponseStatus.BAD_REQUEST, error.getMessage());
-        }
-        catch (final RuntimeException error)
-        {
-            LOG.error("event=request-failed code={} method={} path={}", ex.transactionId(), ex.method(),
-                ex.path(), error);
-            ex.sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, Messages.INTERNAL_ERROR);
-        }
+        ex.run(() -> route(ex));
     }
 
     /**
@@ -349,11 +340,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        final Identity identity = authenticator.authenticate(ex);
-        if (identity == null)
-        {
-            return;
-        }
+        authenticator.authenticate(ex, identity -> routeAs(ex, identity, seg));
+    }
+
+    /** The rest of {@link #route} for an authenticated caller of {@code /api/v1/namespaces/...}. */
+    private void routeAs(final Exchange ex, final Identity identity, final String[] seg)
+    {
         requireJsonBody(ex);
         if (seg.length == 1)
         {

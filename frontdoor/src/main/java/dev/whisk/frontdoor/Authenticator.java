@@ -6,83 +6,225 @@ import dev.whisk.storage.SubjectStore;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Basic authentication against the subject store: {@code Authorization: Basic base64(uuid:key)} selects one
  * namespace. Answers 401 itself, with OpenWhisk's texts, when the header is missing or the credential is wrong.
+ *
+ * <p>The event loop never pays for a slow hash. A credential already verified is taken at the cost of one SHA-256,
+ * and one that failed lately is refused at that cost; any other (a first use, a new wrong key, an unknown uuid) is
+ * hashed on a small pool of its own ({@value #HASH_THREADS} thread, {@value #HASH_QUEUE} waiting) and the request
+ * goes on, or is refused, on its own event loop afterwards. A client (by IP address) whose credentials failed the
+ * slow hash {@link FailedAuthBudget too often} is refused with 429 before any more hashing, and a full hash queue is
+ * 503: a stream of wrong keys costs its sender, not the callers whose keys are known.
+ *
+ * <p>Threads: any event loop; the hash pool's thread only hashes.
  */
 public final class Authenticator
 {
     private static final String BASIC = "basic ";
+    static final int HASH_THREADS = 1;
+    static final int HASH_QUEUE = 64;
+
+    private static final ApiError WRONG = new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
+    private static final ApiError OVER_BUDGET =
+        new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, Messages.TOO_MANY_FAILED_AUTHENTICATIONS);
+    private static final ApiError BUSY =
+        new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE);
+
     private final SubjectStore subjects;
+    private final Executor hasher;
+    private final FailedAuthBudget budget;
+    private final LongAdder slowChecks = new LongAdder();
+    private final LongAdder refusedOverBudget = new LongAdder();
 
     public Authenticator(final SubjectStore subjects)
     {
+        this(subjects, newHasher(), new FailedAuthBudget(FailedAuthBudget.DEFAULT_FAILURES,
+            FailedAuthBudget.DEFAULT_WINDOW_MS, System::currentTimeMillis));
+    }
+
+    Authenticator(final SubjectStore subjects, final Executor hasher, final FailedAuthBudget budget)
+    {
         this.subjects = subjects;
+        this.hasher = hasher;
+        this.budget = budget;
     }
 
     /**
-     * The identity of the request's Basic credential, or {@code null} when it has none or a wrong one; answers
-     * nothing (web actions are tried with auth first, then anonymously).
+     * A daemon thread that exists only while there is hashing to do (it ends after 30 s idle), with a bounded queue:
+     * an idle platform keeps no thread for it.
      */
-    public Identity tryAuthenticate(final Exchange ex)
+    private static Executor newHasher()
     {
-        return identify(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
+        final ThreadPoolExecutor pool = new ThreadPoolExecutor(HASH_THREADS, HASH_THREADS, 30, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(HASH_QUEUE), new DefaultThreadFactory("whisk-auth-hash", true));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
-    /** The caller's identity, or {@code null} after answering 401. */
-    public Identity authenticate(final Exchange ex)
+    /**
+     * Runs {@code then} with the identity of the request's Basic credential, or with {@code null} when it has none
+     * or a wrong one, or its client spent its budget, or the hash queue is full; answers nothing itself (web actions
+     * are tried with auth first, then anonymously). As {@link #authenticate}, a credential that needs a slow hash is
+     * hashed off the loop and {@code then} runs on the request's event loop afterwards.
+     */
+    public void tryAuthenticate(final Exchange ex, final Consumer<Identity> then)
+    {
+        final String credential = credential(ex);
+        final int colon = credential == null ? -1 : credential.indexOf(':');
+        if (colon <= 0)
+        {
+            then.accept(null);
+            return;
+        }
+        check(ex, credential.substring(0, colon), credential.substring(colon + 1), then, refusal -> then.accept(null));
+    }
+
+    /**
+     * Authenticates the caller and runs {@code then} with its identity: at once when the credential is known, else
+     * on the request's event loop after a hash elsewhere. Otherwise answers 401 (missing or wrong), 429 (the client
+     * spent its budget of failures) or 503 (the hash queue is full) and never runs {@code then}. A failure of
+     * {@code then} is answered as {@link Exchange#run} does.
+     */
+    public void authenticate(final Exchange ex, final Consumer<Identity> then)
     {
         final String header = ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        final Identity identity = identify(header);
-        if (identity == null)
+        if (header == null || header.length() <= BASIC.length() ||
+            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
         {
-            ex.sendError(HttpResponseStatus.UNAUTHORIZED, refusalOf(header));
+            ex.sendError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_REQUIRED);
+            return;
         }
-        return identity;
+        final String credential = credential(ex);
+        final int colon = credential == null ? -1 : credential.indexOf(':');
+        if (colon <= 0)
+        {
+            ex.sendError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
+            return;
+        }
+        check(ex, credential.substring(0, colon), credential.substring(colon + 1), then,
+            refusal -> ex.sendError(refusal.status(), refusal.getMessage()));
+    }
+
+    private void check(final Exchange ex, final String uuid, final String key, final Consumer<Identity> then,
+        final Consumer<ApiError> refuse)
+    {
+        final Identity known = subjects.verified(uuid, key);
+        if (known != null)
+        {
+            then.accept(known);
+            return;
+        }
+        if (subjects.isKnownWrong(uuid, key))
+        {
+            refuse.accept(WRONG);
+            return;
+        }
+        final String client = ex.clientAddress();
+        if (budget.isSpent(client))
+        {
+            refusedOverBudget.increment();
+            refuse.accept(OVER_BUDGET);
+            return;
+        }
+        try
+        {
+            hasher.execute(() ->
+            {
+                final Identity identity = subjects.authenticate(uuid, key);
+                slowChecks.increment();
+                ex.executor().execute(() -> ex.run(() ->
+                {
+                    if (identity == null)
+                    {
+                        budget.onFailure(client);
+                        refuse.accept(WRONG);
+                        return;
+                    }
+                    then.accept(identity);
+                }));
+            });
+        }
+        catch (final RejectedExecutionException full)
+        {
+            refuse.accept(BUSY);
+        }
+    }
+
+    /** Credentials checked with a slow hash since start. */
+    public long slowChecks()
+    {
+        return slowChecks.sum();
+    }
+
+    /** Requests refused with 429 because their client had spent its budget of failed checks. */
+    public long refusedOverBudget()
+    {
+        return refusedOverBudget.sum();
     }
 
     /**
-     * What {@link #authenticate} would answer with 401 to a request with these headers, or {@code null} when their
-     * credential is good: lets the front door refuse an upload on its headers, before its body is read.
+     * What the front door answers a request on its headers alone, before it reads the body (an upload): the 401 text
+     * when the credential is missing, malformed or known to be wrong; {@code null} when it is verified, or when only
+     * a slow hash could tell. That hash is never paid on the event loop: the body is then read within the front
+     * door's budget for bodies and the API authenticates it off the loop as any other request.
      */
     public String refusal(final HttpHeaders headers)
     {
         final String header = headers.get(HttpHeaderNames.AUTHORIZATION);
-        return identify(header) == null ? refusalOf(header) : null;
-    }
-
-    private static String refusalOf(final String header)
-    {
-        return isBasic(header) ? Messages.AUTH_INVALID : Messages.AUTH_REQUIRED;
-    }
-
-    private static boolean isBasic(final String header)
-    {
-        return header != null && header.length() > BASIC.length() &&
-            header.regionMatches(true, 0, BASIC, 0, BASIC.length());
-    }
-
-    private Identity identify(final String header)
-    {
-        if (!isBasic(header))
+        if (header == null || header.length() <= BASIC.length() ||
+            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
+        {
+            return Messages.AUTH_REQUIRED;
+        }
+        final String credential = credential(header);
+        final int colon = credential == null ? -1 : credential.indexOf(':');
+        if (colon <= 0)
+        {
+            return Messages.AUTH_INVALID;
+        }
+        final String uuid = credential.substring(0, colon);
+        final String key = credential.substring(colon + 1);
+        if (subjects.verified(uuid, key) != null)
         {
             return null;
         }
-        final String decoded;
+        return subjects.isKnownWrong(uuid, key) ? Messages.AUTH_INVALID : null;
+    }
+
+    /** The decoded {@code uuid:key} of a Basic header, or {@code null} when there is none or it does not decode. */
+    private static String credential(final Exchange ex)
+    {
+        return credential(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
+    }
+
+    private static String credential(final String header)
+    {
+        if (header == null || header.length() <= BASIC.length() ||
+            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
+        {
+            return null;
+        }
         try
         {
-            decoded = new String(Base64.getDecoder().decode(header.substring(BASIC.length()).trim()),
+            return new String(Base64.getDecoder().decode(header.substring(BASIC.length()).trim()),
                 StandardCharsets.UTF_8);
         }
         catch (final IllegalArgumentException notBase64)
         {
             return null;
         }
-        final int colon = decoded.indexOf(':');
-        return colon <= 0 ? null : subjects.authenticate(decoded.substring(0, colon), decoded.substring(colon + 1));
     }
 }

@@ -30,6 +30,7 @@ import java.util.Set;
  */
 public final class Exchange
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Exchange.class);
     public static final AsciiString ACTIVATION_ID_HEADER = AsciiString.cached("x-openwhisk-activation-id");
     private static final AsciiString CORS_METHODS = AsciiString.cached("GET, DELETE, POST, PUT, HEAD");
     private static final AsciiString CORS_HEADERS = AsciiString.cached(
@@ -189,6 +190,40 @@ public final class Exchange
     public void sendError(final HttpResponseStatus status, final String message)
     {
         sendJson(status, ErrorBody.of(message, transactionId()));
+    }
+
+    /**
+     * Runs one step of this request's handling and answers its failure as the API does: an {@link ApiError} with its
+     * status and text, an {@link IllegalArgumentException} as 400, anything else as 500 (logged under the
+     * transaction id, never shown). The first step runs when the request is read; a later one (after an
+     * authentication hashed off the loop) runs on this connection's event loop.
+     */
+    public void run(final Runnable step)
+    {
+        try
+        {
+            step.run();
+        }
+        catch (final ApiError error)
+        {
+            sendError(error.status(), error.getMessage());
+        }
+        catch (final IllegalArgumentException error)
+        {
+            sendError(HttpResponseStatus.BAD_REQUEST, dev.whisk.core.json.Json.clean(error.getMessage()));
+        }
+        catch (final RuntimeException error)
+        {
+            LOG.error("event=request-failed code={} method={} path={}", transactionId(), method, path, error);
+            sendError(HttpResponseStatus.INTERNAL_SERVER_ERROR, dev.whisk.core.entity.Messages.INTERNAL_ERROR);
+        }
+    }
+
+    /** The client's IP address as the socket has it (not a header a client could set), or "" when unknown. */
+    public String clientAddress()
+    {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null ?
+            a.getAddress().getHostAddress() : "";
     }
 
     private void write(final HttpResponseStatus status, final byte[] json, final String activationId)

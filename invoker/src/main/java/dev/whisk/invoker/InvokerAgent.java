@@ -7,6 +7,7 @@ import dev.whisk.core.wire.CompletionMessage;
 import dev.whisk.core.wire.Heartbeat;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.core.wire.MessageParts;
 import dev.whisk.pool.ActionCodeSource;
 import dev.whisk.pool.ContainerPool;
 import dev.whisk.pool.ContainerPoolConfig;
@@ -21,6 +22,7 @@ import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,7 @@ public final class InvokerAgent implements Agent, JobListener
     private final ContainerPool pool;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
     private final InvokeRequest request = new InvokeRequest();
+    private final MessageParts.Assembler requestParts = new MessageParts.Assembler();
     private final ExpandableArrayBuffer outBuffer = new ExpandableArrayBuffer(4096);
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
     private final Heartbeat heartbeat = new Heartbeat();
@@ -55,8 +58,9 @@ public final class InvokerAgent implements Agent, JobListener
     private long nextHeartbeatNs;
     private static final long RESEND_INTERVAL_NS = 1_000_000_000L;
     /** Completions not yet acknowledged by a remote controller, by activation id, oldest first. */
-    private final java.util.LinkedHashMap<String, byte[]> unacked = new java.util.LinkedHashMap<>();
+    private final java.util.LinkedHashMap<String, byte[][]> unacked = new java.util.LinkedHashMap<>();
     private long nextResendNs;
+    private long partedMessages;
 
     /**
      * Creates the agent and its container pool; call {@link #start()} before the agent runs.
@@ -174,6 +178,16 @@ public final class InvokerAgent implements Agent, JobListener
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final short template = MessageHeader.templateId(buffer, offset, length);
+        if (template == MessageHeader.PART)
+        {
+            // A request longer than one Aeron message (params and defaults near their limits): run once whole.
+            final byte[] whole = requestParts.onPart(header.sessionId(), buffer, offset, length);
+            if (whole != null)
+            {
+                onFragment(new UnsafeBuffer(whole), 0, whole.length, header);
+            }
+            return;
+        }
         if (template == MessageHeader.ACK && ActivationRef.is(buffer, offset, length, MessageHeader.ACK))
         {
             unacked.remove(ActivationId.toString(ActivationRef.idHi(buffer, offset), ActivationRef.idLo(buffer,
@@ -204,17 +218,37 @@ public final class InvokerAgent implements Agent, JobListener
         send(MessageHeader.COMPLETION, job, Jobs.activation(job, outcome, logs));
     }
 
+    /**
+     * Sends one result or completion, whole when it fits in one Aeron message, else in {@link MessageParts}: a record
+     * of any allowed size (10 MB of logs, a result at its limit) reaches the controller as it is. What the
+     * publication cannot take now waits in the backlog, in order.
+     */
     private void send(final short templateId, final Job job, final Activation activation)
     {
-        Activation a = activation;
-        int length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(), a);
-        if (length > completions.maxMessageLength())
+        final int length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(),
+            activation);
+        final boolean keepUntilAcked = heartbeatIntervalNs > 0 && templateId == MessageHeader.COMPLETION;
+        final int maxLength = completions.maxMessageLength();
+        if (length > maxLength)
         {
-            a = Jobs.fitLogs(a, completions.maxMessageLength() - (length - Jobs.logBytes(a)));
-            length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(), a);
+            final byte[][] parts = MessageParts.split(outBuffer, 0, length,
+                ActivationId.parseHi(activation.activationId()), ActivationId.parseLo(activation.activationId()),
+                maxLength);
+            for (final byte[] part : parts)
+            {
+                if (!backlog.isEmpty() || completions.offer(new UnsafeBuffer(part)) < 0)
+                {
+                    backlog.addLast(part);
+                }
+            }
+            partedMessages++;
+            if (keepUntilAcked)
+            {
+                unacked.put(activation.activationId(), parts);
+            }
+            return;
         }
         final boolean sent = backlog.isEmpty() && completions.offer(outBuffer, 0, length) >= 0;
-        final boolean keepUntilAcked = heartbeatIntervalNs > 0 && templateId == MessageHeader.COMPLETION;
         if (!sent || keepUntilAcked)
         {
             final byte[] copy = new byte[length];
@@ -225,9 +259,15 @@ public final class InvokerAgent implements Agent, JobListener
             }
             if (keepUntilAcked)
             {
-                unacked.put(a.activationId(), copy);
+                unacked.put(activation.activationId(), new byte[][] {copy});
             }
         }
+    }
+
+    /** Results and completions sent in parts since start, for tests and operators. */
+    public long partedMessages()
+    {
+        return partedMessages;
     }
 
     /**
@@ -236,17 +276,22 @@ public final class InvokerAgent implements Agent, JobListener
      */
     private int resendUnacked(final long nowNs)
     {
-        if (unacked.isEmpty() || nowNs < nextResendNs)
+        // Not while the backlog holds messages: a resent message must not land between the parts of another.
+        if (unacked.isEmpty() || nowNs < nextResendNs || !backlog.isEmpty())
         {
             return 0;
         }
         nextResendNs = nowNs + RESEND_INTERVAL_NS;
         int sent = 0;
-        for (final byte[] message : unacked.values())
+        for (final byte[][] message : unacked.values())
         {
-            if (completions.offer(new org.agrona.concurrent.UnsafeBuffer(message)) < 0)
+            for (final byte[] part : message)
             {
-                break;
+                if (completions.offer(new UnsafeBuffer(part)) < 0)
+                {
+                    // The controller drops a message it got only half of; the next round resends it whole.
+                    return sent;
+                }
             }
             sent++;
         }
@@ -259,7 +304,7 @@ public final class InvokerAgent implements Agent, JobListener
         while (!backlog.isEmpty())
         {
             final byte[] next = backlog.peekFirst();
-            final long result = completions.offer(new org.agrona.concurrent.UnsafeBuffer(next));
+            final long result = completions.offer(new UnsafeBuffer(next));
             if (result < 0)
             {
                 if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED)

@@ -3,13 +3,11 @@ package dev.whisk.invoker;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.KeySeal;
-import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.pool.Job;
 import dev.whisk.pool.RunOutcome;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Conversions between wire requests, pool jobs and activation records. */
@@ -72,35 +70,5 @@ final class Jobs
         return new Activation(job.activationId(), job.namespace(), job.subject(), name, job.version(), path,
             job.kind(), o.startMs(), Math.max(o.endMs(), o.startMs()), job.cause(), o.status(), o.result(), logs,
             job.limits(), o.timedOut(), waitTimeMs, o.initTimeMs());
-    }
-
-    static int logBytes(final Activation a)
-    {
-        int n = 0;
-        for (final String line : a.logs())
-        {
-            n += Integer.BYTES + line.getBytes(StandardCharsets.UTF_8).length;
-        }
-        return n;
-    }
-
-    /** Keeps the first log lines that fit in {@code budgetBytes} and says that the rest was cut. */
-    static Activation fitLogs(final Activation a, final int budgetBytes)
-    {
-        final String note = String.format(Messages.LOGS_TRUNCATED, budgetBytes);
-        int left = budgetBytes - Integer.BYTES - note.length() * 3;
-        final List<String> kept = new ArrayList<>();
-        for (final String line : a.logs())
-        {
-            final int size = Integer.BYTES + line.getBytes(StandardCharsets.UTF_8).length;
-            if (size > left)
-            {
-                break;
-            }
-            kept.add(line);
-            left -= size;
-        }
-        kept.add(note);
-        return a.withLogs(kept);
     }
 }

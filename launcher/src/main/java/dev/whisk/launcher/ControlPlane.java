@@ -79,7 +79,7 @@ final class ControlPlane implements AutoCloseable
      * @param ioLoop the event loops the front door serves connections on, owned by the caller, or {@code null} for
      *               loops of the front door's own.
      * @param seal   seals the keys runs are handed and the webhook secrets before they reach the journal or a store;
-     *               {@code null}: the key kept in the data directory ({@link DataDir#seal}).
+     *               its key is kept outside the data directory ({@link SealKey}, or derived from the invoker token).
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
         final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
@@ -91,7 +91,7 @@ final class ControlPlane implements AutoCloseable
         try
         {
             DataDir.protect(dataDir);
-            this.seal = seal != null ? seal : DataDir.seal(dataDir);
+            this.seal = java.util.Objects.requireNonNull(seal, "seal");
             entities = own(FileEntityStore.open(dataDir.resolve("entities")));
             final FileSubjectStore subjects = own(FileSubjectStore.open(dataDir.resolve("subjects")));
             final FileActivationStore activations = own(FileActivationStore.open(dataDir.resolve("activations")));

@@ -57,7 +57,7 @@ public final class Standalone implements AutoCloseable
             final InvokerTable invokers = new InvokerTable(Arrays.asList((Publication)null), List.of(runner::wake));
             invokers.setCapacity(0, config.pool().memoryBudgetMb());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                null, null, NodeChannels.REQUEST_STREAM, link, loops, null));
+                null, null, NodeChannels.REQUEST_STREAM, link, loops, config.sealKey().open(config.dataDir())));
             invoker = new LocalInvoker(0, withReachableApiHost(config.pool()),
                 new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()), owner,
                 controlPlane.seal());

@@ -77,6 +77,12 @@ final class StandaloneCommand implements Callable<Integer>
     @Mixin
     FrontDoorBoundsOptions bounds = new FrontDoorBoundsOptions();
 
+    @Option(names = "--seal-key-file",
+        defaultValue = "${env:WHISK_SEAL_KEY_FILE:-${sys:user.home}/.config/whisk/seal.key}",
+        description = "The key that seals webhook secrets and keys at rest, kept outside the data directory; created "
+            + "0600 on first start (default: ${DEFAULT-VALUE}). WHISK_SEAL_KEY (base64 of 32 bytes) overrides it.")
+    Path sealKeyFile;
+
     @Option(names = "--no-demo", negatable = false,
         description = "Do not deploy, invoke and delete the hello action.")
     boolean noDemo;
@@ -85,6 +91,9 @@ final class StandaloneCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         StandaloneConfig config = StandaloneConfig.defaults(dataDir.toAbsolutePath(), host, port);
+        final String inlineKey = System.getenv("WHISK_SEAL_KEY");
+        config = config.withSealKey(new SealKey(sealKeyFile, inlineKey == null || inlineKey.isBlank() ? null :
+            inlineKey));
         if (memoryMb > 0)
         {
             config = config.withPool(config.pool().withMemoryBudgetMb(memoryMb));

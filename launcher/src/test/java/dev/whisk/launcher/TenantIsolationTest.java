@@ -40,7 +40,6 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class TenantIsolationTest
 {
-    private static final String STEM_LABEL = "(stem) nodejs:20";
     /** 2048 MB is the test platform's budget: 512 MB gets 256 shares, 128 MB gets 64 (OpenWhisk's rule). */
     private static final int BUDGET_MB = 2048;
 
@@ -94,7 +93,8 @@ class TenantIsolationTest
             .path("who").asText()).isEqualTo("guest");
         assertThat(guest.post("/namespaces/_/actions/victim", "{\"sleepMs\":15000}").status()).isEqualTo(202);
         final InspectContainerResponse victim = inspect(awaitContainer("guest/victim"));
-        final InspectContainerResponse stem = inspect(awaitContainer(STEM_LABEL));
+        final InspectContainerResponse stem = inspect(awaitContainer(DockerDriver.LABEL_STARTED_AS,
+            DockerDriver.STARTED_AS_STEM_CELL));
         final List<String> targets = List.of(ipOf(victim), ipOf(stem));
 
         // From the host, the invoker's side of the network: the address is right and the proxy wants its secret.
@@ -276,11 +276,15 @@ class TenantIsolationTest
 
     private static String awaitContainer(final String actionLabel)
     {
+        return awaitContainer(DockerDriver.LABEL_ACTION, actionLabel);
+    }
+
+    private static String awaitContainer(final String label, final String value)
+    {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() ->
         {
             final List<Container> found = docker.listContainersCmd().withLabelFilter(Map.of(
-                DockerDriver.LABEL_INVOKER, TestPlatform.invokerLabel(), DockerDriver.LABEL_ACTION, actionLabel))
-                .exec();
+                DockerDriver.LABEL_INVOKER, TestPlatform.invokerLabel(), label, value)).exec();
             return found.isEmpty() ? null : found.get(0).getId();
         }, id -> id != null);
     }

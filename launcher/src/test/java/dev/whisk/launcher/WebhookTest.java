@@ -127,6 +127,70 @@ class WebhookTest
         assertThat(count.json().path("activations").asInt()).as("no refused post fired the trigger").isZero();
     }
 
+    @Test
+    void aReplayedDeliveryIsRefusedAndAnOldTimestampToo() throws Exception
+    {
+        assertThat(api.putAction("counted", "function main(p) { return { n: p.n }; }", null).status())
+            .isEqualTo(200);
+        assertThat(api.put("/namespaces/_/triggers/replayed", "{}").status()).isEqualTo(200);
+        assertThat(api.put("/namespaces/_/rules/count", "{\"trigger\":\"/_/replayed\",\"action\":\"/_/counted\"}")
+            .status()).isEqualTo(200);
+        final JsonNode hook = api.put("/namespaces/_/triggers/replayed/webhook", "").json();
+        final String secret = hook.path("secret").asText();
+        final String path = hook.path("path").asText();
+
+        // Timestamped and signed over "<timestamp>.<body>": the first delivery fires, the same request again is 409.
+        final String now = Long.toString(System.currentTimeMillis() / 1000);
+        final String body = "{\"n\":1}";
+        final String[] fresh = {"X-Webhook-Timestamp", now, "X-Hub-Signature-256", signature(secret, now + "." + body)};
+        final HttpResponse<String> first = post(path, body, fresh);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+        final HttpResponse<String> replay = post(path, body, fresh);
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(409);
+        assertThat(json(replay.body()).path("error").asText()).contains("already received")
+            .contains("replayed delivery is refused");
+
+        // The body's signature alone does not cover a timestamp: refused as a forgery.
+        assertThat(post(path, body, "X-Webhook-Timestamp", now, "X-Hub-Signature-256", signature(secret, body))
+            .statusCode()).isEqualTo(401);
+        // A correctly signed request from 10 minutes ago is too old, whatever else is right.
+        final String old = Long.toString(System.currentTimeMillis() / 1000 - 600);
+        final HttpResponse<String> stale = post(path, "{\"n\":2}", "X-Webhook-Timestamp", old,
+            "X-Hub-Signature-256", signature(secret, old + ".{\"n\":2}"));
+        assertThat(stale.statusCode()).isEqualTo(401);
+        assertThat(json(stale.body()).path("error").asText()).contains("X-Webhook-Timestamp").contains("300 seconds");
+
+        // GitHub style, no timestamp: a copy of the same signed delivery within the window is refused.
+        final String push = "{\"n\":3}";
+        assertThat(post(path, push, "X-Hub-Signature-256", signature(secret, push)).statusCode()).isEqualTo(202);
+        assertThat(post(path, push, "X-Hub-Signature-256", signature(secret, push)).statusCode()).isEqualTo(409);
+        // A token with a delivery id: the id is the delivery; a new id is a new delivery.
+        assertThat(post(path, "{\"n\":4}", "X-Webhook-Token", secret, "X-Webhook-Delivery", "d-1").statusCode())
+            .isEqualTo(202);
+        assertThat(post(path, "{\"n\":4}", "X-Webhook-Token", secret, "X-Webhook-Delivery", "d-1").statusCode())
+            .isEqualTo(409);
+        assertThat(post(path, "{\"n\":4}", "X-Webhook-Token", secret, "X-Webhook-Delivery", "d-2").statusCode())
+            .isEqualTo(202);
+
+        // Each 202 came once its fire was durable; the refused deliveries fired nothing.
+        assertThat(api.get("/namespaces/_/activations?count=true&name=replayed").json().path("activations").asInt())
+            .as("only the 4 accepted deliveries fired").isEqualTo(4);
+    }
+
+    private static HttpResponse<String> post(final String path, final String body, final String... headers)
+        throws Exception
+    {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(platform.apiHost() + path))
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
+        for (int i = 0; i < headers.length; i += 2)
+        {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> post(final String path, final String body, final String header,
         final String value) throws Exception
     {

@@ -4,6 +4,7 @@ import dev.whisk.core.activation.Activation;
 import dev.whisk.core.wire.CompletionMessage;
 import dev.whisk.core.wire.Heartbeat;
 import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.core.wire.MessageParts;
 import dev.whisk.storage.ActivationStore;
 import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
@@ -11,6 +12,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class CompletionAgent implements Agent
     private final ActivationStore store;
     private final Waiters waiters;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
+    private final MessageParts.Assembler parts = new MessageParts.Assembler();
     private final ArrayDeque<Activation> backlog = new ArrayDeque<>();
     private final Consumer<Activation> onCompletion;
     private final Membership membership;
@@ -39,6 +42,7 @@ public final class CompletionAgent implements Agent
     private final InvokerTable invokers;
     private final InvokerHealth health;
     private long nextHealthTickNs;
+    private long refusedRecords;
 
     public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters)
     {
@@ -85,7 +89,7 @@ public final class CompletionAgent implements Agent
     public int doWork()
     {
         int work = 0;
-        while (!backlog.isEmpty() && store.append(backlog.peekFirst()))
+        while (!backlog.isEmpty() && tryAppend(backlog.peekFirst(), null))
         {
             backlog.pollFirst();
             work++;
@@ -115,6 +119,16 @@ public final class CompletionAgent implements Agent
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final short template = MessageHeader.templateId(buffer, offset, length);
+        if (template == MessageHeader.PART)
+        {
+            // A record too long for one Aeron message (large logs): handled once its last part is in.
+            final byte[] whole = parts.onPart(header.sessionId(), buffer, offset, length);
+            if (whole != null)
+            {
+                onFragment(new UnsafeBuffer(whole), 0, whole.length, header);
+            }
+            return;
+        }
         if (template == MessageHeader.HEARTBEAT && membership != null)
         {
             membership.onHeartbeat(heartbeat.decode(buffer, offset, length), System.nanoTime());
@@ -142,7 +156,7 @@ public final class CompletionAgent implements Agent
             // A remote invoker hears its acknowledgement only once the record is durable; until then it resends.
             final Consumer<Activation> onDurable = membership == null ? null :
                 stored -> membership.acknowledge(invokerId, stored.activationId());
-            if (!backlog.isEmpty() || !store.append(activation, onDurable))
+            if (!backlog.isEmpty() || !tryAppend(activation, onDurable))
             {
                 backlog.addLast(activation);
             }
@@ -170,6 +184,38 @@ public final class CompletionAgent implements Agent
         {
             waiter.onActivation(activation);
         }
+    }
+
+    /**
+     * Hands a record to the store. A record the store refuses outright (too large for a record, a malformed id) is
+     * logged and counted as taken, so that the rest of the completion (the caller's answer, the freed concurrency
+     * slot and memory) still happens: one bad record never holds a slot or the backlog forever.
+     */
+    private boolean tryAppend(final Activation activation, final Consumer<Activation> onDurable)
+    {
+        try
+        {
+            return store.append(activation, onDurable);
+        }
+        catch (final IllegalArgumentException refused)
+        {
+            refusedRecords++;
+            LOG.error("event=record-refused activationId={} reason={}", activation.activationId(),
+                refused.getMessage());
+            return true;
+        }
+    }
+
+    /** Records the store refused outright since start (each logged); their activations still completed. */
+    public long refusedRecords()
+    {
+        return refusedRecords;
+    }
+
+    /** Parts of long messages dropped since start (a sender that gave up half way resends the whole). */
+    public long droppedParts()
+    {
+        return parts.dropped();
     }
 
     /**

@@ -6,9 +6,11 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
+import dev.whisk.core.wire.MessageParts;
 import org.agrona.concurrent.UnsafeBuffer;
 import dev.whisk.storage.ActivationStore;
 import io.aeron.Publication;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
@@ -101,7 +103,19 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             event.clear();
             return;
         }
-        final long result = offer(invokers.publication(home), event, home, nowNs);
+        final Publication publication = invokers.publication(home);
+        final long result;
+        if (event.length > publication.maxMessageLength())
+        {
+            // Params and defaults near their limits can pass one Aeron message: sent in parts, put together by the
+            // invoker, rather than refused by offer.
+            result = offerParts(publication, MessageParts.split(event.buffer, 0, event.length, event.idHi,
+                event.idLo, publication.maxMessageLength()), home, nowNs);
+        }
+        else
+        {
+            result = offer(publication, event.buffer, event.length, home, nowNs);
+        }
         if (result >= 0)
         {
             invokers.wake(home);
@@ -171,13 +185,14 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
      *
      * @return the publication's result: a position, or the negative code it ended with.
      */
-    private long offer(final Publication publication, final InvokeEvent event, final int home, final long startNs)
+    private long offer(final Publication publication, final DirectBuffer buffer, final int length, final int home,
+        final long startNs)
     {
         final long giveUpNs = startNs + invokers.silenceNs();
         long result;
         for (int attempt = 1; ; attempt++)
         {
-            result = publication.offer(event.buffer, 0, event.length);
+            result = publication.offer(buffer, 0, length);
             if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
             {
                 break;
@@ -193,6 +208,21 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             retryIdle.idle();
         }
         retryIdle.reset();
+        return result;
+    }
+
+    /** Offers the parts in order; stops at the first that cannot go (the invoker drops what it got of them). */
+    private long offerParts(final Publication publication, final byte[][] parts, final int home, final long startNs)
+    {
+        long result = Publication.NOT_CONNECTED;
+        for (final byte[] part : parts)
+        {
+            result = offer(publication, new UnsafeBuffer(part), part.length, home, startNs);
+            if (result < 0)
+            {
+                return result;
+            }
+        }
         return result;
     }
 

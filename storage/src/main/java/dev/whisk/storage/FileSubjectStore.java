@@ -31,9 +31,10 @@ import java.util.concurrent.RejectedExecutionException;
  * memory.
  * <p>
  * Keys are stored only as salted PBKDF2-HMAC-SHA256 hashes. The first successful {@link #authenticate} of a uuid pays
- * the slow hash and caches the key's SHA-256 with the identity; later checks of that uuid cost one SHA-256 and a
- * constant-time compare, and a wrong key for a cached uuid is refused at that cost too. Failures are never cached, so
- * the cache holds at most one entry per subject.
+ * the slow hash and caches the key's SHA-256 with the identity; later checks of that key cost one SHA-256 and a
+ * constant-time compare ({@link #verified}). Any other credential costs one slow hash, for a known uuid as for an
+ * unknown one, and a failure is remembered in a bounded table ({@link #isKnownWrong}) so that it is not hashed
+ * again. Callers on an event loop ask the two cheap questions there and hash elsewhere.
  * <p>
  * Threads: reads from any thread. Creates, limit changes and deletes are commands to the writer thread
  * ({@code subject-writer}), which checks for an existing namespace or uuid, appends, forces, then publishes and
@@ -49,6 +50,9 @@ public final class FileSubjectStore implements SubjectStore
     private final ConcurrentHashMap<String, Subject> byUuid = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Subject> byNamespace = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Verified> verifiedByUuid = new ConcurrentHashMap<>();
+    private final FailedKeys failed = new FailedKeys();
+    /** The salt an unknown uuid's key is hashed with, so that it costs what a known one does. */
+    private final byte[] standInSalt = KeyHash.newSalt();
     private final int hashIterations;
     private final Path file;
     private final AppendLog log;
@@ -88,32 +92,55 @@ public final class FileSubjectStore implements SubjectStore
     }
 
     @Override
+    public Identity verified(final String uuid, final String key)
+    {
+        if (uuid == null || key == null)
+        {
+            return null;
+        }
+        final Verified verified = verifiedByUuid.get(uuid);
+        if (verified == null || verified.subject() != byUuid.get(uuid))
+        {
+            return null;
+        }
+        return MessageDigest.isEqual(verified.keyDigest(), KeyHash.fastDigest(key)) ? verified.identity() : null;
+    }
+
+    @Override
+    public boolean isKnownWrong(final String uuid, final String key)
+    {
+        return uuid != null && key != null && failed.contains(KeyHash.fastDigest(uuid + ':' + key), byUuid.get(uuid));
+    }
+
+    /**
+     * Costs one slow hash unless the key is {@link #verified}, whether the uuid exists or not: an unknown uuid is
+     * hashed against a stand-in hash of the same cost, so the time of an answer does not tell which uuids exist. A
+     * failure is remembered ({@link FailedKeys}) so that {@link #isKnownWrong} refuses the same credential cheaply.
+     */
+    @Override
     public Identity authenticate(final String uuid, final String key)
     {
         if (uuid == null || key == null)
         {
             return null;
         }
+        final Identity known = verified(uuid, key);
+        if (known != null)
+        {
+            return known;
+        }
         final Subject subject = byUuid.get(uuid);
-        if (subject == null)
+        final byte[] hash = subject == null ? KeyHash.slowHash(key, standInSalt, hashIterations) :
+            KeyHash.slowHash(key, subject.salt(), subject.record().iterations());
+        if (subject == null || !MessageDigest.isEqual(subject.hash(), hash))
         {
-            return null;
-        }
-        final byte[] digest = KeyHash.fastDigest(key);
-        final Verified verified = verifiedByUuid.get(uuid);
-        if (verified != null && verified.subject() == subject)
-        {
-            return MessageDigest.isEqual(verified.keyDigest(), digest) ? verified.identity() : null;
-        }
-        final byte[] hash = KeyHash.slowHash(key, subject.salt(), subject.record().iterations());
-        if (!MessageDigest.isEqual(subject.hash(), hash))
-        {
+            failed.add(KeyHash.fastDigest(uuid + ':' + key), subject);
             return null;
         }
         final SubjectRecord record = subject.record();
         final Identity identity =
             new Identity(record.subject(), record.namespace(), uuid, uuid + ":" + key, record.limits());
-        verifiedByUuid.put(uuid, new Verified(subject, digest, identity));
+        verifiedByUuid.put(uuid, new Verified(subject, KeyHash.fastDigest(key), identity));
         return identity;
     }
 

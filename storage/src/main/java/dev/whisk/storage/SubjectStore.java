@@ -13,8 +13,24 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SubjectStore extends AutoCloseable
 {
-    /** The identity the credential selects, or {@code null} when the uuid is unknown or the key is wrong. */
+    /**
+     * The identity the credential selects, or {@code null} when the uuid is unknown or the key is wrong. May cost a
+     * slow hash (milliseconds): an event loop asks {@link #verified} and {@link #isKnownWrong} first and calls this
+     * elsewhere.
+     */
     Identity authenticate(String uuid, String key);
+
+    /** Cheap: the identity of a credential already verified, else {@code null} (not known to be right). */
+    default Identity verified(String uuid, String key)
+    {
+        return null;
+    }
+
+    /** Cheap: whether this credential failed lately and would fail again (not known: false). */
+    default boolean isKnownWrong(String uuid, String key)
+    {
+        return false;
+    }
 
     /**
      * Creates {@code subject} owning {@code namespace} with credential {@code uuid:key}.

@@ -68,6 +68,40 @@ class FileSubjectStoreTest
     }
 
     @Test
+    void answersTheCheapQuestionsOnlyAfterTheSlowHashDecided()
+    {
+        create("guest-subject", "guest", UUID, KEY);
+        final String unknown = "00000000-0000-0000-0000-000000000000";
+
+        assertThat(store.verified(UUID, KEY)).as("not hashed yet").isNull();
+        assertThat(store.isKnownWrong(UUID, KEY + "x")).isFalse();
+        assertThat(store.isKnownWrong(unknown, KEY)).isFalse();
+
+        assertThat(store.authenticate(UUID, KEY + "x")).isNull();
+        assertThat(store.authenticate(unknown, KEY)).isNull();
+        assertThat(store.authenticate(UUID, KEY)).isNotNull();
+
+        assertThat(store.verified(UUID, KEY)).isNotNull();
+        assertThat(store.verified(UUID, KEY + "x")).isNull();
+        assertThat(store.isKnownWrong(UUID, KEY + "x")).isTrue();
+        assertThat(store.isKnownWrong(unknown, KEY)).as("an unknown uuid's failure is remembered alike").isTrue();
+        assertThat(store.isKnownWrong(UUID, KEY)).isFalse();
+    }
+
+    @Test
+    void aFailureOfAUuidThatIsCreatedLaterDoesNotCount()
+    {
+        final String later = "11111111-1111-1111-1111-111111111111";
+        assertThat(store.authenticate(later, KEY)).isNull();
+        assertThat(store.isKnownWrong(later, KEY)).isTrue();
+
+        create("later-subject", "later", later, KEY);
+
+        assertThat(store.isKnownWrong(later, KEY)).as("the uuid has a subject now").isFalse();
+        assertThat(store.authenticate(later, KEY)).isNotNull();
+    }
+
+    @Test
     void refusesAnUnknownUuid()
     {
         create("guest-subject", "guest", UUID, KEY);

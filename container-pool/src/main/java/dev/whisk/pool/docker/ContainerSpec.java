@@ -5,6 +5,7 @@ import java.util.List;
 /**
  * What to start: image, unique name, memory limit, environment and the labels that tie it to its invoker.
  *
+ * @param actionLabel the action the container is created for; {@code null} for a stem cell, created before it has one.
  * @param cpuShares the container's relative CPU weight ({@code --cpu-shares}); 0 leaves the engine's default.
  * @param tmpMb     size of the writable tmpfs at {@code /tmp}, the only writable place of its read-only root.
  */

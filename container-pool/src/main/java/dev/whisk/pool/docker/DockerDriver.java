@@ -28,7 +28,15 @@ import java.util.Map;
 public final class DockerDriver implements dev.whisk.pool.ContainerEngine
 {
     public static final String LABEL_INVOKER = "dev.whisk.invoker";
+    /** The action a container was created for; absent on a stem cell, which is created before it has one. */
     public static final String LABEL_ACTION = "dev.whisk.action";
+    /**
+     * {@value #STARTED_AS_STEM_CELL} on a container started as a pre-warmed stem cell. Labels cannot change after
+     * creation, so a stem cell carries no action label at all rather than one that stops being true when it is
+     * initialised for an action.
+     */
+    public static final String LABEL_STARTED_AS = "dev.whisk.started-as";
+    public static final String STARTED_AS_STEM_CELL = "stem-cell";
     /** The bridge driver's option that lets containers of one network talk to each other. */
     public static final String ICC_OPTION = "com.docker.network.bridge.enable_icc";
     private static final Logger LOG = LoggerFactory.getLogger(DockerDriver.class);
@@ -183,7 +191,9 @@ public final class DockerDriver implements dev.whisk.pool.ContainerEngine
             .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "50m")));
         final String id = docker.createContainerCmd(spec.image())
             .withName(spec.name())
-            .withLabels(Map.of(LABEL_INVOKER, spec.invokerLabel(), LABEL_ACTION, spec.actionLabel()))
+            .withLabels(spec.actionLabel() == null ?
+                Map.of(LABEL_INVOKER, spec.invokerLabel(), LABEL_STARTED_AS, STARTED_AS_STEM_CELL) :
+                Map.of(LABEL_INVOKER, spec.invokerLabel(), LABEL_ACTION, spec.actionLabel()))
             .withEnv(spec.env())
             .withHostConfig(host)
             .exec()

@@ -64,6 +64,10 @@ public final class Messages
     public static final String NO_INVOKER = "No invoker is available to run the action.";
     public static final String REQUEST_TIMEOUT =
         "The request's headers or body did not arrive in time; the connection is closed.";
+    public static final String TOO_MANY_FAILED_AUTHENTICATIONS =
+        "Too many failed authentications from this client; try again later.";
+    public static final String WEBHOOK_DELIVERIES_FULL =
+        "Too many webhook deliveries within the replay window; try again later.";
 
     private Messages()
     {
@@ -129,5 +133,19 @@ public final class Messages
     {
         return "Too many large payloads are waiting to run: this one (" + size + " bytes) does not fit the " +
             maxBytes + " bytes the platform holds for them. Retry later.";
+    }
+
+    /** A webhook delivery seen before within the replay window. */
+    public static String webhookReplayed(final long windowS)
+    {
+        return "This webhook delivery was already received within the last " + windowS +
+            " seconds; a replayed delivery is refused.";
+    }
+
+    /** A webhook timestamp that is not seconds since the epoch within the window of the platform's clock. */
+    public static String webhookStale(final long windowS)
+    {
+        return "The webhook timestamp (X-Webhook-Timestamp, seconds since the epoch) must be within " + windowS +
+            " seconds of the platform's clock.";
     }
 }

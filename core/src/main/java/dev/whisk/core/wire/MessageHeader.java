@@ -24,6 +24,8 @@ public final class MessageHeader
     public static final short DISPATCHED = 5;
     /** Scheduler to invoker: the completion of this activation is stored; stop resending it ({@link ActivationRef}). */
     public static final short ACK = 6;
+    /** Invoker to scheduler: a slice of a message longer than one Aeron message may be ({@link MessageParts}). */
+    public static final short PART = 7;
 
     private MessageHeader()
     {

@@ -347,7 +347,7 @@ final class ActionDocs
         }
         catch (final com.fasterxml.jackson.core.JsonProcessingException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getOriginalMessage());
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + dev.whisk.core.json.Json.problem(ex));
         }
         if (size > MAX_PARAMETER_BYTES)
         {

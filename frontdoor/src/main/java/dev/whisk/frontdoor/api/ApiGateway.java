@@ -84,18 +84,16 @@ public final class ApiGateway
         final String last = seg[3];
         final int dot = last.lastIndexOf('.');
         final String operation = dot > 0 ? last.substring(0, dot) : last;
-        final Identity identity = authenticator.authenticate(ex);
-        if (identity == null)
+        authenticator.authenticate(ex, identity ->
         {
-            return;
-        }
-        switch (operation)
-        {
-            case "createApi" -> create(ex, identity);
-            case "getApi" -> get(ex, identity);
-            case "deleteApi" -> delete(ex, identity);
-            default -> throw ApiError.notFound();
-        }
+            switch (operation)
+            {
+                case "createApi" -> create(ex, identity);
+                case "getApi" -> get(ex, identity);
+                case "deleteApi" -> delete(ex, identity);
+                default -> throw ApiError.notFound();
+            }
+        });
     }
 
     private void create(final Exchange ex, final Identity identity)
@@ -507,7 +505,7 @@ public final class ApiGateway
         }
         catch (final IOException e)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + e.getMessage());
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(e));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.whisk.frontdoor.api;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,13 +28,9 @@ final class Bodies
         {
             node = Json.MAPPER.readTree(body);
         }
-        catch (final JsonProcessingException ex)
-        {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getOriginalMessage());
-        }
         catch (final IOException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getMessage());
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
         if (node == null || !node.isObject())
         {
@@ -68,17 +63,36 @@ final class Bodies
             }
             return body;
         }
-        catch (final JsonProcessingException ex)
-        {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getOriginalMessage());
-        }
         catch (final IOException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getMessage());
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
     }
 
     static final byte[] EMPTY_OBJECT = {'{', '}'};
+
+    /** Whether {@code needle} occurs in {@code body}: a cheap test before a parse that is rarely needed. */
+    static boolean mentions(final byte[] body, final byte[] needle)
+    {
+        final byte first = needle[0];
+        outer:
+        for (int i = 0, last = body.length - needle.length; i <= last; i++)
+        {
+            if (body[i] != first)
+            {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++)
+            {
+                if (body[i + j] != needle[j])
+                {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
 
     private static boolean isBlank(final byte[] body)
     {

@@ -44,6 +44,7 @@ final class FeedLifecycle
     /** The PUT body field that asks the platform to run the feed lifecycle: the feed action's parameters. */
     static final String FEED_PARAMETERS = "feedParameters";
     private static final String FEED_ANNOTATION = "feed";
+    private static final String AUTH_KEY = "authKey";
 
     enum Event
     {
@@ -200,7 +201,11 @@ final class FeedLifecycle
         final ObjectNode args = Json.MAPPER.createObjectNode();
         for (final Param p : feedParameters)
         {
-            args.set(p.key(), p.value());
+            // An authKey among the parameters is never journaled: the invoker sets the owner's own key in its place.
+            if (!AUTH_KEY.equals(p.key()))
+            {
+                args.set(p.key(), p.value());
+            }
         }
         args.put("lifecycleEvent", event.name());
         args.put("triggerName", "/" + t.namespace() + "/" + t.name());

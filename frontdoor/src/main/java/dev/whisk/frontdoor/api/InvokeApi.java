@@ -33,6 +33,8 @@ public final class InvokeApi
     private AlarmFeed alarmFeed;
     private NativeFeeds nativeFeeds;
 
+    private static final String AUTH_KEY = "authKey";
+    private static final byte[] AUTH_KEY_BYTES = "\"authKey\"".getBytes(StandardCharsets.UTF_8);
     private static final FastThreadLocal<InvokeRequest> REQUEST = new FastThreadLocal<>()
     {
         @Override
@@ -113,8 +115,31 @@ public final class InvokeApi
             nativeFeeds.invoke(ex, identity, action, params, blocking, resultOnly);
             return;
         }
-        submit(ex, identity, action, inherited, params, blocking, waitMs,
-            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly, expiredStatus));
+        final byte[] withoutKey = CompositeRun.isComposite(action) ? null : withoutOwnAuthKey(identity, params);
+        submit(ex, identity, action, inherited, withoutKey != null ? withoutKey : params, blocking, waitMs,
+            new InvokeWaiter(ex, scheduler.waiters(), blocking, resultOnly, expiredStatus),
+            withoutKey != null ? InvokeRequest.FLAG_AUTH_KEY_PARAM : 0);
+    }
+
+    /**
+     * {@code params} without the caller's own key when a client (wsk, running a feed's lifecycle itself) sent it as
+     * {@code authKey}: the invoker puts the same key back from the request's sealed key, so the journal never holds
+     * it in plain text. {@code null} when the params carry no such key (the common case costs one byte scan).
+     */
+    private static byte[] withoutOwnAuthKey(final Identity identity, final byte[] params)
+    {
+        if (!Bodies.mentions(params, AUTH_KEY_BYTES))
+        {
+            return null;
+        }
+        final com.fasterxml.jackson.databind.node.ObjectNode args = Bodies.object(params);
+        final JsonNode key = args.get(AUTH_KEY);
+        if (key == null || !key.isTextual() || !key.asText().equals(identity.apiKey()))
+        {
+            return null;
+        }
+        args.remove(AUTH_KEY);
+        return args.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -127,6 +152,13 @@ public final class InvokeApi
      */
     void submit(final Exchange ex, final Identity identity, final WhiskAction action, final List<Param> inherited,
         final byte[] params, final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
+    {
+        submit(ex, identity, action, inherited, params, blocking, waitMs, waiter, 0);
+    }
+
+    private void submit(final Exchange ex, final Identity identity, final WhiskAction action,
+        final List<Param> inherited, final byte[] params, final boolean blocking, final int waitMs,
+        final ExpiringWaiter waiter, final int extraFlags)
     {
         refuseWhileShortOfSpace();
         if (!action.exec().isSequence() && !scheduler.canPlace(action.exec().kind()))
@@ -165,7 +197,7 @@ public final class InvokeApi
             admission.release(identity.namespace());
             throw admission.payloadRefusal(params.length);
         }
-        final InvokeRequest r = fill(identity, action, params, blocking, null);
+        final InvokeRequest r = fill(identity, action, params, blocking, null, extraFlags);
         final String activationId = ActivationId.toString(r.idHi, r.idLo);
         if (blocking)
         {

@@ -52,11 +52,11 @@ public final class LogForwardingApi
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        final Identity identity = authenticator.authenticate(ex);
-        if (identity == null)
-        {
-            return;
-        }
+        authenticator.authenticate(ex, identity -> handleAs(ex, identity, seg));
+    }
+
+    private void handleAs(final Exchange ex, final Identity identity, final String[] seg)
+    {
         final String named = dev.whisk.frontdoor.Paths.namespace(seg[1]);
         final String namespace = "_".equals(named) ? identity.namespace() : named;
         if (!namespace.equals(identity.namespace()))
@@ -98,7 +98,7 @@ public final class LogForwardingApi
         }
         catch (final IOException e)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + e.getMessage());
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(e));
         }
         if (body == null || !body.isObject() || body.size() != 1)
         {

@@ -100,7 +100,7 @@ final class PutFields
         }
         catch (final JsonProcessingException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getOriginalMessage());
+            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
         if (size > maxBytes)
         {

@@ -127,11 +127,13 @@ public final class WebActionsApi
         {
             throw ApiError.notFound();
         }
-        final Identity caller = authenticator.tryAuthenticate(ex);
-        requireWhiskAuth(ex, action, caller);
-        final byte[] params = arguments(ex, action, resolved.inherited(), owPath, caller, routeParams);
-        invoke.submit(ex, owner, action, resolved.inherited(), params, true, invoke.maxBlockingWaitMs(),
-            new WebWaiter(ex, waiters, extension));
+        authenticator.tryAuthenticate(ex, caller ->
+        {
+            requireWhiskAuth(ex, action, caller);
+            final byte[] params = arguments(ex, action, resolved.inherited(), owPath, caller, routeParams);
+            invoke.submit(ex, owner, action, resolved.inherited(), params, true, invoke.maxBlockingWaitMs(),
+                new WebWaiter(ex, waiters, extension));
+        });
     }
 
     private static void requireWhiskAuth(final Exchange ex, final WhiskAction action, final Identity caller)
@@ -250,7 +252,7 @@ public final class WebActionsApi
             }
             catch (final IOException ex)
             {
-                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + ex.getMessage());
+                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
             }
             if (node != null && node.isObject())
             {

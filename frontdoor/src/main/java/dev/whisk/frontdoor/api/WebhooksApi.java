@@ -40,7 +40,15 @@ import java.util.HexFormat;
  *     is 404; the body is limited as an invoke's; the fire counts against the owner's fires per minute (429) and
  *     answers as a fire does (202 once durable, 204 with no active rule).</li>
  * </ul>
- * Stateless, called on event loops.
+ *
+ * <p>Replays are refused. A sender may send {@code X-Webhook-Timestamp: <seconds since the epoch>}; the signature
+ * then covers {@code <timestamp>.<body>}, and a request whose timestamp is more than {@value #REPLAY_WINDOW_S} s
+ * from the platform's clock is 401. Every signed delivery is remembered by its signature for the window, and a token
+ * delivery by its delivery id ({@code X-Webhook-Delivery}, or GitHub's {@code X-GitHub-Delivery}, GitLab's
+ * {@code X-Gitlab-Event-UUID}) when it sends one: the same delivery again within the window is 409. With a
+ * timestamp a signed request cannot be replayed at all: within the window it is known, after it it is too old.
+ * Without one, a copy is refused within the window only. Memory is bounded ({@link WebhookDeliveries}).
+ * Called on event loops.
  */
 public final class WebhooksApi
 {
@@ -50,6 +58,12 @@ public final class WebhooksApi
     private static final String SIGNATURE_PREFIX = "sha256=";
     private static final String TOKEN_HEADER = "X-Webhook-Token";
     private static final String GITLAB_TOKEN_HEADER = "X-Gitlab-Token";
+    static final String TIMESTAMP_HEADER = "X-Webhook-Timestamp";
+    private static final String[] DELIVERY_HEADERS =
+        {"X-Webhook-Delivery", "X-GitHub-Delivery", "X-Gitlab-Event-UUID"};
+    static final long REPLAY_WINDOW_S = 300;
+    /** Deliveries remembered at most at once: about 100 bytes each. */
+    private static final int MAX_REMEMBERED_DELIVERIES = 100_000;
     private static final int SECRET_BYTES = 32;
     private static final String HMAC = "HmacSHA256";
 
@@ -59,6 +73,7 @@ public final class WebhooksApi
     private final SecureRandom random = new SecureRandom();
 
     private final dev.whisk.core.entity.KeySeal seal;
+    private final WebhookDeliveries deliveries;
 
     public WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers)
     {
@@ -69,6 +84,14 @@ public final class WebhooksApi
     public WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers,
         final dev.whisk.core.entity.KeySeal seal)
     {
+        this(store, subjects, triggers, seal, System::currentTimeMillis);
+    }
+
+    /** As above, reading the time (ms since the epoch) from {@code clockMs}: timestamps are checked against it. */
+    WebhooksApi(final EntityStore store, final SubjectStore subjects, final TriggersApi triggers,
+        final dev.whisk.core.entity.KeySeal seal, final java.util.function.LongSupplier clockMs)
+    {
+        this.deliveries = new WebhookDeliveries(REPLAY_WINDOW_S * 1000, MAX_REMEMBERED_DELIVERIES, clockMs);
         this.seal = seal;
         this.store = store;
         this.subjects = subjects;
@@ -125,21 +148,90 @@ public final class WebhooksApi
         {
             throw ApiError.notFound();
         }
-        if (!isAuthentic(ex.requestHeaders(), body, seal.open(t.webhookSecret())))
+        final HttpHeaders headers = ex.requestHeaders();
+        if (!isAuthentic(headers, body, seal.open(t.webhookSecret())))
         {
             throw new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
+        }
+        final String timestamp = headers.get(TIMESTAMP_HEADER);
+        if (timestamp != null && !isFresh(timestamp, deliveries.nowMs()))
+        {
+            throw new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.webhookStale(REPLAY_WINDOW_S));
         }
         final Identity owner = subjects.findByNamespace(t.namespace());
         if (owner == null)
         {
             throw ApiError.notFound();
         }
-        triggers.fire(ex, owner, t, body);
+        final String delivery = deliveryKey(t, headers);
+        if (delivery != null)
+        {
+            final WebhookDeliveries.Outcome seen = deliveries.tryRecord(delivery);
+            if (seen == WebhookDeliveries.Outcome.REPLAYED)
+            {
+                throw new ApiError(HttpResponseStatus.CONFLICT, Messages.webhookReplayed(REPLAY_WINDOW_S));
+            }
+            if (seen == WebhookDeliveries.Outcome.FULL)
+            {
+                throw new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, Messages.WEBHOOK_DELIVERIES_FULL);
+            }
+        }
+        try
+        {
+            triggers.fire(ex, owner, t, body);
+        }
+        catch (final ApiError refused)
+        {
+            // Not fired (over the fire rate, a body that is not an object): the sender's retry is not a replay.
+            if (delivery != null)
+            {
+                deliveries.forget(delivery);
+            }
+            throw refused;
+        }
+    }
+
+    /** Whether {@code timestamp} (seconds since the epoch) is within the replay window of {@code nowMs}. */
+    static boolean isFresh(final String timestamp, final long nowMs)
+    {
+        final long seconds;
+        try
+        {
+            seconds = Long.parseLong(timestamp.trim());
+        }
+        catch (final NumberFormatException notSeconds)
+        {
+            return false;
+        }
+        return Math.abs(nowMs / 1000 - seconds) <= REPLAY_WINDOW_S;
     }
 
     /**
-     * Whether the request proves {@code secret} by a signature of {@code body} or by a token, in constant time. A
-     * signature, when sent, decides alone: a token beside a wrong signature does not count.
+     * What names one delivery of {@code t}: its signature, else a delivery id a token sender gave; {@code null} when
+     * nothing does (a token without a delivery id, which proves only that the sender holds the secret).
+     */
+    private static String deliveryKey(final WhiskTrigger t, final HttpHeaders headers)
+    {
+        final String signature = headers.get(SIGNATURE_HEADER);
+        if (signature != null)
+        {
+            return t.docId() + "\0s\0" + signature.trim().toLowerCase(java.util.Locale.ROOT);
+        }
+        for (final String name : DELIVERY_HEADERS)
+        {
+            final String id = headers.get(name);
+            if (id != null && !id.isBlank())
+            {
+                return t.docId() + "\0d\0" + id.trim();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the request proves {@code secret} by a signature of {@code body} (of {@code <timestamp>.<body>} when it
+     * carries {@value #TIMESTAMP_HEADER}) or by a token, in constant time. A signature, when sent, decides alone: a
+     * token beside a wrong signature does not count.
      */
     static boolean isAuthentic(final HttpHeaders headers, final byte[] body, final String secret)
     {
@@ -147,7 +239,9 @@ public final class WebhooksApi
         final String signature = headers.get(SIGNATURE_HEADER);
         if (signature != null)
         {
-            final byte[] expected = (SIGNATURE_PREFIX + HexFormat.of().formatHex(hmac(key, body)))
+            final String timestamp = headers.get(TIMESTAMP_HEADER);
+            final byte[] expected = (SIGNATURE_PREFIX + HexFormat.of().formatHex(hmac(key,
+                timestamp == null ? body : signed(timestamp, body))))
                 .getBytes(StandardCharsets.US_ASCII);
             return MessageDigest.isEqual(expected, signature.trim().toLowerCase(java.util.Locale.ROOT)
                 .getBytes(StandardCharsets.US_ASCII));
@@ -158,6 +252,15 @@ public final class WebhooksApi
             token = headers.get(GITLAB_TOKEN_HEADER);
         }
         return token != null && MessageDigest.isEqual(key, token.trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code <timestamp>.<body>}: what a sender that sends a timestamp signs. */
+    static byte[] signed(final String timestamp, final byte[] body)
+    {
+        final byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.UTF_8);
+        final byte[] all = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+        System.arraycopy(body, 0, all, prefix.length, body.length);
+        return all;
     }
 
     /** HMAC-SHA256 of {@code body} keyed by {@code key}: what a signing sender puts in the signature header. */

@@ -56,6 +56,22 @@ class WebhookProofTest
         assertThat(WebhooksApi.isAuthentic(headers("Authorization", "Basic " + SECRET), BODY, SECRET)).isFalse();
     }
 
+    @Test
+    void withATimestampTheSignatureMustCoverIt()
+    {
+        final byte[] key = SECRET.getBytes(StandardCharsets.UTF_8);
+        final String ts = "1700000000";
+        final String covering = HexFormat.of().formatHex(WebhooksApi.hmac(key, WebhooksApi.signed(ts, BODY)));
+        final String bodyOnly = HexFormat.of().formatHex(WebhooksApi.hmac(key, BODY));
+        assertThat(WebhooksApi.isAuthentic(headers("X-Hub-Signature-256", "sha256=" + covering)
+            .add(WebhooksApi.TIMESTAMP_HEADER, ts), BODY, SECRET)).isTrue();
+        assertThat(WebhooksApi.isAuthentic(headers("X-Hub-Signature-256", "sha256=" + bodyOnly)
+            .add(WebhooksApi.TIMESTAMP_HEADER, ts), BODY, SECRET)).as("a body-only signature with a timestamp")
+            .isFalse();
+        assertThat(WebhooksApi.isAuthentic(headers("X-Hub-Signature-256", "sha256=" + covering)
+            .add(WebhooksApi.TIMESTAMP_HEADER, "1700000001"), BODY, SECRET)).as("another timestamp").isFalse();
+    }
+
     private static HttpHeaders headers(final String name, final String value)
     {
         return new DefaultHttpHeaders().add(name, value);
