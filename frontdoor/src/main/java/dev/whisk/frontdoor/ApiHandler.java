@@ -196,13 +196,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
      * {@code /api/v1/namespaces/...} is checked here: web actions, webhooks and gateway routes take bodies without
      * a key by design (the body budget bounds them).
      */
-    String refusalBeforeBody(final HttpRequest request)
+    String refusalBeforeBody(final HttpRequest request, final String client)
     {
         if (request.method() == HttpMethod.OPTIONS || !needsKey(request.uri()))
         {
             return null;
         }
-        return authenticator.refusal(request.headers());
+        return authenticator.refusal(request.headers(), client);
     }
 
     /** Whether the raw {@code uri} is under {@code /api/v1/namespaces}, every route of which asks for a key. */

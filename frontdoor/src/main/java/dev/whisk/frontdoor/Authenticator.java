@@ -176,12 +176,12 @@ public final class Authenticator
     }
 
     /**
-     * What the front door answers a request on its headers alone, before it reads the body (an upload): the 401 text
-     * when the credential is missing, malformed or known to be wrong; {@code null} when it is verified, or when only
-     * a slow hash could tell. That hash is never paid on the event loop: the body is then read within the front
-     * door's budget for bodies and the API authenticates it off the loop as any other request.
+     * What the front door answers an upload on its headers alone, before it reads the body: the 401 text when the
+     * credential is missing, malformed or wrong; {@code null} when it is good. A credential neither verified nor known
+     * wrong is hashed here, on the event loop, within {@code client}'s budget of failures (past it, refused unhashed):
+     * only uploads of 16 KB and more ask, and a wrong key then costs its sender its budget, not a read of its body.
      */
-    public String refusal(final HttpHeaders headers)
+    public String refusal(final HttpHeaders headers, final String client)
     {
         final String header = headers.get(HttpHeaderNames.AUTHORIZATION);
         if (header == null || header.length() <= BASIC.length() ||
@@ -201,7 +201,23 @@ public final class Authenticator
         {
             return null;
         }
-        return subjects.isKnownWrong(uuid, key) ? Messages.AUTH_INVALID : null;
+        if (subjects.isKnownWrong(uuid, key))
+        {
+            return Messages.AUTH_INVALID;
+        }
+        if (budget.isSpent(client))
+        {
+            refusedOverBudget.increment();
+            return Messages.AUTH_INVALID;
+        }
+        final Identity identity = subjects.authenticate(uuid, key);
+        slowChecks.increment();
+        if (identity == null)
+        {
+            budget.onFailure(client);
+            return Messages.AUTH_INVALID;
+        }
+        return null;
     }
 
     /** The decoded {@code uuid:key} of a Basic header, or {@code null} when there is none or it does not decode. */

@@ -44,8 +44,12 @@ final class RequestGate extends ChannelInboundHandlerAdapter
     @FunctionalInterface
     interface Keys
     {
-        /** The 401 message for a request whose route needs a key it does not carry, or {@code null}: read on. */
-        String refusal(HttpRequest request);
+        /**
+         * The 401 message for a request whose route needs a key it does not carry, or {@code null}: read on.
+         *
+         * @param client the caller's address, whose budget of failed checks a wrong key spends.
+         */
+        String refusal(HttpRequest request, String client);
     }
 
     private final long maxBytes;
@@ -143,7 +147,8 @@ final class RequestGate extends ChannelInboundHandlerAdapter
             (length < 0 && HttpUtil.isTransferEncodingChunked(request));
         if (large && keys != null)
         {
-            final String refusal = keys.refusal(request);
+            final String refusal = keys.refusal(request, ctx.channel().remoteAddress() instanceof
+                java.net.InetSocketAddress a && a.getAddress() != null ? a.getAddress().getHostAddress() : "");
             if (refusal != null)
             {
                 return refuse(ctx, HttpResponseStatus.UNAUTHORIZED, refusal);

@@ -68,7 +68,7 @@ class RequestGateTest
     {
         final BodyBudget budget = new BodyBudget(100_000);
         final EmbeddedChannel ch = new EmbeddedChannel(new RequestGate(100_000, 50_000,
-            request -> "The resource requires authentication, which was not supplied with the request",
+            (request, client) -> "The resource requires authentication, which was not supplied with the request",
             budget.account()));
         final HttpRequest headers = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, INVOKE);
         headers.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, (int)RequestGate.EARLY_KEY_CHECK_MIN_BYTES);
@@ -85,7 +85,7 @@ class RequestGateTest
     @Test
     void aRequestWithoutALargeBodyIsNotAskedForItsKeyHere()
     {
-        final EmbeddedChannel ch = new EmbeddedChannel(new RequestGate(50_000, 50_000, request ->
+        final EmbeddedChannel ch = new EmbeddedChannel(new RequestGate(50_000, 50_000, (request, client) ->
         {
             throw new AssertionError("keys are checked here only for requests with a large body");
         }, null));
