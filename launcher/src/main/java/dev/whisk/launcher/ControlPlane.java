@@ -108,6 +108,7 @@ final class ControlPlane implements AutoCloseable
 
             final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir());
             final Recovery recovery = Recovery.plan(journal, activations, membershipAeron != null);
+            recovery.completed().forEach(activations::append);
             recovery.unfinished().forEach(activations::append);
             for (final Recovery.Dispatched d : recovery.awaiting())
             {
@@ -119,6 +120,11 @@ final class ControlPlane implements AutoCloseable
             completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
                 membership, invokers, new InvokerHealth(invokers, new HealthPinger(entities, scheduler),
                     SystemCatalog.HEALTH_ACTION_ID));
+            if (membershipAeron == null)
+            {
+                // In-process invokers die with this process and cannot resend what the store had not yet made durable.
+                completions.journalCompletionsTo(scheduler.records());
+            }
             for (final byte[] request : recovery.toDispatch())
             {
                 while (!scheduler.tryRedispatch(request))
@@ -127,10 +133,11 @@ final class ControlPlane implements AutoCloseable
                 }
             }
             if (!recovery.unfinished().isEmpty() || !recovery.awaiting().isEmpty() ||
-                !recovery.toDispatch().isEmpty())
+                !recovery.toDispatch().isEmpty() || !recovery.completed().isEmpty())
             {
-                LOG.warn("event=journal-recovered redispatched={} awaitingInvokers={} failedUnfinished={}",
-                    recovery.toDispatch().size(), recovery.awaiting().size(), recovery.unfinished().size());
+                LOG.warn("event=journal-recovered redispatched={} awaitingInvokers={} failedUnfinished={} " +
+                    "completedFromJournal={}", recovery.toDispatch().size(), recovery.awaiting().size(),
+                    recovery.unfinished().size(), recovery.completed().size());
             }
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));

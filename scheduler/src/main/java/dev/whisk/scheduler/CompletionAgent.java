@@ -39,6 +39,8 @@ public final class CompletionAgent implements Agent
     private final InvokerTable invokers;
     private final InvokerHealth health;
     private long nextHealthTickNs;
+    private RecordJournal journal;
+    private final org.agrona.ExpandableArrayBuffer journalScratch = new org.agrona.ExpandableArrayBuffer(1024);
 
     public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters)
     {
@@ -79,6 +81,20 @@ public final class CompletionAgent implements Agent
         this.store = store;
         this.waiters = waiters;
         this.onCompletion = onCompletion;
+    }
+
+    /**
+     * Journals every result and completion before a caller hears it and before the store takes it, so that one still
+     * waiting for the store's writer when the process is killed is recorded by recovery with its real outcome. For
+     * invokers in this process, which die with it and cannot resend; a remote invoker resends a completion until it
+     * hears it is durable.
+     *
+     * @return this agent.
+     */
+    public CompletionAgent journalCompletionsTo(final RecordJournal records)
+    {
+        this.journal = records;
+        return this;
     }
 
     @Override
@@ -137,6 +153,11 @@ public final class CompletionAgent implements Agent
     public void accept(final short template, final int invokerId, final Activation activation)
     {
         final boolean live = membership == null || isStillInFlight(template, activation);
+        if (live && journal != null)
+        {
+            // A result is journaled before its blocking caller hears it: a caller told the outcome finds it recorded.
+            journal.append(template, activation, journalScratch);
+        }
         if (live && template == MessageHeader.COMPLETION)
         {
             // A remote invoker hears its acknowledgement only once the record is durable; until then it resends.

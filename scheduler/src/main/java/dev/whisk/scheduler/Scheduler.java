@@ -36,6 +36,7 @@ public final class Scheduler implements AutoCloseable
     private final InvokeEvent localEvent = new InvokeEvent();
     private boolean localBusy;
     private final Journal journal;
+    private final RecordJournal records;
     private final Waiters waiters;
     private final InvokerTable invokers;
 
@@ -76,6 +77,7 @@ public final class Scheduler implements AutoCloseable
     {
         this.local = local;
         this.journal = journal;
+        this.records = new RecordJournal(journal);
         this.waiters = waiters;
         this.invokers = invokers;
         this.journalStage = new JournalHandler(journal);
@@ -225,6 +227,12 @@ public final class Scheduler implements AutoCloseable
             states.put("invoker" + i, invokers.state(i, now));
         }
         return states;
+    }
+
+    /** Outcomes and composition starts journaled beside the requests, for recovery. */
+    public RecordJournal records()
+    {
+        return records;
     }
 
     public Waiters waiters()

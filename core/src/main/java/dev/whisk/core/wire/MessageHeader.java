@@ -24,6 +24,12 @@ public final class MessageHeader
     public static final short DISPATCHED = 5;
     /** Scheduler to invoker: the completion of this activation is stored; stop resending it ({@link ActivationRef}). */
     public static final short ACK = 6;
+    /**
+     * Journal: a sequence or conductor composition was accepted under its own activation id ({@link
+     * CompletionMessage} holding the record it ends in if the platform stops before it finishes). Its steps are
+     * journaled as {@link #INVOKE}s whose {@code cause} is that id; its own record as a {@link #COMPLETION}.
+     */
+    public static final short COMPOSITION = 7;
 
     private MessageHeader()
     {
