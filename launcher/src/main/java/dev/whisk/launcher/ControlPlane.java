@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Everything of the platform but the invokers: stores, credentials and the system catalog, admission, the scheduler
@@ -61,11 +62,12 @@ final class ControlPlane implements AutoCloseable
     private final KeySeal seal;
 
     /**
-     * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
+     * @param membershipAeron for remote invokers: the Aeron client (of the day) to open publications to invokers on as
+     *                        they join;
      *                        {@code null} when the table's invokers are in this process.
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
-        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final InvokerTable invokers, final Subscription completionSub, final Supplier<Aeron> membershipAeron,
         final int requestStreamId) throws IOException, InterruptedException
     {
         this(dataDir, frontDoorConfig, schedulerConfig, invokers, completionSub, membershipAeron, requestStreamId,
@@ -81,7 +83,7 @@ final class ControlPlane implements AutoCloseable
      *               {@code null}: the key kept in the data directory ({@link DataDir#seal}).
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
-        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final InvokerTable invokers, final Subscription completionSub, final Supplier<Aeron> membershipAeron,
         final int requestStreamId, final dev.whisk.scheduler.LocalDispatch local,
         final io.netty.channel.EventLoopGroup ioLoop, final KeySeal seal) throws IOException, InterruptedException
     {

@@ -27,8 +27,11 @@ public final class CompletionAgent implements Agent
     private static final Logger LOG = LoggerFactory.getLogger(CompletionAgent.class);
     private static final int FRAGMENT_LIMIT = 32;
     private static final long HEALTH_TICK_NS = 100_000_000L;
+    private static final long RESUBSCRIBE_INTERVAL_NS = 1_000_000_000L;
 
-    private final Subscription completions;
+    private Subscription completions;
+    private java.util.function.Supplier<Subscription> resubscribe;
+    private long nextResubscribeNs;
     private final ActivationStore store;
     private final Waiters waiters;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
@@ -97,10 +100,27 @@ public final class CompletionAgent implements Agent
         return this;
     }
 
+    /**
+     * Lets this agent open its subscription again when it finds it closed (its Aeron client died, e.g. after a stall
+     * of the process longer than the client tolerates): {@code subscribe} returns a new one on a new client, or
+     * throws when that cannot be done now (tried again a second later). Call before the agent runs.
+     *
+     * @return this agent.
+     */
+    public CompletionAgent resubscribeWith(final java.util.function.Supplier<Subscription> subscribe)
+    {
+        this.resubscribe = subscribe;
+        return this;
+    }
+
     @Override
     public int doWork()
     {
         int work = 0;
+        if (resubscribe != null && completions.isClosed())
+        {
+            work += resubscribe();
+        }
         while (!backlog.isEmpty() && store.append(backlog.peekFirst()))
         {
             backlog.pollFirst();
@@ -120,6 +140,27 @@ public final class CompletionAgent implements Agent
             }
         }
         return completions == null ? work : work + completions.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    private int resubscribe()
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs < nextResubscribeNs)
+        {
+            return 0;
+        }
+        nextResubscribeNs = nowNs + RESUBSCRIBE_INTERVAL_NS;
+        try
+        {
+            completions = resubscribe.get();
+            LOG.warn("event=completions-resubscribed channel={}", completions.channel());
+            return 1;
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("event=completions-resubscribe-failed", ex);
+            return 0;
+        }
     }
 
     @Override
