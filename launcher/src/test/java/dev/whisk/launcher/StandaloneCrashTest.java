@@ -62,10 +62,10 @@ class StandaloneCrashTest
         final int port = ChildJvm.freeTcpPort();
         Process platform = start(port, "standalone-1");
         final Api api = api(port);
-        // Each step says on the container's stdout that it started, then takes 1.5 s: a run of three takes 4.5 s.
+        // Each step says on the container's stdout that it started, then takes 2.5 s: a run of three takes 7.5 s.
         assertThat(api.putAction("step", "function main(p) { const n = (p.n || 0) + 1;" +
             " require('fs').writeSync(1, 'step k=' + p.k + ' n=' + n + '\\n');" +
-            " return new Promise(r => setTimeout(() => r({ k: p.k, n: n }), 1500)); }",
+            " return new Promise(r => setTimeout(() => r({ k: p.k, n: n }), 2500)); }",
             "\"limits\":{\"timeout\":20000,\"memory\":128}").status()).isEqualTo(200);
         assertThat(api.put("/namespaces/_/actions/seq", "{\"exec\":{\"kind\":\"sequence\"," +
             "\"components\":[\"/_/step\",\"/_/step\",\"/_/step\"]}}").status()).isEqualTo(200);
@@ -81,12 +81,13 @@ class StandaloneCrashTest
             assertThat(r.status()).as(r.body()).isEqualTo(202);
             acknowledged.add(r.json().path("activationId").asText());
         }
-        // Kill while the runs are in their second step: every one is mid-sequence.
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
-            occurrences(TestPlatform.logsOfContainers(LABEL), " n=2\n") >= runs / 2 + 1);
+        // Kill once every run's first step has its record (the warm-up's three steps have theirs): each run is then
+        // in its second step or about to start it, mid-sequence.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() ->
+            api.get("/namespaces/_/activations?count=true&name=step").json().path("activations").asInt() >= 3 + runs);
         platform.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         processes.remove(platform);
-        final String before = settledLogs();
+        final Map<String, String> before = settledLogsById();
 
         platform = start(port, "standalone-2");
         awaitRecords(api, acknowledged, "standalone-2");
@@ -109,6 +110,8 @@ class StandaloneCrashTest
                 steps.add(step.asText());
             }
         }
+        System.out.printf("kill -9 mid-sequence: %d of %d sequences stopped, %d steps listed; recovery: %s%n", stopped,
+            runs, steps.size(), recoveryLine("standalone-2"));
         assertThat(stopped).as("the kill caught sequences mid-run").isPositive();
         assertThat(steps).as("each stopped sequence lists the steps it started").isNotEmpty();
         assertThat(missingRecords(api, steps)).as("every step it lists has its record").isEmpty();
@@ -120,16 +123,29 @@ class StandaloneCrashTest
         }
         assertThat(listed).as("one record per sequence and the warm-up's").hasSize(runs + 1);
 
-        final String after = TestPlatform.logsOfContainers(LABEL);
+        // By container: one still listed after the restart (not removed as a leftover) is counted once.
+        final Map<String, String> byContainer = new HashMap<>(before);
+        final StringBuilder afterLogs = new StringBuilder();
+        for (final Map.Entry<String, String> c : logsById().entrySet())
+        {
+            if (byContainer.put(c.getKey(), c.getValue()) == null)
+            {
+                afterLogs.append(c.getValue());
+            }
+        }
+        final String all = String.join("", byContainer.values());
+        final String after = afterLogs.toString();
+        final String evidence = "\n--- every container:\n" + stepLines(all) + "--- started after the restart:\n" +
+            stepLines(after) + "--- standalone-2:\n" + tail(dir.resolve("standalone-2.log"));
         for (int k = 0; k < runs; k++)
         {
             for (int n = 1; n <= 3; n++)
             {
-                assertThat(occurrences(before + after, "step k=" + k + " n=" + n + "\n"))
-                    .as("step %d of run %d ran at most once", n, k).isLessThanOrEqualTo(1);
+                assertThat(occurrences(all, "step k=" + k + " n=" + n + "\n"))
+                    .as("step %d of run %d ran at most once%s", n, k, evidence).isLessThanOrEqualTo(1);
             }
-            assertThat(occurrences(after, "step k=" + k + " ")).as("no step of run %d ran after the restart", k)
-                .isZero();
+            assertThat(occurrences(after, "step k=" + k + " ")).as("no step of run %d ran after the restart%s", k,
+                evidence).isZero();
         }
     }
 
@@ -199,6 +215,9 @@ class StandaloneCrashTest
             else
             {
                 unknown++;
+                final Long at = finishedAtMs.get(id);
+                System.out.printf("outcome unknown: %s %s%n", id, at == null ? "no run seen in its container" :
+                    "finished in its container " + (killMs - at) + " ms before the kill");
                 assertThat(rec.path("response").path("result").path("error").asText())
                     .isEqualTo(Messages.PLATFORM_RESTARTED);
             }
@@ -227,8 +246,29 @@ class StandaloneCrashTest
         assertThat(listed).as("one record per acknowledged run, no duplicates").containsAll(all)
             .doesNotHaveDuplicates();
         System.out.printf("kill -9 under load: %d acknowledged (%d told their result), %d real results, %d outcome " +
-            "unknown, %d finished in their containers over 1 s before the kill%n", all.size(), toldResult.size(), real,
-            unknown, finishedWellBefore);
+            "unknown, %d finished in their containers over 1 s before the kill; recovery: %s%n", all.size(),
+            toldResult.size(), real, unknown, finishedWellBefore, recoveryLine("standalone-2"));
+    }
+
+    /** The steps' own lines in the containers' output. */
+    private static String stepLines(final String logs)
+    {
+        final StringBuilder lines = new StringBuilder();
+        for (final String line : logs.split("\n"))
+        {
+            if (line.contains("step k="))
+            {
+                lines.append(line).append('\n');
+            }
+        }
+        return lines.toString();
+    }
+
+    /** The restarted platform's account of what it recovered from the journal, if it had anything to recover. */
+    private String recoveryLine(final String log) throws IOException
+    {
+        return Files.readAllLines(dir.resolve(log + ".log")).stream().filter(l -> l.contains("journal-recovered"))
+            .findFirst().map(l -> l.substring(l.indexOf("event="))).orElse("(nothing)");
     }
 
     private static void callUntilKilled(final Api api, final boolean blocking, final int base,
@@ -302,16 +342,43 @@ class StandaloneCrashTest
      */
     private static String settledLogs() throws Exception
     {
-        final String[] last = {TestPlatform.logsOfContainers(LABEL)};
+        return String.join("", settledLogsById().values());
+    }
+
+    /** As {@link #settledLogs()}, by container id. */
+    private static Map<String, String> settledLogsById() throws Exception
+    {
+        final List<Map<String, String>> last = new ArrayList<>(List.of(logsById()));
         await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofSeconds(2)).pollInterval(Duration.ofSeconds(2))
             .until(() ->
             {
-                final String now = TestPlatform.logsOfContainers(LABEL);
-                final boolean same = now.equals(last[0]);
-                last[0] = now;
+                final Map<String, String> now = logsById();
+                final boolean same = now.equals(last.get(0));
+                last.set(0, now);
                 return same;
             });
-        return last[0];
+        return last.get(0);
+    }
+
+    /** The engine's output (stdout and stderr) of each container of this test's platforms, by container id. */
+    private static Map<String, String> logsById() throws IOException, InterruptedException
+    {
+        final Process ps = new ProcessBuilder("docker", "ps", "-aq", "--no-trunc", "--filter",
+            "label=" + dev.whisk.pool.docker.DockerDriver.LABEL_INVOKER + "=" + LABEL).redirectErrorStream(true)
+            .start();
+        final String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ps.waitFor(30, TimeUnit.SECONDS);
+        final Map<String, String> logs = new java.util.TreeMap<>();
+        for (final String id : ids.split("\\s+"))
+        {
+            if (!id.isBlank())
+            {
+                final Process p = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
+                logs.put(id, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        return logs;
     }
 
     private Process start(final int port, final String name) throws IOException
