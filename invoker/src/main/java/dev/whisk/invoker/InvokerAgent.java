@@ -41,11 +41,19 @@ public final class InvokerAgent implements Agent, JobListener
 {
     private static final Logger LOG = LoggerFactory.getLogger(InvokerAgent.class);
     private static final int FRAGMENT_LIMIT = 16;
+    private static final long RECONNECT_INTERVAL_NS = 1_000_000_000L;
+
+    /** The agent's two Aeron channels: requests in, results, completions and heartbeats out. */
+    public record Channels(Subscription requests, Publication completions)
+    {
+    }
 
     private final int invokerId;
     private final dev.whisk.core.entity.KeySeal seal;
-    private final Subscription requests;
-    private final Publication completions;
+    private Subscription requests;
+    private Publication completions;
+    private java.util.function.Supplier<Channels> reconnect;
+    private long nextReconnectNs;
     private final ContainerPool pool;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
     private final InvokeRequest request = new InvokeRequest();
@@ -134,10 +142,25 @@ public final class InvokerAgent implements Agent, JobListener
         this.heartbeat.flags = Heartbeat.FLAG_CAN_RUN;
     }
 
+    /**
+     * Lets this agent open its channels again when it finds one closed (its Aeron client died, e.g. after a stall of
+     * the process longer than the client tolerates): {@code open} returns new ones on a new client, or throws when
+     * that cannot be done now (tried again a second later). Completions not yet acknowledged are resent on them.
+     * Call before the agent runs.
+     */
+    public void reconnectWith(final java.util.function.Supplier<Channels> open)
+    {
+        this.reconnect = open;
+    }
+
     @Override
     public int doWork()
     {
         int work = 0;
+        if (reconnect != null && (completions.isClosed() || requests.isClosed()))
+        {
+            work += reconnect();
+        }
         if (heartbeatIntervalNs > 0)
         {
             final long nowNs = System.nanoTime();
@@ -161,6 +184,29 @@ public final class InvokerAgent implements Agent, JobListener
         final int length = heartbeat.encode(heartbeatBuffer, 0);
         // A heartbeat that cannot go now is not queued: the next one carries fresher numbers.
         return completions.offer(heartbeatBuffer, 0, length) > 0 ? 1 : 0;
+    }
+
+    private int reconnect()
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs < nextReconnectNs)
+        {
+            return 0;
+        }
+        nextReconnectNs = nowNs + RECONNECT_INTERVAL_NS;
+        try
+        {
+            final Channels channels = reconnect.get();
+            requests = channels.requests();
+            completions = channels.completions();
+            LOG.warn("event=invoker-reconnected invoker={}", invokerId);
+            return 1;
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("event=invoker-reconnect-failed invoker={}", invokerId, ex);
+            return 0;
+        }
     }
 
     @Override

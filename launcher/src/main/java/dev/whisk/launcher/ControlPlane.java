@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * Everything of the platform but the invokers: stores, credentials and the system catalog, admission, the scheduler
@@ -62,11 +63,12 @@ final class ControlPlane implements AutoCloseable
     private dev.whisk.scheduler.JournalKeeper keeper;
 
     /**
-     * @param membershipAeron for remote invokers: the Aeron client to open publications to invokers as they join;
+     * @param membershipAeron for remote invokers: the Aeron client (of the day) to open publications to invokers on as
+     *                        they join;
      *                        {@code null} when the table's invokers are in this process.
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
-        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final InvokerTable invokers, final Subscription completionSub, final Supplier<Aeron> membershipAeron,
         final int requestStreamId) throws IOException, InterruptedException
     {
         this(dataDir, frontDoorConfig, schedulerConfig, invokers, completionSub, membershipAeron, requestStreamId,
@@ -82,7 +84,7 @@ final class ControlPlane implements AutoCloseable
      *               its key is kept outside the data directory ({@link SealKey}, or derived from the invoker token).
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
-        final InvokerTable invokers, final Subscription completionSub, final Aeron membershipAeron,
+        final InvokerTable invokers, final Subscription completionSub, final Supplier<Aeron> membershipAeron,
         final int requestStreamId, final dev.whisk.scheduler.LocalDispatch local,
         final io.netty.channel.EventLoopGroup ioLoop, final KeySeal seal) throws IOException, InterruptedException
     {
@@ -111,6 +113,7 @@ final class ControlPlane implements AutoCloseable
             final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir(),
                 ChronicleJournal.rollCycle(schedulerConfig.rollCycle()));
             final Recovery recovery = Recovery.plan(journal, activations, membershipAeron != null);
+            recovery.completed().forEach(activations::append);
             recovery.unfinished().forEach(activations::append);
             for (final Recovery.Dispatched d : recovery.awaiting())
             {
@@ -122,6 +125,11 @@ final class ControlPlane implements AutoCloseable
             completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
                 membership, invokers, new InvokerHealth(invokers, new HealthPinger(entities, scheduler),
                     SystemCatalog.HEALTH_ACTION_ID));
+            if (membershipAeron == null)
+            {
+                // In-process invokers die with this process and cannot resend what the store had not yet made durable.
+                completions.journalCompletionsTo(scheduler.records());
+            }
             for (final byte[] request : recovery.toDispatch())
             {
                 while (!scheduler.tryRedispatch(request))
@@ -130,10 +138,11 @@ final class ControlPlane implements AutoCloseable
                 }
             }
             if (!recovery.unfinished().isEmpty() || !recovery.awaiting().isEmpty() ||
-                !recovery.toDispatch().isEmpty())
+                !recovery.toDispatch().isEmpty() || !recovery.completed().isEmpty())
             {
-                LOG.warn("event=journal-recovered redispatched={} awaitingInvokers={} failedUnfinished={}",
-                    recovery.toDispatch().size(), recovery.awaiting().size(), recovery.unfinished().size());
+                LOG.warn("event=journal-recovered redispatched={} awaitingInvokers={} failedUnfinished={} " +
+                    "completedFromJournal={}", recovery.toDispatch().size(), recovery.awaiting().size(),
+                    recovery.unfinished().size(), recovery.completed().size());
             }
             alarms = own(new AlarmService(dataDir.resolve("alarms"),
                 AlarmService.MissedPolicy.SKIP));

@@ -3,7 +3,6 @@ package dev.whisk.launcher;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.scheduler.InvokerTable;
 import dev.whisk.scheduler.SchedulerConfig;
-import io.aeron.Aeron;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import org.agrona.concurrent.AgentRunner;
@@ -85,18 +84,21 @@ public final class Controller implements AutoCloseable
         try
         {
             final MediaDriver driver = resources.embeddedDriver(config.maxParkNs());
-            final Aeron aeron = own(Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())));
-            final Subscription completionSub = own(aeron.addSubscription(
-                NodeChannels.udp(config.completionEndpoint()), NodeChannels.COMPLETION_STREAM));
+            final AeronLink link = own(new AeronLink(driver, Resources.PAUSE_TOLERANCE_NS, "controller"));
+            final String completionChannel = NodeChannels.udp(config.completionEndpoint());
+            // Closed with the client; opened again on a new client should that one die.
+            final Subscription completionSub = link.current().addSubscription(completionChannel,
+                NodeChannels.COMPLETION_STREAM);
             invokers = InvokerTable.remote(config.invokerCapacity(),
                 TimeUnit.MILLISECONDS.toNanos(config.silenceMs()), config.blackboxFraction());
             controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                completionSub, aeron, NodeChannels.REQUEST_STREAM, null, null,
+                completionSub, link::current, NodeChannels.REQUEST_STREAM, null, null,
                 dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken())));
             code = own(new CodeEndpoint(config.codeEndpoint(), config.invokerToken(),
                 new StoreCodeSource(controlPlane.entities(),
                     Map.of("nodejs:20", dev.whisk.pool.ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))));
+            controlPlane.completions().resubscribeWith(() ->
+                link.rebuilt().addSubscription(completionChannel, NodeChannels.COMPLETION_STREAM));
             final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(16, 16, 1_000, config.maxParkNs()),
                 error -> LOG.error("event=agent-error", error), null, controlPlane.completions());
             AgentRunner.startOnThread(runner);

@@ -59,12 +59,14 @@ public final class InvokerNode implements AutoCloseable
         try
         {
             final MediaDriver driver = resources.embeddedDriver(config.maxParkNs());
-            final Aeron aeron = own(Aeron.connect(new Aeron.Context()
-                .aeronDirectoryName(driver.aeronDirectoryName())));
+            final AeronLink link = own(new AeronLink(driver, Resources.PAUSE_TOLERANCE_NS,
+                "invoker-" + config.invokerId()));
             final String requestChannel = NodeChannels.udp(config.listenEndpoint());
-            final Subscription requests = own(aeron.addSubscription(requestChannel, NodeChannels.REQUEST_STREAM));
-            final Publication completions = own(aeron.addExclusivePublication(
-                NodeChannels.udp(config.controllerEndpoint()), NodeChannels.COMPLETION_STREAM));
+            final String completionChannel = NodeChannels.udp(config.controllerEndpoint());
+            // Closed with the client; opened again on a new client should that one die.
+            final Subscription requests = link.current().addSubscription(requestChannel, NodeChannels.REQUEST_STREAM);
+            final Publication completions = link.current().addExclusivePublication(completionChannel,
+                NodeChannels.COMPLETION_STREAM);
             // One loop holds the containers' connections and runs the agent, which polls Aeron: a request is
             // written to its container, and the answer sent back, with no hand-off between threads.
             final EventLoopGroup loops = own(new InvokerLoop()).group;
@@ -72,6 +74,12 @@ public final class InvokerNode implements AutoCloseable
             agent = new InvokerAgent(config.invokerId(), requests, completions, config.pool(),
                 new HttpCodeSource(config.codeUrl(), config.invokerToken()),
                 dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken()), loop);
+            agent.reconnectWith(() ->
+            {
+                final Aeron aeron = link.rebuilt();
+                return new InvokerAgent.Channels(aeron.addSubscription(requestChannel, NodeChannels.REQUEST_STREAM),
+                    aeron.addExclusivePublication(completionChannel, NodeChannels.COMPLETION_STREAM));
+            });
             agent.start();
             agent.heartbeatEvery(TimeUnit.MILLISECONDS.toNanos(config.heartbeatIntervalMs()), requestChannel,
                 config.pool().memoryBudgetMb());

@@ -8,6 +8,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a node (standalone, controller, invoker, control plane) has started, closed in reverse start order, the later
@@ -15,6 +16,13 @@ import java.util.List;
  */
 final class Resources implements AutoCloseable
 {
+    /**
+     * How long the whole process may stall (GC, VM, debugger, SIGSTOP) before its embedded Aeron driver and client
+     * judge each other dead (see {@link AeronLink}): 5 minutes, or {@code -Dwhisk.aeron.pauseToleranceMs}.
+     */
+    static final long PAUSE_TOLERANCE_NS = TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong("whisk.aeron.pauseToleranceMs", TimeUnit.MINUTES.toMillis(5)));
+
     private final List<AutoCloseable> started = new ArrayList<>();
 
     /** Remembers {@code resource} for closing and returns it. */
@@ -34,6 +42,9 @@ final class Resources implements AutoCloseable
         return own(MediaDriver.launchEmbedded(new MediaDriver.Context()
             .threadingMode(ThreadingMode.SHARED)
             .sharedIdleStrategy(new BackoffIdleStrategy(16, 16, 1_000, maxParkNs))
+            .clientLivenessTimeoutNs(PAUSE_TOLERANCE_NS)
+            // Aeron requires a blocked publication to be unblocked only after its client could have been judged dead.
+            .publicationUnblockTimeoutNs(PAUSE_TOLERANCE_NS + TimeUnit.SECONDS.toNanos(5))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true)));
     }

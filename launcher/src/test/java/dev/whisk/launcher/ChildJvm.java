@@ -20,8 +20,15 @@ final class ChildJvm
     /** Runs {@code whisk <args>} in a new JVM, its output going to {@code log}. */
     static Process whisk(final List<String> args, final File log) throws IOException
     {
+        return whisk(List.of(), args, log);
+    }
+
+    /** Runs {@code whisk <args>} in a new JVM with {@code jvmArgs} added, its output going to {@code log}. */
+    static Process whisk(final List<String> jvmArgs, final List<String> args, final File log) throws IOException
+    {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
             if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Daeron") ||

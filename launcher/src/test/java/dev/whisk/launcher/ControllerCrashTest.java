@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static dev.whisk.launcher.CrashChecks.isUp;
+import static dev.whisk.launcher.CrashChecks.listedIds;
 import static dev.whisk.launcher.CrashChecks.missingRecords;
 import static dev.whisk.launcher.CrashChecks.occurrences;
 import static dev.whisk.launcher.CrashChecks.tail;
@@ -98,18 +99,27 @@ class ControllerCrashTest
                 tail(dir.resolve("controller-2.log")) + "\n--- controller-1:\n" +
                 tail(dir.resolve("controller-1.log")) + "\n--- invoker-0:\n" + tail(dir.resolve("invoker-0.log")), ex);
         }
-        int recordsTotal = 0;
         for (final String id : acknowledged)
         {
             final Api.Reply rec = api.get("/namespaces/_/activations/" + id);
             assertThat(rec.json().path("response").path("status").asText())
                 .isIn("success", "whisk internal error");
-            recordsTotal++;
         }
+        // Counted from what the namespace's list shows, not from the ids we asked for: a record missing from the
+        // list, or listed twice, makes this fail.
+        final List<String> listed = listedIds(api, "work");
+        int recordsTotal = 0;
+        for (final String id : acknowledged)
+        {
+            final int times = java.util.Collections.frequency(listed, id);
+            assertThat(times).as("activation %s is listed exactly once", id).isEqualTo(1);
+            recordsTotal += times;
+        }
+        assertThat(recordsTotal).as("acknowledged activations found in the list").isEqualTo(acknowledged.size());
+        assertThat(listed).as("one record each and the warm-up's, no duplicates").hasSize(acknowledged.size() + 1);
         final Api.Reply count = api.get("/namespaces/_/activations?count=true&name=work");
-        assertThat(count.json().path("activations").asInt()).as("one record each, no duplicates")
-            .isEqualTo(acknowledged.size() + 1);
-        assertThat(recordsTotal).isEqualTo(acknowledged.size());
+        assertThat(count.json().path("activations").asInt()).as("the count agrees with the list")
+            .isEqualTo(listed.size());
 
         final String logs = TestPlatform.logsOfContainers("invoker-0") + TestPlatform.logsOfContainers("invoker-1");
         for (final String id : acknowledged)

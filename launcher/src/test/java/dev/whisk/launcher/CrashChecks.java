@@ -28,6 +28,31 @@ final class CrashChecks
         return missing;
     }
 
+    /**
+     * The activation ids the namespace's list shows for action {@code name}, newest first, page by page: what a
+     * user listing the activations sees, found by the store's namespace index rather than by id.
+     */
+    static List<String> listedIds(final Api api, final String name) throws IOException, InterruptedException
+    {
+        final List<String> ids = new ArrayList<>();
+        for (int skip = 0; ; skip += 200)
+        {
+            final Api.Reply page = api.get("/namespaces/_/activations?name=" + name + "&limit=200&skip=" + skip);
+            if (page.status() != 200)
+            {
+                throw new IOException("listing activations answered " + page.status() + ": " + page.body());
+            }
+            for (final com.fasterxml.jackson.databind.JsonNode a : page.json())
+            {
+                ids.add(a.path("activationId").asText());
+            }
+            if (page.json().size() < 200)
+            {
+                return ids;
+            }
+        }
+    }
+
     /** The last 6,000 characters of a child process's log, for a failure message. */
     static String tail(final Path log) throws IOException
     {

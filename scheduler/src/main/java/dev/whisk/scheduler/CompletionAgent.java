@@ -29,8 +29,11 @@ public final class CompletionAgent implements Agent
     private static final Logger LOG = LoggerFactory.getLogger(CompletionAgent.class);
     private static final int FRAGMENT_LIMIT = 32;
     private static final long HEALTH_TICK_NS = 100_000_000L;
+    private static final long RESUBSCRIBE_INTERVAL_NS = 1_000_000_000L;
 
-    private final Subscription completions;
+    private Subscription completions;
+    private java.util.function.Supplier<Subscription> resubscribe;
+    private long nextResubscribeNs;
     private final ActivationStore store;
     private final Waiters waiters;
     private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
@@ -43,6 +46,8 @@ public final class CompletionAgent implements Agent
     private final InvokerHealth health;
     private long nextHealthTickNs;
     private long refusedRecords;
+    private RecordJournal journal;
+    private final org.agrona.ExpandableArrayBuffer journalScratch = new org.agrona.ExpandableArrayBuffer(1024);
 
     public CompletionAgent(final Subscription completions, final ActivationStore store, final Waiters waiters)
     {
@@ -85,10 +90,41 @@ public final class CompletionAgent implements Agent
         this.onCompletion = onCompletion;
     }
 
+    /**
+     * Journals every result and completion before a caller hears it and before the store takes it, so that one still
+     * waiting for the store's writer when the process is killed is recorded by recovery with its real outcome. For
+     * invokers in this process, which die with it and cannot resend; a remote invoker resends a completion until it
+     * hears it is durable.
+     *
+     * @return this agent.
+     */
+    public CompletionAgent journalCompletionsTo(final RecordJournal records)
+    {
+        this.journal = records;
+        return this;
+    }
+
+    /**
+     * Lets this agent open its subscription again when it finds it closed (its Aeron client died, e.g. after a stall
+     * of the process longer than the client tolerates): {@code subscribe} returns a new one on a new client, or
+     * throws when that cannot be done now (tried again a second later). Call before the agent runs.
+     *
+     * @return this agent.
+     */
+    public CompletionAgent resubscribeWith(final java.util.function.Supplier<Subscription> subscribe)
+    {
+        this.resubscribe = subscribe;
+        return this;
+    }
+
     @Override
     public int doWork()
     {
         int work = 0;
+        if (resubscribe != null && completions.isClosed())
+        {
+            work += resubscribe();
+        }
         while (!backlog.isEmpty() && tryAppend(backlog.peekFirst(), null))
         {
             backlog.pollFirst();
@@ -108,6 +144,27 @@ public final class CompletionAgent implements Agent
             }
         }
         return completions == null ? work : work + completions.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    private int resubscribe()
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs < nextResubscribeNs)
+        {
+            return 0;
+        }
+        nextResubscribeNs = nowNs + RESUBSCRIBE_INTERVAL_NS;
+        try
+        {
+            completions = resubscribe.get();
+            LOG.warn("event=completions-resubscribed channel={}", completions.channel());
+            return 1;
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("event=completions-resubscribe-failed", ex);
+            return 0;
+        }
     }
 
     @Override
@@ -151,6 +208,11 @@ public final class CompletionAgent implements Agent
     public void accept(final short template, final int invokerId, final Activation activation)
     {
         final boolean live = membership == null || isStillInFlight(template, activation);
+        if (live && journal != null)
+        {
+            // A result is journaled before its blocking caller hears it: a caller told the outcome finds it recorded.
+            journal.tryAppend(template, activation, journalScratch);
+        }
         if (live && template == MessageHeader.COMPLETION)
         {
             // A remote invoker hears its acknowledgement only once the record is durable; until then it resends.

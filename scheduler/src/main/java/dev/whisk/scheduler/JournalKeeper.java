@@ -48,16 +48,28 @@ public final class JournalKeeper implements AutoCloseable
         }
     }
 
-    /** Whether a journal message is finished with: an invoke once its record is durable; anything else at once. */
+    /**
+     * Whether a journal message is finished with: an invoke, a composition's start, or a journaled result or record
+     * once the activation's record is durable in the store (recovery needs each until then); anything else at once.
+     */
     public static boolean isDone(final DirectBuffer message, final ActivationStore store)
     {
         final int length = message.capacity();
-        if (MessageHeader.templateId(message, 0, length) != MessageHeader.INVOKE)
+        final short template = MessageHeader.templateId(message, 0, length);
+        if (template == MessageHeader.INVOKE)
         {
-            return true;
+            return store.isDurable(InvokeRequest.namespace(message, 0), InvokeRequest.idHi(message, 0),
+                InvokeRequest.idLo(message, 0));
         }
-        return store.isDurable(InvokeRequest.namespace(message, 0), InvokeRequest.idHi(message, 0),
-            InvokeRequest.idLo(message, 0));
+        if (template == MessageHeader.COMPOSITION || template == MessageHeader.COMPLETION ||
+            template == MessageHeader.RESULT)
+        {
+            final dev.whisk.core.activation.Activation a =
+                dev.whisk.core.wire.CompletionMessage.activation(message, 0, length);
+            return store.isDurable(a.namespace(), dev.whisk.core.activation.ActivationId.parseHi(a.activationId()),
+                dev.whisk.core.activation.ActivationId.parseLo(a.activationId()));
+        }
+        return true;
     }
 
     /** Cycle files deleted since start. */

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Invokers in other processes as the controller sees them: an invoker joins with its first heartbeat (the
@@ -26,7 +27,7 @@ public final class Membership
     /** How long past its time limit an activation may go without a completion before it is recorded as lost. */
     private static final long LOST_COMPLETION_GRACE_MS = 30_000;
 
-    private final Aeron aeron;
+    private final Supplier<Aeron> aeron;
     private final int requestStreamId;
     private final InvokerTable table;
     private final InFlight inFlight;
@@ -36,12 +37,19 @@ public final class Membership
     private final boolean[] wasAlive;
     private final String[] channels;
     private long nextCheckNs;
+    private long lastCheckNs;
+    /** Before this time no invoker is judged silent: this process itself was stalled until just before. */
+    private long judgeFromNs;
     private final long startNs = System.nanoTime();
     private final long silenceNs;
 
-    public Membership(final Aeron aeron, final int requestStreamId, final InvokerTable table, final InFlight inFlight,
-        final ActivationStore store, final Waiters waiters, final Consumer<Activation> onCompletion,
-        final int capacity, final long silenceNs)
+    /**
+     * @param aeron the node's Aeron client now: publications to invokers are opened on it, and opened again on the
+     *              client of the day when the one before closed (a client that died is made again by its owner).
+     */
+    public Membership(final Supplier<Aeron> aeron, final int requestStreamId, final InvokerTable table,
+        final InFlight inFlight, final ActivationStore store, final Waiters waiters,
+        final Consumer<Activation> onCompletion, final int capacity, final long silenceNs)
     {
         this.silenceNs = silenceNs;
         this.aeron = aeron;
@@ -68,11 +76,11 @@ public final class Membership
             LOG.warn("event=heartbeat-ignored invoker={} reason=id-out-of-range", id);
             return;
         }
-        if (!hb.requestChannel.equals(channels[id]))
+        final Publication old = table.isRegistered(id) ? table.publication(id) : null;
+        if (!hb.requestChannel.equals(channels[id]) || (old != null && old.isClosed()))
         {
-            final Publication old = table.isRegistered(id) ? table.publication(id) : null;
             // Shared, not exclusive: the dispatch thread offers requests, this thread offers acknowledgements.
-            table.register(id, aeron.addPublication(hb.requestChannel, requestStreamId));
+            table.register(id, aeron.get().addPublication(hb.requestChannel, requestStreamId));
             channels[id] = hb.requestChannel;
             if (old != null)
             {
@@ -128,7 +136,19 @@ public final class Membership
         {
             return 0;
         }
+        if (lastCheckNs != 0 && nowNs - lastCheckNs > silenceNs)
+        {
+            // This process stalled (GC, VM, debugger, SIGSTOP): the invokers' heartbeats of that time wait unread.
+            // Our own silence is not theirs; they get one silence to be heard again before their work is failed.
+            judgeFromNs = nowNs + silenceNs;
+            LOG.warn("event=stall-noticed stalledMs={}", (nowNs - lastCheckNs) / 1_000_000);
+        }
+        lastCheckNs = nowNs;
         nextCheckNs = nowNs + CHECK_INTERVAL_NS;
+        if (nowNs < judgeFromNs)
+        {
+            return 0;
+        }
         int failed = end(inFlight.expire(System.currentTimeMillis(), LOST_COMPLETION_GRACE_MS,
             "No completion arrived for this activation; it may or may not have run."));
         for (int id = 0; id < table.size(); id++)

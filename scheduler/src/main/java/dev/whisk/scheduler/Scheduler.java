@@ -37,6 +37,7 @@ public final class Scheduler implements AutoCloseable
     private final InvokeEvent localEvent = new InvokeEvent();
     private boolean localBusy;
     private final Journal journal;
+    private final RecordJournal records;
     private final Waiters waiters;
     private final InvokerTable invokers;
     private final java.util.function.Consumer<Activation> onUndeliverable;
@@ -83,6 +84,7 @@ public final class Scheduler implements AutoCloseable
         this.onUndeliverable = onUndeliverable;
         this.activations = activations;
         this.journal = journal;
+        this.records = new RecordJournal(journal);
         this.waiters = waiters;
         this.invokers = invokers;
         this.journalStage = new JournalHandler(journal, this::onNotJournaled);
@@ -314,6 +316,12 @@ public final class Scheduler implements AutoCloseable
             states.put("invoker" + i, invokers.state(i, now));
         }
         return states;
+    }
+
+    /** Outcomes and composition starts journaled beside the requests, for recovery. */
+    public RecordJournal records()
+    {
+        return records;
     }
 
     public Waiters waiters()

@@ -63,7 +63,13 @@ class RecoveryTest
 
     private static int request(final ExpandableArrayBuffer buffer, final long lo)
     {
+        return request(buffer, lo, null);
+    }
+
+    private static int request(final ExpandableArrayBuffer buffer, final long lo, final String cause)
+    {
         final InvokeRequest r = new InvokeRequest();
+        r.cause = cause;
         r.idHi = 7;
         r.idLo = lo;
         r.namespace = "guest";
@@ -105,6 +111,120 @@ class RecoveryTest
                 .containsExactly("WHISK_ERROR", "WHISK_ERROR");
             records.append(local.unfinished().get(0));
             assertThat(Recovery.plan(journal, records, true).awaiting()).hasSize(1);
+        }
+    }
+
+    private static String id(final long lo)
+    {
+        return dev.whisk.core.activation.ActivationId.toString(7, lo);
+    }
+
+    private static Activation record(final String id, final String kind, final String cause, final String result,
+        final List<String> logs)
+    {
+        return new Activation(id, "guest", "guest", "a", "0.0.1", "guest/a", kind, 1_000, 1_100, cause,
+            dev.whisk.core.activation.ActivationStatus.SUCCESS, result.getBytes(StandardCharsets.UTF_8), logs,
+            dev.whisk.core.entity.ActionLimits.DEFAULT, false, 0, -1);
+    }
+
+    @Test
+    void aRunWhoseOutcomeIsInTheJournalButNotInTheStoreGetsItsRealRecord()
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        try (ChronicleJournal journal = new ChronicleJournal(dir))
+        {
+            final RecordJournal records = new RecordJournal(journal);
+            for (long lo = 1; lo <= 3; lo++)
+            {
+                journal.append(buffer, 0, request(buffer, lo));
+                journal.append(buffer, 0, ActivationRef.encode(buffer, 0, MessageHeader.DISPATCHED, 7, lo, 0));
+            }
+            // 1 completed, 2 only got as far as its result (a blocking caller heard it), 3 has no outcome.
+            records.appendCompletion(record(id(1), "nodejs:20", null, "{\"n\":1}", List.of("a log line")));
+            records.append(MessageHeader.RESULT, record(id(2), "nodejs:20", null, "{\"n\":2}", List.of()),
+                new ExpandableArrayBuffer());
+        }
+        try (ChronicleJournal journal = new ChronicleJournal(dir))
+        {
+            final Records store = new Records();
+            final Recovery r = Recovery.plan(journal, store, false);
+            assertThat(r.completed()).extracting(Activation::activationId).containsExactly(id(1), id(2));
+            assertThat(new String(r.completed().get(0).result(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":1}");
+            assertThat(r.completed().get(0).logs()).containsExactly("a log line");
+            assertThat(new String(r.completed().get(1).result(), StandardCharsets.UTF_8)).isEqualTo("{\"n\":2}");
+            assertThat(r.completed().get(1).logs()).containsExactly(Recovery.RESULT_ONLY);
+            assertThat(r.unfinished()).extracting(Activation::activationId).containsExactly(id(3));
+            assertThat(r.toDispatch()).isEmpty();
+
+            r.completed().forEach(store::append);
+            assertThat(Recovery.plan(journal, store, false).completed()).as("what the store has is not written again")
+                .isEmpty();
+        }
+    }
+
+    @Test
+    void aCompositionStoppedMidRunEndsInOneRecordAndItsStepsNotStartedNeverRun()
+    {
+        final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+        final String seq = id(100);
+        final String done = id(200);
+        try (ChronicleJournal journal = new ChronicleJournal(dir))
+        {
+            final RecordJournal records = new RecordJournal(journal);
+            records.appendCompositionStart(record(seq, "sequence", null, "{}", List.of()));
+            records.appendCompositionStart(record(done, "sequence", null, "{}", List.of()));
+            // seq: step 1 ran and completed, step 2 was journaled and not dispatched.
+            journal.append(buffer, 0, request(buffer, 1, seq));
+            journal.append(buffer, 0, ActivationRef.encode(buffer, 0, MessageHeader.DISPATCHED, 7, 1, 0));
+            records.appendCompletion(record(id(1), "nodejs:20", seq, "{\"step\":1}", List.of()));
+            journal.append(buffer, 0, request(buffer, 2, seq));
+            // done: its one step and its own record are journaled.
+            journal.append(buffer, 0, request(buffer, 3, done));
+            journal.append(buffer, 0, ActivationRef.encode(buffer, 0, MessageHeader.DISPATCHED, 7, 3, 0));
+            records.appendCompletion(record(id(3), "nodejs:20", done, "{}", List.of()));
+            records.appendCompletion(record(done, "sequence", null, "{}", List.of(id(3))));
+        }
+        try (ChronicleJournal journal = new ChronicleJournal(dir))
+        {
+            final Records store = new Records();
+            for (final boolean remote : new boolean[]{false, true})
+            {
+                final Recovery r = Recovery.plan(journal, store, remote);
+                assertThat(r.toDispatch()).as("no step of a stopped composition starts after the stop").isEmpty();
+                assertThat(r.completed()).extracting(Activation::activationId).containsExactly(id(1), id(3), done);
+                assertThat(r.unfinished()).extracting(Activation::activationId).containsExactly(id(2), seq);
+                final Activation stopped = r.unfinished().get(1);
+                assertThat(stopped.status().name()).isEqualTo("WHISK_ERROR");
+                assertThat(new String(stopped.result(), StandardCharsets.UTF_8))
+                    .contains(dev.whisk.core.entity.Messages.COMPOSITION_STOPPED);
+                assertThat(stopped.kind()).isEqualTo("sequence");
+                assertThat(stopped.logs()).as("the steps it started, in order").containsExactly(id(1), id(2));
+            }
+            final Recovery first = Recovery.plan(journal, store, false);
+            first.completed().forEach(store::append);
+            first.unfinished().forEach(store::append);
+            final Recovery again = Recovery.plan(journal, store, false);
+            assertThat(again.completed()).isEmpty();
+            assertThat(again.unfinished()).as("a second restart adds nothing").isEmpty();
+            assertThat(again.toDispatch()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRecordTooLargeForTheJournalKeepsItsResultAndSaysItsLogsAreLost()
+    {
+        final String big = "x".repeat(RecordJournal.MAX_JOURNALED_BYTES);
+        try (ChronicleJournal journal = new ChronicleJournal(dir))
+        {
+            new RecordJournal(journal).appendCompletion(record(id(5), "nodejs:20", null, "{\"ok\":true}",
+                List.of(big, big)));
+        }
+        try (ChronicleJournal journal = new ChronicleJournal(dir))
+        {
+            final Recovery r = Recovery.plan(journal, new Records(), false);
+            assertThat(r.completed()).hasSize(1);
+            assertThat(r.completed().get(0).logs()).containsExactly(RecordJournal.LOGS_LEFT_OUT);
+            assertThat(new String(r.completed().get(0).result(), StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}");
         }
     }
 

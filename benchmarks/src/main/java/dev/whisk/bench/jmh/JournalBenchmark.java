@@ -1,7 +1,13 @@
 package dev.whisk.bench.jmh;
 
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationId;
+import dev.whisk.core.activation.ActivationStatus;
+import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.scheduler.ChronicleJournal;
+import dev.whisk.scheduler.RecordJournal;
 import org.agrona.ExpandableArrayBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,9 +27,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Journaling one encoded invoke request (about 150 bytes) to Chronicle Queue, as the journal handler does. */
+/**
+ * Journaling one encoded invoke request (about 150 bytes) to Chronicle Queue, as the journal handler does; and one
+ * small activation record (encoded, then appended), as the completion agent does for each run in standalone.
+ */
 @State(Scope.Thread)
 @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -45,6 +55,9 @@ public class JournalBenchmark
     private ChronicleJournal journal;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     private int length;
+    private RecordJournal records;
+    private Activation completion;
+    private final ExpandableArrayBuffer scratch = new ExpandableArrayBuffer(1024);
 
     @Setup(Level.Trial)
     public void setup() throws IOException
@@ -59,6 +72,12 @@ public class JournalBenchmark
         r.kind = "nodejs:20";
         r.params = "{\"name\":\"Jane\",\"place\":\"Vermont\"}".getBytes(StandardCharsets.UTF_8);
         length = r.encode(buffer, 0);
+        records = new RecordJournal(journal);
+        final long nowMs = System.currentTimeMillis();
+        completion = new Activation(ActivationId.random(), "guest", "guest", "hello", "0.0.1", "guest/demo/hello",
+            "nodejs:20", nowMs, nowMs + 2, null, ActivationStatus.SUCCESS,
+            "{\"greeting\":\"Hello, Jane from Vermont!\"}".getBytes(StandardCharsets.UTF_8),
+            List.of("2026-12-07T02:00:00.000Z stdout: hello"), ActionLimits.DEFAULT, false, 0, -1);
     }
 
     @TearDown(Level.Trial)
@@ -75,5 +94,11 @@ public class JournalBenchmark
     public void append()
     {
         journal.append(buffer, 0, length);
+    }
+
+    @Benchmark
+    public void appendCompletion()
+    {
+        records.append(MessageHeader.COMPLETION, completion, scratch);
     }
 }

@@ -61,6 +61,8 @@ public final class Messages
         "There was an issue while collecting your logs. Data might be missing.";
     public static final String PLATFORM_RESTARTED =
         "The platform stopped before this activation completed; it was not run or its outcome is unknown.";
+    public static final String COMPOSITION_STOPPED =
+        "The platform stopped during this composition; the steps it had not finished were not run again.";
     public static final String NO_INVOKER = "No invoker is available to run the action.";
     public static final String REQUEST_TIMEOUT =
         "The request's headers or body did not arrive in time; the connection is closed.";

@@ -26,6 +26,12 @@ public final class MessageHeader
     public static final short ACK = 6;
     /** Invoker to scheduler: a slice of a message longer than one Aeron message may be ({@link MessageParts}). */
     public static final short PART = 7;
+    /**
+     * Journal: a sequence or conductor composition was accepted under its own activation id ({@link
+     * CompletionMessage} holding the record it ends in if the platform stops before it finishes). Its steps are
+     * journaled as {@link #INVOKE}s whose {@code cause} is that id; its own record as a {@link #COMPLETION}.
+     */
+    public static final short COMPOSITION = 8;
 
     private MessageHeader()
     {

@@ -2,9 +2,11 @@ package dev.whisk.frontdoor.api;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
+import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.Identity;
+import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.frontdoor.Admission;
@@ -91,12 +93,30 @@ abstract class CompositeRun
         final List<Param> inherited, final String activationId, final String cause, final ActivationWaiter parent,
         final ConductorRun.Accounting accounting)
     {
-        if (action.exec().isSequence())
+        final CompositeRun run = action.exec().isSequence() ?
+            new SequenceRun(services, identity, action, activationId, cause, parent) :
+            new ConductorRun(services, identity, action, inherited, activationId, cause, parent,
+                accounting != null ? accounting : new ConductorRun.Accounting());
+        run.journalStart();
+        return run;
+    }
+
+    /**
+     * Journals that this run was accepted, before its caller hears its id, with the record it ends in should the
+     * platform stop before it finishes; its steps are journaled as they start, each with this run's id as cause, and
+     * its own record as it finishes (see {@link dev.whisk.scheduler.Recovery}).
+     */
+    private void journalStart()
+    {
+        if (services.scheduler() == null)
         {
-            return new SequenceRun(services, identity, action, activationId, cause, parent);
+            return;
         }
-        return new ConductorRun(services, identity, action, inherited, activationId, cause, parent,
-            accounting != null ? accounting : new ConductorRun.Accounting());
+        final ActionLimits l = action.limits();
+        services.scheduler().records().appendCompositionStart(new Activation(activationId, identity.namespace(),
+            identity.subject(), action.name(), action.version(), action.docId(), recordKind(), startMs, startMs,
+            cause, ActivationStatus.WHISK_ERROR, ActivationResults.error(Messages.COMPOSITION_STOPPED), List.of(),
+            l, false, 0, -1));
     }
 
     /** Runs the first step with the caller's {@code input}. */
@@ -146,6 +166,11 @@ abstract class CompositeRun
             action.name(), action.version(), action.docId(), recordKind(), startMs, startMs + durationMs, cause,
             status, result, childIds, new ActionLimits(l.timeout(), maxMemoryMb, l.logs(), l.concurrency()), false,
             0, -1);
+        if (services.scheduler() != null)
+        {
+            // Before the store's writer takes it: a stop before the record is durable does not lose it.
+            services.scheduler().records().appendCompletion(record);
+        }
         if (!services.activations().append(record))
         {
             LOG.warn("event=composite-record-dropped activationId={} reason=store-full", activationId);

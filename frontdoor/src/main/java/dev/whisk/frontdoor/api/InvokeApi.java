@@ -179,12 +179,13 @@ public final class InvokeApi
             {
                 scheduler.waiters().register(activationId, waiter);
             }
-            else
+            // Journals the run's start (and its first step): only then may a non-blocking caller hear its id.
+            CompositeRun.startTopmost(composites, identity, action, inherited, activationId, params);
+            if (!blocking)
             {
                 waiter.onJournaled(activationId);
             }
-            CompositeRun.startTopmost(composites, identity, action, inherited, activationId, params);
-            if (blocking)
+            else
             {
                 waiter.expireWith(ex.executor().schedule(() -> waiter.onWaitExpired(activationId), waitMs,
                 TimeUnit.MILLISECONDS));
@@ -270,8 +271,8 @@ public final class InvokeApi
      * Starts a non-blocking run of {@code action} for a rule of a fired trigger, as {@code identity}: its own
      * parameters (after {@code inherited}) below {@code args}; not throttle-checked (the fire was), counted in flight.
      * {@code waiter} hears {@code onJournaled} once the run is accepted for good: for a plain action when its request
-     * is in the scheduler's journal; for a sequence or conductor composition at once, since a composition is not
-     * journaled as one request (its steps are, as they start).
+     * is in the scheduler's journal; for a sequence or conductor composition once its start is (see
+     * {@link CompositeRun}).
      *
      * @return the activation id, or {@code null} when the ring is full (and {@code waiter} is never called).
      * @throws ApiError when the arguments may not override the action's final parameters.
