@@ -156,6 +156,15 @@ public final class ScaleOutBench
                     p.destroyForcibly();
                 }
             }
+            // The invoker killed for the failover figure could not remove its containers: its label says whose.
+            try (dev.whisk.pool.docker.DockerDriver docker = new dev.whisk.pool.docker.DockerDriver(
+                "unix:///var/run/docker.sock", dev.whisk.pool.ContainerPoolConfig.DEFAULT_NETWORK))
+            {
+                for (int id = 0; id < invokers; id++)
+                {
+                    docker.removeAll("invoker-" + id, 10_000);
+                }
+            }
         }
     }
 
