@@ -47,6 +47,19 @@ public final class Authenticator
     private final Executor hasher;
     private final FailedAuthBudget budget;
     private final LongAdder slowChecks = new LongAdder();
+    /**
+     * Identities by the exact {@code Authorization} value that proved them, valid while the subject store's
+     * {@link SubjectStore#generation() generation} has not moved: a keep-alive caller sends the same header every
+     * time, and this spares each of its requests the Base64 decode, the split and the key's digest. Only verified
+     * credentials go in; past {@link #MAX_CACHED_HEADERS} it starts again empty.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Known> byHeader =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    static final int MAX_CACHED_HEADERS = 4_096;
+
+    private record Known(Identity identity, long generation)
+    {
+    }
     private final LongAdder refusedOverBudget = new LongAdder();
 
     public Authenticator(final SubjectStore subjects)
@@ -82,14 +95,23 @@ public final class Authenticator
      */
     public void tryAuthenticate(final Exchange ex, final Consumer<Identity> then)
     {
-        final String credential = credential(ex);
+        final String header = ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
+        final long generation = subjects.generation();
+        final Identity cached = header == null ? null : cached(header, generation);
+        if (cached != null)
+        {
+            then.accept(cached);
+            return;
+        }
+        final String credential = credential(header);
         final int colon = credential == null ? -1 : credential.indexOf(':');
         if (colon <= 0)
         {
             then.accept(null);
             return;
         }
-        check(ex, credential.substring(0, colon), credential.substring(colon + 1), then, refusal -> then.accept(null));
+        check(ex, credential.substring(0, colon), credential.substring(colon + 1), rememberAs(header, generation, then),
+            refusal -> then.accept(null));
     }
 
     /**
@@ -107,15 +129,48 @@ public final class Authenticator
             ex.sendError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_REQUIRED);
             return;
         }
-        final String credential = credential(ex);
+        final long generation = subjects.generation();
+        final Identity cached = cached(header, generation);
+        if (cached != null)
+        {
+            then.accept(cached);
+            return;
+        }
+        final String credential = credential(header);
         final int colon = credential == null ? -1 : credential.indexOf(':');
         if (colon <= 0)
         {
             ex.sendError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
             return;
         }
-        check(ex, credential.substring(0, colon), credential.substring(colon + 1), then,
+        check(ex, credential.substring(0, colon), credential.substring(colon + 1), rememberAs(header, generation, then),
             refusal -> ex.sendError(refusal.status(), refusal.getMessage()));
+    }
+
+    private Identity cached(final String header, final long generation)
+    {
+        final Known known = byHeader.get(header);
+        return known != null && known.generation() == generation ? known.identity() : null;
+    }
+
+    /**
+     * {@code then}, after it remembers the identity under {@code header} with the generation read before the check
+     * began: a subject changed meanwhile leaves an entry that no later lookup takes.
+     */
+    private Consumer<Identity> rememberAs(final String header, final long generation, final Consumer<Identity> then)
+    {
+        return identity ->
+        {
+            if (identity != null)
+            {
+                if (byHeader.size() >= MAX_CACHED_HEADERS)
+                {
+                    byHeader.clear();
+                }
+                byHeader.put(header, new Known(identity, generation));
+            }
+            then.accept(identity);
+        };
     }
 
     private void check(final Exchange ex, final String uuid, final String key, final Consumer<Identity> then,
@@ -221,11 +276,6 @@ public final class Authenticator
     }
 
     /** The decoded {@code uuid:key} of a Basic header, or {@code null} when there is none or it does not decode. */
-    private static String credential(final Exchange ex)
-    {
-        return credential(ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION));
-    }
-
     private static String credential(final String header)
     {
         if (header == null || header.length() <= BASIC.length() ||

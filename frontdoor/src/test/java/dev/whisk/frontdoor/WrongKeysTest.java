@@ -1,6 +1,8 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.Messages;
+import dev.whisk.storage.WriteResult;
+import dev.whisk.core.entity.NamespaceLimits;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -145,5 +147,30 @@ class WrongKeysTest
             }
         }
         throw new AssertionError("no whisk_auth_slow_checks_total in " + metrics);
+    }
+
+    @Test
+    void aVerifiedKeyKeepsWorkingUntilItsNamespaceIsDeletedThenTheSameHeaderIsRefused() throws Exception
+    {
+        final Http alice = new Http(server.baseUrl(), server.aliceAuth);
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(alice.get("/namespaces/_/actions").status()).isEqualTo(200);
+        }
+        assertThat(server.subjects.delete("alice").get(10, TimeUnit.SECONDS)).isEqualTo(WriteResult.OK);
+
+        assertThat(alice.get("/namespaces/_/actions").status()).as("the identity remembered for the header is dropped")
+            .isEqualTo(401);
+    }
+
+    @Test
+    void aNewLimitIsSeenOnTheNextRequestOfAKeepAliveCaller() throws Exception
+    {
+        final Http alice = new Http(server.baseUrl(), server.aliceAuth);
+        assertThat(alice.get("/namespaces/_/limits").body()).doesNotContain("\"invocationsPerMinute\":7");
+        assertThat(server.subjects.setLimits("alice", new NamespaceLimits(7, 7, 7)).get(10, TimeUnit.SECONDS))
+            .isEqualTo(WriteResult.OK);
+
+        assertThat(alice.get("/namespaces/_/limits").body()).contains("\"invocationsPerMinute\":7");
     }
 }

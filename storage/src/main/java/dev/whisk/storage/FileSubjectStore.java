@@ -50,6 +50,8 @@ public final class FileSubjectStore implements SubjectStore
     private final ConcurrentHashMap<String, Subject> byUuid = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Subject> byNamespace = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Verified> verifiedByUuid = new ConcurrentHashMap<>();
+    /** Moves on every change of a subject (published or removed): see {@link #generation()}. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final FailedKeys failed = new FailedKeys();
     /** The salt an unknown uuid's key is hashed with, so that it costs what a known one does. */
     private final byte[] standInSalt = KeyHash.newSalt();
@@ -302,6 +304,7 @@ public final class FileSubjectStore implements SubjectStore
         final SubjectRecord record = subject.record();
         byNamespace.put(record.namespace(), subject);
         byUuid.put(record.uuid(), subject);
+        generation.incrementAndGet();
     }
 
     private void unpublish(final Subject subject)
@@ -310,6 +313,13 @@ public final class FileSubjectStore implements SubjectStore
         byNamespace.remove(record.namespace());
         byUuid.remove(record.uuid());
         verifiedByUuid.remove(record.uuid());
+        generation.incrementAndGet();
+    }
+
+    @Override
+    public long generation()
+    {
+        return generation.get();
     }
 
     private static void requireText(final String value, final String name)

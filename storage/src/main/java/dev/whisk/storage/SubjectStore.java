@@ -26,6 +26,15 @@ public interface SubjectStore extends AutoCloseable
         return null;
     }
 
+    /**
+     * A counter that changes whenever any subject, namespace or key changes: an identity cached by a caller is
+     * current while this has not moved since. A store that cannot tell answers a new value each time (never cached).
+     */
+    default long generation()
+    {
+        return System.nanoTime();
+    }
+
     /** Cheap: whether this credential failed lately and would fail again (not known: false). */
     default boolean isKnownWrong(String uuid, String key)
     {
