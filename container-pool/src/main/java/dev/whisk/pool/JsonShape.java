@@ -87,26 +87,13 @@ final class JsonShape
                     if (object)
                     {
                         // a key, then ':', then the value
-                        if (i >= n || body[i] != '"')
-                        {
-                            return Shape.INVALID;
-                        }
-                        final int keyStart = i + 1;
-                        i = skipString(body, i, n);
+                        final int key = i;
+                        i = skipKey(body, i, n);
                         if (i < 0)
                         {
                             return Shape.INVALID;
                         }
-                        if (depth == 1 && isError(body, keyStart, i - 1))
-                        {
-                            hasError = true;
-                        }
-                        i = skipWhitespace(body, i, n);
-                        if (i >= n || body[i] != ':')
-                        {
-                            return Shape.INVALID;
-                        }
-                        i++;
+                        hasError |= depth == 1 && isErrorKey(body, key, n);
                     }
                     continue; // expect a value
                 }
@@ -173,27 +160,13 @@ final class JsonShape
             i++;
             if (inObject)
             {
-                i = skipWhitespace(body, i, n);
-                if (i >= n || body[i] != '"')
-                {
-                    return Shape.INVALID;
-                }
-                final int keyStart = i + 1;
-                i = skipString(body, i, n);
+                final int key = skipWhitespace(body, i, n);
+                i = skipKey(body, key, n);
                 if (i < 0)
                 {
                     return Shape.INVALID;
                 }
-                if (depth == 1 && isError(body, keyStart, i - 1))
-                {
-                    hasError = true;
-                }
-                i = skipWhitespace(body, i, n);
-                if (i >= n || body[i] != ':')
-                {
-                    return Shape.INVALID;
-                }
-                i++;
+                hasError |= depth == 1 && isErrorKey(body, key, n);
             }
             expectValue = true;
         }
@@ -207,6 +180,28 @@ final class JsonShape
             System.arraycopy(deeper, 0, grown, 0, deeper.length);
         }
         return grown;
+    }
+
+    /** {@code i} at a key's opening quote: the index after the key and its ':' (whitespace allowed), or -1. */
+    private static int skipKey(final byte[] b, final int i, final int n)
+    {
+        if (i >= n || b[i] != '"')
+        {
+            return -1;
+        }
+        final int after = skipString(b, i, n);
+        if (after < 0)
+        {
+            return -1;
+        }
+        final int end = skipWhitespace(b, after, n);
+        return end < n && b[end] == ':' ? end + 1 : -1;
+    }
+
+    /** Whether the (valid) key whose opening quote is at {@code quote} reads "error". */
+    private static boolean isErrorKey(final byte[] b, final int quote, final int n)
+    {
+        return isError(b, quote + 1, skipString(b, quote, n) - 1);
     }
 
     private static int skipWhitespace(final byte[] b, int i, final int n)

@@ -38,6 +38,7 @@ public final class Authenticator
     static final int HASH_QUEUE = 64;
 
     private static final ApiError WRONG = new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
+    private static final ApiError MISSING = new ApiError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_REQUIRED);
     private static final ApiError OVER_BUDGET =
         new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, Messages.TOO_MANY_FAILED_AUTHENTICATIONS);
     private static final ApiError BUSY =
@@ -95,23 +96,7 @@ public final class Authenticator
      */
     public void tryAuthenticate(final Exchange ex, final Consumer<Identity> then)
     {
-        final String header = ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        final long generation = subjects.generation();
-        final Identity cached = header == null ? null : cached(header, generation);
-        if (cached != null)
-        {
-            then.accept(cached);
-            return;
-        }
-        final String credential = credential(header);
-        final int colon = credential == null ? -1 : credential.indexOf(':');
-        if (colon <= 0)
-        {
-            then.accept(null);
-            return;
-        }
-        check(ex, credential.substring(0, colon), credential.substring(colon + 1), rememberAs(header, generation, then),
-            refusal -> then.accept(null));
+        identify(ex, then, refusal -> then.accept(null));
     }
 
     /**
@@ -122,11 +107,17 @@ public final class Authenticator
      */
     public void authenticate(final Exchange ex, final Consumer<Identity> then)
     {
+        identify(ex, then, refusal -> ex.sendError(refusal.status(), refusal.getMessage()));
+    }
+
+    /** Runs {@code then} with the caller's identity, or {@code refuse} with why not; see {@link #authenticate}. */
+    private void identify(final Exchange ex, final Consumer<Identity> then, final Consumer<ApiError> refuse)
+    {
         final String header = ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
         if (header == null || header.length() <= BASIC.length() ||
             !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
         {
-            ex.sendError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_REQUIRED);
+            refuse.accept(MISSING);
             return;
         }
         final long generation = subjects.generation();
@@ -140,11 +131,11 @@ public final class Authenticator
         final int colon = credential == null ? -1 : credential.indexOf(':');
         if (colon <= 0)
         {
-            ex.sendError(HttpResponseStatus.UNAUTHORIZED, Messages.AUTH_INVALID);
+            refuse.accept(WRONG);
             return;
         }
         check(ex, credential.substring(0, colon), credential.substring(colon + 1), rememberAs(header, generation, then),
-            refusal -> ex.sendError(refusal.status(), refusal.getMessage()));
+            refuse);
     }
 
     private Identity cached(final String header, final long generation)

@@ -174,14 +174,7 @@ public final class ChronicleJournal implements Journal
                     {
                         break;
                     }
-                    final Bytes<?> in = dc.wire().bytes();
-                    final int length = (int)in.readRemaining();
-                    if (copy.length < length)
-                    {
-                        copy = new byte[Math.max(length, copy.length * 2)];
-                    }
-                    in.read(copy, 0, length);
-                    view.wrap(copy, 0, length);
+                    copy = readInto(dc, copy, view);
                     onMessage.accept(view);
                 }
             }
@@ -263,14 +256,7 @@ public final class ChronicleJournal implements Journal
                         }
                         return true;
                     }
-                    final Bytes<?> in = dc.wire().bytes();
-                    final int length = (int)in.readRemaining();
-                    if (copy.length < length)
-                    {
-                        copy = new byte[Math.max(length, copy.length * 2)];
-                    }
-                    in.read(copy, 0, length);
-                    view.wrap(copy, 0, length);
+                    copy = readInto(dc, copy, view);
                     if (!done.test(view))
                     {
                         resumeIndex = dc.index();
@@ -316,5 +302,19 @@ public final class ChronicleJournal implements Journal
             a.close();
         }
         queue.close();
+    }
+
+    /**
+     * Copies the document's bytes into {@code copy} (a larger array when it does not fit) and points {@code view} at
+     * them; returns the array used, for the next document.
+     */
+    private static byte[] readInto(final DocumentContext dc, final byte[] copy, final UnsafeBuffer view)
+    {
+        final Bytes<?> in = dc.wire().bytes();
+        final int length = (int)in.readRemaining();
+        final byte[] into = copy.length < length ? new byte[Math.max(length, copy.length * 2)] : copy;
+        in.read(into, 0, length);
+        view.wrap(into, 0, length);
+        return into;
     }
 }
