@@ -307,13 +307,8 @@ final class JsonShape
         }
         if (i < n && b[i] == '.')
         {
-            i++;
-            final int digits = i;
-            while (i < n && b[i] >= '0' && b[i] <= '9')
-            {
-                i++;
-            }
-            if (i == digits)
+            i = skipDigits(b, i + 1, n);
+            if (i < 0)
             {
                 return -1;
             }
@@ -325,12 +320,8 @@ final class JsonShape
             {
                 i++;
             }
-            final int digits = i;
-            while (i < n && b[i] >= '0' && b[i] <= '9')
-            {
-                i++;
-            }
-            if (i == digits)
+            i = skipDigits(b, i, n);
+            if (i < 0)
             {
                 return -1;
             }
@@ -342,6 +333,17 @@ final class JsonShape
             return -1;
         }
         return i;
+    }
+
+    /** One or more digits from {@code i}: the index after them, or -1 when there is none. */
+    private static int skipDigits(final byte[] b, final int from, final int n)
+    {
+        int i = from;
+        while (i < n && b[i] >= '0' && b[i] <= '9')
+        {
+            i++;
+        }
+        return i == from ? -1 : i;
     }
 
     private static int literal(final byte[] b, final int i, final int n, final String word)
