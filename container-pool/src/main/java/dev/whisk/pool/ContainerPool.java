@@ -58,11 +58,6 @@ public final class ContainerPool implements AutoCloseable
     /** What a cold start is taken to cost until one was seen (docker create, start, node boot, /init). */
     private static final long DEFAULT_COLD_START_NS = TimeUnit.MILLISECONDS.toNanos(300);
     private static final long DEFAULT_STEM_START_NS = TimeUnit.MILLISECONDS.toNanos(20);
-    /**
-     * A new container is started for an action whose containers are all busy only when a queued job would otherwise
-     * wait longer than this many starts: one container then serves several starts' worth of queued work, so a burst
-     * gets a few containers, not one per job.
-     */
     /** How often queued actions are looked at again (their run times grow while the first runs are in flight). */
     private static final long PROVISION_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final double START_WEIGHT = 0.2;
@@ -591,7 +586,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
-        final InetSocketAddress address = new InetSocketAddress(started.ip(), started.port());
+        final InetSocketAddress address = started.runtimeAddress();
         RuntimeClient.awaitListening(address, deadlineNs);
         client.connect(address, c.token, deadlineNs,
             connection -> onOwner(() ->
@@ -720,10 +715,9 @@ public final class ContainerPool implements AutoCloseable
     {
         c.forQueue = false;
         recordStartCost(c, initTimeMs);
-        LOG.info("event=ready-for-queue container={} startedMs={} initMs={} queued={}", c.id(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.createdNs), initTimeMs,
-            queues.get(c.key) == null ? 0 : queues.get(c.key).jobs.size());
         final ActionQueue q = queues.get(c.key);
+        LOG.info("event=ready-for-queue container={} startedMs={} initMs={} queued={}", c.id(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - c.createdNs), initTimeMs, q == null ? 0 : q.jobs.size());
         final Job first = q == null ? null : q.jobs.pollFirst();
         if (first != null)
         {
@@ -881,7 +875,7 @@ public final class ContainerPool implements AutoCloseable
                 onOwner(() -> onStemFailed(c, null));
                 return;
             }
-            final InetSocketAddress address = new InetSocketAddress(started.ip(), started.port());
+            final InetSocketAddress address = started.runtimeAddress();
             final long deadlineNs = System.nanoTime() + STEM_CONNECT_NS;
             RuntimeClient.awaitListening(address, deadlineNs);
             client.connect(address, c.token, deadlineNs,
@@ -983,7 +977,7 @@ public final class ContainerPool implements AutoCloseable
             return;
         }
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(job.limits().timeout());
-        client.connect(new InetSocketAddress(c.docker.ip(), c.docker.port()), c.token, deadlineNs,
+        client.connect(c.docker.runtimeAddress(), c.token, deadlineNs,
             opened -> onOwner(() ->
             {
                 adopt(c, opened);
@@ -1424,7 +1418,7 @@ public final class ContainerPool implements AutoCloseable
             // The runtime may close a keep-alive connection that sat unused (Node's servers do); the container is
             // most likely healthy: open a new connection, and replace the container only if that fails.
             c.reconnecting = true;
-            client.connect(new InetSocketAddress(c.docker.ip(), c.docker.port()), c.token, System.nanoTime() + RECONNECT_NS,
+            client.connect(c.docker.runtimeAddress(), c.token, System.nanoTime() + RECONNECT_NS,
                 opened -> onOwner(() ->
                 {
                     c.reconnecting = false;

@@ -140,9 +140,9 @@ final class PoolBook
     }
 
     /**
-     * What the action's containers offer a queued job: their slots (concurrency of each busy or starting container),
-     * how long the oldest busy spell has run (a floor for a run's length while none has ended), and when the first
-     * slot should free up.
+     * What the action's containers offer a queued job: their slots (concurrency of each container but those being
+     * removed) and the mean run time, or while no run has ended how long the oldest busy spell has gone (a floor for
+     * a run's length).
      */
     Supply supply(final ContainerKey key, final long nowNs)
     {
@@ -151,8 +151,6 @@ final class PoolBook
         long runNsSum = 0;
         int runNsCount = 0;
         long oldestRunNs = 0;
-        long soonestBusySinceNs = Long.MIN_VALUE;
-        boolean anyBusy = false;
         if (list != null)
         {
             for (int i = 0; i < list.size(); i++)
@@ -171,13 +169,10 @@ final class PoolBook
                 if (c.state == PooledContainer.State.BUSY)
                 {
                     oldestRunNs = Math.max(oldestRunNs, nowNs - c.busySinceNs);
-                    soonestBusySinceNs = anyBusy ? Math.min(soonestBusySinceNs, c.busySinceNs) : c.busySinceNs;
-                    anyBusy = true;
                 }
             }
         }
-        return new Supply(slots, runNsCount == 0 ? oldestRunNs : runNsSum / runNsCount,
-            anyBusy ? nowNs - soonestBusySinceNs : -1);
+        return new Supply(slots, runNsCount == 0 ? oldestRunNs : runNsSum / runNsCount);
     }
 
     /**
@@ -245,15 +240,9 @@ final class PoolBook
     /**
      * @param meanRunNs the mean run time of the action's containers, or while none has ended a run the longest a run
      *                  is known to take (how long the oldest busy spell has gone).
-     * @param elapsedNs how long the longest-running busy spell has gone, -1 when none is busy (all starting).
      */
-    record Supply(int slots, long meanRunNs, long elapsedNs)
+    record Supply(int slots, long meanRunNs)
     {
-        /** When the first slot should be free, given the mean run time: its remaining run, never below 0. */
-        long soonestFreeNs(final long meanRunNs)
-        {
-            return elapsedNs < 0 ? 0 : Math.max(0, meanRunNs - elapsedNs);
-        }
     }
 
     /** Memory that evicting every evictable container would free, MB. */

@@ -17,4 +17,10 @@ public record StartedContainer(String id, String ip, String logPath, String imag
     {
         this(id, ip, logPath, image, RUNTIME_PORT);
     }
+
+    /** Where its runtime takes {@code /init} and {@code /run}. */
+    public java.net.InetSocketAddress runtimeAddress()
+    {
+        return new java.net.InetSocketAddress(ip, port);
+    }
 }
