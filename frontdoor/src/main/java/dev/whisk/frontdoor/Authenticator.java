@@ -114,8 +114,7 @@ public final class Authenticator
     private void identify(final Exchange ex, final Consumer<Identity> then, final Consumer<ApiError> refuse)
     {
         final String header = ex.requestHeaders().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || header.length() <= BASIC.length() ||
-            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
+        if (!isBasic(header))
         {
             refuse.accept(MISSING);
             return;
@@ -230,10 +229,13 @@ public final class Authenticator
     public String refusal(final HttpHeaders headers, final String client)
     {
         final String header = headers.get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null || header.length() <= BASIC.length() ||
-            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
+        if (!isBasic(header))
         {
             return Messages.AUTH_REQUIRED;
+        }
+        if (cached(header, subjects.generation()) != null)
+        {
+            return null;
         }
         final String credential = credential(header);
         final int colon = credential == null ? -1 : credential.indexOf(':');
@@ -266,11 +268,16 @@ public final class Authenticator
         return null;
     }
 
+    private static boolean isBasic(final String header)
+    {
+        return header != null && header.length() > BASIC.length() &&
+            header.regionMatches(true, 0, BASIC, 0, BASIC.length());
+    }
+
     /** The decoded {@code uuid:key} of a Basic header, or {@code null} when there is none or it does not decode. */
     private static String credential(final String header)
     {
-        if (header == null || header.length() <= BASIC.length() ||
-            !header.regionMatches(true, 0, BASIC, 0, BASIC.length()))
+        if (!isBasic(header))
         {
             return null;
         }
