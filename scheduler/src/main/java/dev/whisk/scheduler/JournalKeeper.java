@@ -1,5 +1,7 @@
 package dev.whisk.scheduler;
 
+import dev.whisk.core.activation.ActivationCodec;
+import dev.whisk.core.wire.CompletionMessage;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.storage.ActivationStore;
@@ -64,10 +66,11 @@ public final class JournalKeeper implements AutoCloseable
         if (template == MessageHeader.COMPOSITION || template == MessageHeader.COMPLETION ||
             template == MessageHeader.RESULT)
         {
-            final dev.whisk.core.activation.Activation a =
-                dev.whisk.core.wire.CompletionMessage.activation(message, 0, length);
-            return store.isDurable(a.namespace(), dev.whisk.core.activation.ActivationId.parseHi(a.activationId()),
-                dev.whisk.core.activation.ActivationId.parseLo(a.activationId()));
+            // Only the key: a journaled record may carry megabytes of logs that this check has no use for.
+            final ActivationCodec.Key key = new ActivationCodec.Key();
+            ActivationCodec.decodeKey(message, CompletionMessage.RECORD_OFFSET,
+                length - CompletionMessage.RECORD_OFFSET, key);
+            return store.isDurable(key.namespace, key.idHi, key.idLo);
         }
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.whisk.scheduler;
 
 import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationCodec;
 import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
@@ -109,6 +110,7 @@ public final class Recovery
     {
         final ActivationStore store;
         final InvokeRequest probe = new InvokeRequest();
+        final ActivationCodec.Key key = new ActivationCodec.Key();
         final Map<String, byte[]> requests = new LinkedHashMap<>();
         final Map<String, Integer> dispatchedTo = new HashMap<>();
         final Map<String, Activation> completed = new LinkedHashMap<>();
@@ -157,17 +159,20 @@ public final class Recovery
             }
             else if (template == MessageHeader.COMPLETION)
             {
-                final Activation a = CompletionMessage.activation(buffer, 0, length);
-                final String id = a.activationId();
+                // Its key only: a record the store holds durably (nearly all) is neither decoded nor read back.
+                ActivationCodec.decodeKey(buffer, CompletionMessage.RECORD_OFFSET,
+                    length - CompletionMessage.RECORD_OFFSET, key);
+                final String id = ActivationId.toString(key.idHi, key.idLo);
                 // Later entries of a run are never before its outcome: what was kept for it can go.
                 results.remove(id);
                 requests.remove(id);
                 dispatchedTo.remove(id);
                 compositions.remove(id);
                 steps.remove(id);
-                if (!completed.containsKey(id) && store.get(a.namespace(), id) == null)
+                if (!completed.containsKey(id) && !store.isDurable(key.namespace, key.idHi, key.idLo) &&
+                    store.get(key.namespace, id) == null)
                 {
-                    completed.put(id, a);
+                    completed.put(id, CompletionMessage.activation(buffer, 0, length));
                 }
             }
             else if (template == MessageHeader.RESULT)
