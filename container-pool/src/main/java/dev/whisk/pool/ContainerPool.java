@@ -1614,14 +1614,15 @@ public final class ContainerPool implements AutoCloseable
         // container of this invoker, in parallel, in one go.
         for (final Lane lane : lanes())
         {
-            lane.shutdownNow();
+            lane.stop();
         }
         try
         {
-            // Every container in parallel first; starts still under way end meanwhile (their Docker calls are short).
-            int removed = driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
+            // Docker calls under way finish first (they are short): a removal racing removeAll's own would leave the
+            // container half removed. Then every container in parallel.
             awaitLanes(STOP_LANES_MS);
-            // A start that was under way when the pool closed may have created its container after the listing.
+            int removed = driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS);
+            // A start still under way when the lanes were awaited may have created its container after the listing.
             removed += driver.removeAll(config.invokerLabel(), STOP_REMOVAL_MS / 4);
             LOG.info("event=pool-closed invoker={} containersRemoved={}", config.invokerLabel(), removed);
         }

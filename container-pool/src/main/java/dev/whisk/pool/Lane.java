@@ -79,14 +79,13 @@ public final class Lane
         });
     }
 
-    /** Drops the waiting tasks and interrupts the running ones. */
-    void shutdownNow()
+    /**
+     * Drops the waiting tasks and takes no more; the running ones finish undisturbed (an interrupted Docker call can
+     * leave its container half removed, or created after the pool last listed them).
+     */
+    void stop()
     {
-        executor.shutdownNow();
-    }
-
-    void shutdown()
-    {
+        executor.getQueue().clear();
         executor.shutdown();
     }
 
