@@ -28,7 +28,7 @@ import java.util.OptionalLong;
  *
  * <p>Threads: its poller's.
  */
-final class KafkaSource implements Source
+final class KafkaSource extends MessageSource
 {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final boolean jsonData;
@@ -36,8 +36,6 @@ final class KafkaSource implements Source
     private final boolean binaryValue;
     private final Deque<ConsumerRecord<byte[], byte[]>> buffered = new ArrayDeque<>();
     private final Map<TopicPartition, Long> doneUpTo = new HashMap<>();
-    private long lag = -1;
-    private boolean closed;
 
     KafkaSource(final KafkaConsumer<byte[], byte[]> consumer, final boolean jsonData, final boolean binaryKey,
         final boolean binaryValue)
@@ -93,25 +91,9 @@ final class KafkaSource implements Source
     }
 
     @Override
-    public long lag()
+    protected void release()
     {
-        return lag;
-    }
-
-    @Override
-    public String field()
-    {
-        return "messages";
-    }
-
-    @Override
-    public void close()
-    {
-        if (!closed)
-        {
-            closed = true;
-            consumer.close(Duration.ofSeconds(2));
-        }
+        consumer.close(Duration.ofSeconds(2));
     }
 
     private SourceEvent event(final ConsumerRecord<byte[], byte[]> r)

@@ -33,6 +33,25 @@ final class Params
         return v == null || v.isNull() ? orElse : v.asText();
     }
 
+    /** A configuration with the engine's address: {@code host} (default 127.0.0.1) and {@code port}. */
+    static ObjectNode address(final ObjectNode p, final int defaultPort)
+    {
+        final ObjectNode c = Json.MAPPER.createObjectNode();
+        c.put("host", optional(p, "host", "127.0.0.1"));
+        c.put("port", integer(p, "port", defaultPort, 1, 65_535));
+        return c;
+    }
+
+    /** Copies {@code field} into {@code into} when the parameters give it. */
+    static void copyIfGiven(final ObjectNode p, final String field, final ObjectNode into)
+    {
+        final String v = optional(p, field, null);
+        if (v != null)
+        {
+            into.put(field, v);
+        }
+    }
+
     static boolean flag(final ObjectNode p, final String field)
     {
         final JsonNode v = p.get(field);

@@ -1,7 +1,6 @@
 package dev.whisk.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
 import org.postgresql.PGConnection;
 import org.postgresql.PGProperty;
 import org.postgresql.replication.PGReplicationStream;
@@ -51,16 +50,10 @@ final class PostgresConnector implements Connector
     @Override
     public ObjectNode configure(final String trigger, final ObjectNode params)
     {
-        final ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("host", Params.optional(params, "host", "127.0.0.1"));
-        c.put("port", Params.integer(params, "port", 5432, 1, 65_535));
+        final ObjectNode c = Params.address(params, 5432);
         c.put("database", Params.optional(params, "database", "postgres"));
         c.put("user", Params.required(params, "user"));
-        final String password = Params.optional(params, "password", null);
-        if (password != null)
-        {
-            c.put("password", password);
-        }
+        Params.copyIfGiven(params, "password", c);
         final List<String> tables = Params.list(params, "tables");
         for (final String t : tables)
         {

@@ -1,7 +1,6 @@
 package dev.whisk.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.whisk.core.json.Json;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -35,19 +34,9 @@ final class RedisConnector implements Connector
     @Override
     public ObjectNode configure(final String trigger, final ObjectNode params)
     {
-        final ObjectNode c = Json.MAPPER.createObjectNode();
-        c.put("host", Params.optional(params, "host", "127.0.0.1"));
-        c.put("port", Params.integer(params, "port", 6379, 1, 65_535));
-        final String user = Params.optional(params, "user", null);
-        if (user != null)
-        {
-            c.put("user", user);
-        }
-        final String password = Params.optional(params, "password", null);
-        if (password != null)
-        {
-            c.put("password", password);
-        }
+        final ObjectNode c = Params.address(params, 6379);
+        Params.copyIfGiven(params, "user", c);
+        Params.copyIfGiven(params, "password", c);
         c.put("stream", Params.required(params, "stream"));
         c.put("group", Params.optional(params, "group", defaultGroup(trigger)));
         final String startFrom = Params.optional(params, "startFrom", "$");

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Threads: its poller's.
  */
-final class RedisSource implements Source
+final class RedisSource extends MessageSource
 {
     static final String CONSUMER = "whisk";
     private static final long LAG_EVERY_MS = 1_000;
@@ -28,9 +28,7 @@ final class RedisSource implements Source
     private final String group;
     /** While replaying this consumer's pending entries: the id after which to read; null once they are all read. */
     private StreamEntryID history = new StreamEntryID(0, 0);
-    private long lag = -1;
     private long lagAtMs;
-    private boolean closed;
 
     RedisSource(final Jedis jedis, final String stream, final String group)
     {
@@ -90,25 +88,9 @@ final class RedisSource implements Source
     }
 
     @Override
-    public long lag()
+    protected void release()
     {
-        return lag;
-    }
-
-    @Override
-    public String field()
-    {
-        return "messages";
-    }
-
-    @Override
-    public void close()
-    {
-        if (!closed)
-        {
-            closed = true;
-            jedis.close();
-        }
+        jedis.close();
     }
 
     /** Entries not yet read by the group plus those read and not acknowledged. */
