@@ -383,8 +383,7 @@ public final class FileEntityStore implements EntityStore
     private final class Writer implements LogWriter.Handler<Object>
     {
         private final HashMap<String, Write> pendingByDocId = new HashMap<>();
-        private final ArrayList<Write> batch = new ArrayList<>();
-        private final ArrayList<WriteResult> outcomes = new ArrayList<>();
+        private final OutcomeBatch<Write> batch = new OutcomeBatch<>("entity", Write::result);
 
         @Override
         public void onCommand(final Object command)
@@ -396,61 +395,25 @@ public final class FileEntityStore implements EntityStore
             }
             final Write write = (Write)command;
             final WriteResult outcome = decide(write, current(write.docId()));
-            if (outcome == WriteResult.OK)
+            if (batch.add(write, outcome, log, write.payload(), write.docId()) && outcome == WriteResult.OK)
             {
-                try
-                {
-                    log.append(write.payload());
-                }
-                catch (final RuntimeException ex)
-                {
-                    LOG.error("entity append failed docId={}", write.docId(), ex);
-                    write.result().completeExceptionally(ex);
-                    return;
-                }
                 pendingByDocId.put(write.docId(), write);
             }
-            batch.add(write);
-            outcomes.add(outcome);
         }
 
         @Override
         public void onCommitted()
         {
-            for (int i = 0, n = batch.size(); i < n; i++)
-            {
-                final Write write = batch.get(i);
-                if (outcomes.get(i) == WriteResult.OK)
-                {
-                    if (write.isDelete())
-                    {
-                        entities.remove(write.docId());
-                        forgetBytes(write.docId());
-                    }
-                    else
-                    {
-                        entities.put(write.docId(), write.entity());
-                        rememberBytes(write.docId(), AppendLog.HEADER_LENGTH + write.payload().length);
-                    }
-                }
-            }
-            for (int i = 0, n = batch.size(); i < n; i++)
-            {
-                batch.get(i).result().complete(outcomes.get(i));
-            }
-            clear();
+            batch.committed(this::apply);
+            pendingByDocId.clear();
             maybeCompact();
         }
 
         @Override
         public void onCommitFailed(final RuntimeException cause)
         {
-            // The map keeps the last durable state; every outcome in the batch may rest on a write that was lost.
-            for (int i = 0, n = batch.size(); i < n; i++)
-            {
-                batch.get(i).result().completeExceptionally(cause);
-            }
-            clear();
+            batch.failed(cause);
+            pendingByDocId.clear();
         }
 
         @Override
@@ -515,11 +478,18 @@ public final class FileEntityStore implements EntityStore
             return pending != null ? pending.entity() : entities.get(docId);
         }
 
-        private void clear()
+        private void apply(final Write write)
         {
-            batch.clear();
-            outcomes.clear();
-            pendingByDocId.clear();
+            if (write.isDelete())
+            {
+                entities.remove(write.docId());
+                forgetBytes(write.docId());
+            }
+            else
+            {
+                entities.put(write.docId(), write.entity());
+                rememberBytes(write.docId(), AppendLog.HEADER_LENGTH + write.payload().length);
+            }
         }
     }
 

@@ -357,8 +357,7 @@ public final class FileSubjectStore implements SubjectStore
     {
         private final HashSet<String> pendingUuids = new HashSet<>();
         private final HashSet<String> pendingNamespaces = new HashSet<>();
-        private final ArrayList<Create> batch = new ArrayList<>();
-        private final ArrayList<WriteResult> outcomes = new ArrayList<>();
+        private final OutcomeBatch<Create> batch = new OutcomeBatch<>("subject", Create::result);
 
         @Override
         public void onCommand(final Create create)
@@ -369,56 +368,24 @@ public final class FileSubjectStore implements SubjectStore
             final WriteResult outcome = create.change() == Change.CREATE ?
                 (exists ? WriteResult.CONFLICT : WriteResult.OK) :
                 (byNamespace.containsKey(record.namespace()) ? WriteResult.OK : WriteResult.NOT_FOUND);
-            if (outcome == WriteResult.OK)
+            if (batch.add(create, outcome, log, create.payload(), record.namespace()) && outcome == WriteResult.OK)
             {
-                try
-                {
-                    log.append(create.payload());
-                }
-                catch (final RuntimeException ex)
-                {
-                    LOG.error("subject append failed namespace={}", record.namespace(), ex);
-                    create.result().completeExceptionally(ex);
-                    return;
-                }
                 pendingUuids.add(record.uuid());
                 pendingNamespaces.add(record.namespace());
             }
-            batch.add(create);
-            outcomes.add(outcome);
         }
 
         @Override
         public void onCommitted()
         {
-            for (int i = 0, n = batch.size(); i < n; i++)
-            {
-                if (outcomes.get(i) == WriteResult.OK)
-                {
-                    if (batch.get(i).change() == Change.DELETE)
-                    {
-                        unpublish(batch.get(i).subject());
-                    }
-                    else
-                    {
-                        publish(batch.get(i).subject());
-                    }
-                }
-            }
-            for (int i = 0, n = batch.size(); i < n; i++)
-            {
-                batch.get(i).result().complete(outcomes.get(i));
-            }
+            batch.committed(this::apply);
             clear();
         }
 
         @Override
         public void onCommitFailed(final RuntimeException cause)
         {
-            for (int i = 0, n = batch.size(); i < n; i++)
-            {
-                batch.get(i).result().completeExceptionally(cause);
-            }
+            batch.failed(cause);
             clear();
         }
 
@@ -428,10 +395,20 @@ public final class FileSubjectStore implements SubjectStore
             create.result().completeExceptionally(new IllegalStateException("subject store is closed"));
         }
 
+        private void apply(final Create create)
+        {
+            if (create.change() == Change.DELETE)
+            {
+                unpublish(create.subject());
+            }
+            else
+            {
+                publish(create.subject());
+            }
+        }
+
         private void clear()
         {
-            batch.clear();
-            outcomes.clear();
             pendingUuids.clear();
             pendingNamespaces.clear();
         }
