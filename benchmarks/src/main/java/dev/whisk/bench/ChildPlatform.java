@@ -158,14 +158,8 @@ final class ChildPlatform implements AutoCloseable
     /** Creates or replaces an action of namespace {@code guest}; {@code json} is the action's body. */
     void putAction(final String name, final String json) throws IOException, InterruptedException
     {
-        final HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + port + "/api/v1/namespaces/guest/actions/" + name + "?overwrite=true"))
-            .header("Authorization", authHeader).header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200)
-        {
-            throw new IOException("PUT action " + name + " answered " + r.statusCode() + ": " + r.body());
-        }
+        new ApiCalls("http://127.0.0.1:" + port, authHeader).ok("PUT",
+            "/api/v1/namespaces/guest/actions/" + name + "?overwrite=true", json);
     }
 
     /** A Node.js action that waits {@code sleepMs} (0: returns at once) and answers {@code {}}. */

@@ -1,34 +1,18 @@
 package dev.whisk.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -47,26 +31,8 @@ public final class EchoServer
     public static void main(final String[] args) throws InterruptedException
     {
         final int port = Integer.parseInt(args[0]);
-        final boolean epoll = Epoll.isAvailable();
-        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, factory);
-        final EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, factory);
         final Answer answer = new Answer();
-        final Channel server = new ServerBootstrap().group(boss, io)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel ch)
-                {
-                    ch.pipeline().addLast(new HttpServerCodec()).addLast(new HttpObjectAggregator(1024 * 1024))
-                        .addLast(answer);
-                }
-            })
-            .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        System.out.println("echo listening on " + server.localAddress());
-        server.closeFuture().sync();
+        new ReferenceServer().serve("echo", port, ch -> answer);
     }
 
     @ChannelHandler.Sharable

@@ -9,10 +9,6 @@ import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,17 +58,16 @@ public final class EventsBench
     private static final long FIRE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long HIGHEST_NS = TimeUnit.MINUTES.toNanos(10);
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String apiHost;
+    private final ApiCalls api;
     private final String auth;
     private final String host;
     private final int port;
 
     private EventsBench(final Standalone platform)
     {
-        this.apiHost = platform.apiHost();
         this.auth = "Basic " + Base64.getEncoder().encodeToString(
             platform.guestAuth().getBytes(StandardCharsets.UTF_8));
+        this.api = new ApiCalls(platform.apiHost(), auth);
         this.host = platform.address().getHostString();
         this.port = platform.address().getPort();
     }
@@ -410,15 +405,6 @@ public final class EventsBench
 
     private String send(final String method, final String path, final String body) throws Exception
     {
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(apiHost + path))
-            .header("Authorization", auth).header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
-                HttpRequest.BodyPublishers.ofString(body))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200)
-        {
-            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
+        return api.ok(method, path, body);
     }
 }

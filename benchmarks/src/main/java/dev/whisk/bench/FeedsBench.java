@@ -20,10 +20,6 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.StreamEntryID;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +27,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +62,7 @@ public final class FeedsBench
         " || (m.after && m.after.sent_us))) };\n}";
     private static final String NOOP = "function main() { return {}; }";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final String base;
+    private final ApiCalls api;
     private final String auth;
     private final String kafka;
     private final int pgPort;
@@ -80,9 +74,9 @@ public final class FeedsBench
 
     private FeedsBench(final Standalone platform, final String[] args)
     {
-        this.base = platform.apiHost() + "/api/v1";
         this.auth = "Basic " + Base64.getEncoder().encodeToString(platform.guestAuth().getBytes(
             StandardCharsets.UTF_8));
+        this.api = new ApiCalls(platform.apiHost(), auth);
         this.kafka = args[0];
         this.pgPort = Integer.parseInt(args[1]);
         this.pgPassword = args[2];
@@ -422,10 +416,7 @@ public final class FeedsBench
 
     private JsonNode send(final String method, final String path, final String body) throws Exception
     {
-        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(Duration.ofSeconds(60)).header("Authorization", auth).header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
-                HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return r.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(r.body());
+        final String answer = api.call(method, "/api/v1" + path, body).body();
+        return answer.isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(answer);
     }
 }

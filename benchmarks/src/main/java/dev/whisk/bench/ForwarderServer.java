@@ -1,24 +1,14 @@
 package dev.whisk.bench;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -29,7 +19,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 
 import java.net.InetSocketAddress;
@@ -56,32 +45,18 @@ public final class ForwarderServer
         final int port = Integer.parseInt(args[0]);
         final byte[] runBody = args[1].getBytes(StandardCharsets.UTF_8);
         final String[] containers = java.util.Arrays.copyOfRange(args, 2, args.length);
-        final boolean epoll = Epoll.isAvailable();
-        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        final EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, factory);
-        final EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, factory);
-        final Bootstrap client = new Bootstrap().group(io)
-            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        final ReferenceServer reference = new ReferenceServer();
+        final Bootstrap client = new Bootstrap().group(reference.io)
+            .channel(ReferenceServer.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)
             .option(ChannelOption.TCP_NODELAY, true);
         final AtomicInteger next = new AtomicInteger();
-        final Channel server = new ServerBootstrap().group(boss, io)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(new ChannelInitializer<SocketChannel>()
-            {
-                @Override
-                protected void initChannel(final SocketChannel ch)
-                {
-                    final String[] target = containers[Math.floorMod(next.getAndIncrement(), containers.length)]
-                        .split("\\|", 2);
-                    ch.pipeline().addLast(new HttpServerCodec()).addLast(new HttpObjectAggregator(1024 * 1024))
-                        .addLast(new Relay(client, new InetSocketAddress(target[0], 8080), runBody,
-                            target.length > 1 ? target[1] : null));
-                }
-            })
-            .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
-        System.out.println("forwarder listening on " + server.localAddress());
-        server.closeFuture().sync();
+        reference.serve("forwarder", port, ch ->
+        {
+            final String[] target = containers[Math.floorMod(next.getAndIncrement(), containers.length)]
+                .split("\\|", 2);
+            return new Relay(client, new InetSocketAddress(target[0], 8080), runBody,
+                target.length > 1 ? target[1] : null);
+        });
     }
 
     /** One client connection and its own keep-alive connection to the container. */

@@ -5,10 +5,6 @@ import dev.whisk.launcher.StandaloneConfig;
 import dev.whisk.pool.ContainerPoolConfig;
 import org.HdrHistogram.Histogram;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,11 +40,12 @@ public final class RouteLatency
         {
             final String auth = "Basic " + Base64.getEncoder().encodeToString(
                 platform.guestAuth().getBytes(StandardCharsets.UTF_8));
-            send(platform.apiHost(), "PUT", "/api/v1/namespaces/guest/actions/noop?overwrite=true", auth,
+            final ApiCalls api = new ApiCalls(platform.apiHost(), auth);
+            api.ok("PUT", "/api/v1/namespaces/guest/actions/noop?overwrite=true",
                 "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main() { return {ok: true}; }\"}," +
                 "\"annotations\":[{\"key\":\"web-export\",\"value\":true}]}");
-            send(platform.apiHost(), "POST", "/api/v1/web/whisk.system/apimgmt/createApi.http?responsetype=json",
-                auth, "{\"apidoc\":{\"namespace\":\"_\",\"gatewayBasePath\":\"/bench\",\"gatewayPath\":\"/noop\"," +
+            api.ok("POST", "/api/v1/web/whisk.system/apimgmt/createApi.http?responsetype=json",
+                "{\"apidoc\":{\"namespace\":\"_\",\"gatewayBasePath\":\"/bench\",\"gatewayPath\":\"/noop\"," +
                 "\"gatewayMethod\":\"GET\",\"action\":{\"name\":\"noop\",\"namespace\":\"_\"," +
                 "\"backendMethod\":\"GET\",\"backendUrl\":\"x\",\"authkey\":\"x\"}}}");
             final String host = platform.address().getHostString();
@@ -124,18 +121,5 @@ public final class RouteLatency
     private static double diff(final Histogram a, final Histogram b, final double percentile)
     {
         return (a.getValueAtPercentile(percentile) - b.getValueAtPercentile(percentile)) / 1e3;
-    }
-
-    private static void send(final String apiHost, final String method, final String path, final String auth,
-        final String body) throws Exception
-    {
-        final HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create(apiHost + path))
-            .header("Authorization", auth).header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200)
-        {
-            throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
     }
 }
