@@ -132,39 +132,14 @@ public final class ContainerPool implements AutoCloseable
 
     private final PoolMetrics metrics;
 
-    public ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
-        final JobListener listener)
-    {
-        this(config, codeSource, listener, CgroupFreezer.system(), null);
-    }
-
     /**
-     * Speaking to the containers on {@code runtimeLoops}, a group the caller owns (standalone's one event loop, shared
-     * with its front door); {@code null} for a group of the pool's own ({@code clientThreads} loops).
+     * A pool on {@code engine} (Docker in production: {@link DockerDriver#forPool}; a fake one in the pool's fast
+     * tests), which the pool closes when it closes. It speaks to the containers on {@code runtimeLoops}, a group the
+     * caller owns (standalone's one event loop, shared with its front door); {@code null} for a group of the pool's
+     * own ({@code clientThreads} loops).
      */
     public ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
-        final JobListener listener, final io.netty.channel.EventLoopGroup runtimeLoops)
-    {
-        this(config, codeSource, listener, CgroupFreezer.system(), runtimeLoops);
-    }
-
-    /** With the cgroup mount to look for freezer files in; one without them makes every pause use the Docker API. */
-    ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource, final JobListener listener,
-        final CgroupFreezer freezer)
-    {
-        this(config, codeSource, listener, freezer, null);
-    }
-
-    private ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource,
-        final JobListener listener, final CgroupFreezer freezer, final io.netty.channel.EventLoopGroup runtimeLoops)
-    {
-        this(config, codeSource, listener, new DockerDriver(config.dockerHost(), config.network(), freezer),
-            runtimeLoops);
-    }
-
-    /** On an engine of the caller's: the pool closes it when it closes. */
-    ContainerPool(final ContainerPoolConfig config, final ActionCodeSource codeSource, final JobListener listener,
-        final ContainerEngine engine, final io.netty.channel.EventLoopGroup runtimeLoops)
+        final JobListener listener, final ContainerEngine engine, final io.netty.channel.EventLoopGroup runtimeLoops)
     {
         this.config = config;
         this.codeSource = codeSource;

@@ -64,7 +64,9 @@ final class PoolHarness implements JobListener, AutoCloseable
         Assumptions.assumeTrue(docker.isReachable() || "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_DOCKER")),
             "no Docker engine");
         assertThat(docker.hasImage(IMAGE)).as("image %s (runtimes/nodejs/build-image.sh)", IMAGE).isTrue();
-        pool = new ContainerPool(tweak.apply(baseConfig()), (path, version, rev) -> actions.get(path), this, freezer);
+        final ContainerPoolConfig config = tweak.apply(baseConfig());
+        pool = new ContainerPool(config, (path, version, rev) -> actions.get(path), this,
+            new DockerDriver(config.dockerHost(), config.network(), freezer), null);
         pool.start();
     }
 
