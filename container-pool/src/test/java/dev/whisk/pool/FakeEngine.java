@@ -109,7 +109,7 @@ final class FakeEngine implements ContainerEngine
     @Override
     public String imageLabel(final String image, final String label)
     {
-        return ContainerPool.INLINE_LOGS_LABEL.equals(label) ? "fake-proxy" : null;
+        return LogCollection.INLINE_LOGS_LABEL.equals(label) ? "fake-proxy" : null;
     }
 
     @Override
@@ -246,6 +246,20 @@ final class FakeEngine implements ContainerEngine
             }
         }
         return removed;
+    }
+
+    @Override
+    public List<String> containerIds(final String invokerLabel)
+    {
+        final List<String> ids = new ArrayList<>();
+        for (final Container c : containers.values())
+        {
+            if (invokerLabel.equals(c.label))
+            {
+                ids.add(c.id);
+            }
+        }
+        return ids;
     }
 
     @Override

@@ -344,6 +344,7 @@ public final class DockerDriver implements dev.whisk.pool.ContainerEngine
     }
 
     /** Ids of the containers labelled for {@code invokerLabel}, running or not. */
+    @Override
     public List<String> containerIds(final String invokerLabel)
     {
         return docker.listContainersCmd()
