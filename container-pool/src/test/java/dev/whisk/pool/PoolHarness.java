@@ -49,6 +49,19 @@ final class PoolHarness implements JobListener, AutoCloseable
         {
             return new String(outcome.result(), StandardCharsets.UTF_8);
         }
+
+        /** On a {@link FakeEngine}: the id of the container that ran it, as its answer says. */
+        String container()
+        {
+            try
+            {
+                return dev.whisk.core.json.Json.MAPPER.readTree(outcome.result()).path("container").asText();
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
     }
 
     PoolHarness(final UnaryOperator<ContainerPoolConfig> tweak)
