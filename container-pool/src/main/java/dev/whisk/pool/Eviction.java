@@ -21,9 +21,6 @@ final class Eviction
     private static final Logger LOG = LoggerFactory.getLogger(Eviction.class);
 
     private final ContainerPool pool;
-    private final ContainerPoolConfig config;
-    private final PoolBook book;
-    private final PoolMetrics metrics;
     /** Docker rm, and the out-of-memory check of a container that died: never ahead of a start. */
     final Lane lane = new Lane("remove", 2, ContainerPool.LANE_CAPACITY);
     private int memoryUsedMb;
@@ -31,9 +28,6 @@ final class Eviction
     Eviction(final ContainerPool pool)
     {
         this.pool = pool;
-        this.config = pool.config;
-        this.book = pool.book;
-        this.metrics = pool.metrics;
     }
 
     /** Memory taken by the pool's containers, starting or not. */
@@ -45,7 +39,7 @@ final class Eviction
     /** Whether {@code memoryMb} more fits the budget without evicting anything. */
     boolean fits(final int memoryMb)
     {
-        return memoryUsedMb + memoryMb <= config.memoryBudgetMb();
+        return memoryUsedMb + memoryMb <= pool.config.memoryBudgetMb();
     }
 
     /** Takes memory for a new container, evicting idle ones when that frees enough; false when it cannot. */
@@ -53,7 +47,7 @@ final class Eviction
     {
         if (!fits(memoryMb))
         {
-            if (memoryUsedMb - book.evictableMb() + memoryMb > config.memoryBudgetMb())
+            if (memoryUsedMb - pool.book.evictableMb() + memoryMb > pool.config.memoryBudgetMb())
             {
                 return false;
             }
@@ -73,16 +67,16 @@ final class Eviction
     void addMemory(final int deltaMb)
     {
         memoryUsedMb += deltaMb;
-        metrics.memoryInUseMb.set(memoryUsedMb);
+        pool.metrics.memoryInUseMb.set(memoryUsedMb);
     }
 
     private boolean evictOne()
     {
-        final PooledContainer victim = book.evictionVictim();
+        final PooledContainer victim = pool.book.evictionVictim();
         if (victim != null)
         {
             LOG.debug("event=container-evicted container={} state={}", victim.id(), victim.state);
-            metrics.evictions.incrementAndGet();
+            pool.metrics.evictions.incrementAndGet();
             destroy(victim);
             return true;
         }
@@ -92,9 +86,9 @@ final class Eviction
     /** Destroys the idle and paused containers last used before the idle timeout; returns how many. */
     int reapIdle(final long nowNs)
     {
-        final long cutoff = nowNs - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
+        final long cutoff = nowNs - TimeUnit.MILLISECONDS.toNanos(pool.config.idleTimeoutMs());
         List<PooledContainer> stale = null;
-        for (final PooledContainer c : book.live())
+        for (final PooledContainer c : pool.book.live())
         {
             if ((c.state == PooledContainer.State.IDLE || c.state == PooledContainer.State.PAUSED) &&
                 c.lastUsedNs < cutoff)
@@ -121,7 +115,7 @@ final class Eviction
     void lose(final PooledContainer c)
     {
         LOG.info("event=idle-container-lost container={} state={}", c.id(), c.state);
-        metrics.containersLost.incrementAndGet();
+        pool.metrics.containersLost.incrementAndGet();
         destroy(c);
     }
 
@@ -136,7 +130,7 @@ final class Eviction
             return;
         }
         pool.setState(c, PooledContainer.State.REMOVING);
-        book.remove(c);
+        pool.book.remove(c);
         addMemory(-c.memoryMb);
         if (c.stem != null)
         {

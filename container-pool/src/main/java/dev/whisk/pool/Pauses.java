@@ -86,18 +86,9 @@ final class Pauses
     {
         pool.setState(c, PooledContainer.State.PAUSED);
         metrics.pauses.incrementAndGet();
-        if (c.freezeFile != null)
+        if (tryFreezer(c, true))
         {
-            try
-            {
-                CgroupFreezer.freeze(c.freezeFile);
-                return;
-            }
-            catch (final IOException ex)
-            {
-                LOG.warn("event=freezer-failed container={} file={}; using the Docker API", c.id(), c.freezeFile, ex);
-                c.freezeFile = null;
-            }
+            return;
         }
         final String id = c.docker.id();
         final ContainerEngine engine = pool.engine;
@@ -111,19 +102,10 @@ final class Pauses
     /** Thaws the container, then runs {@code then} on the owner thread. */
     void resume(final PooledContainer c, final Runnable then)
     {
-        if (c.freezeFile != null)
+        if (tryFreezer(c, false))
         {
-            try
-            {
-                CgroupFreezer.thaw(c.freezeFile);
-                then.run();
-                return;
-            }
-            catch (final IOException ex)
-            {
-                LOG.warn("event=freezer-failed container={} file={}; using the Docker API", c.id(), c.freezeFile, ex);
-                c.freezeFile = null;
-            }
+            then.run();
+            return;
         }
         final String id = c.docker.id();
         final ContainerEngine engine = pool.engine;
@@ -136,6 +118,36 @@ final class Pauses
             pool.onOwner(then);
             return null;
         });
+    }
+
+    /**
+     * Freezes ({@code freeze}) or thaws the container through its cgroup freezer file; false when it has none or the
+     * write failed, and from then on it goes through the engine.
+     */
+    private static boolean tryFreezer(final PooledContainer c, final boolean freeze)
+    {
+        if (c.freezeFile == null)
+        {
+            return false;
+        }
+        try
+        {
+            if (freeze)
+            {
+                CgroupFreezer.freeze(c.freezeFile);
+            }
+            else
+            {
+                CgroupFreezer.thaw(c.freezeFile);
+            }
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            LOG.warn("event=freezer-failed container={} file={}; using the Docker API", c.id(), c.freezeFile, ex);
+            c.freezeFile = null;
+            return false;
+        }
     }
 
     private record PauseDue(PooledContainer container, long idleSinceNs, long dueNs)
