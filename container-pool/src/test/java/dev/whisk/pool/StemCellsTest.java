@@ -16,10 +16,8 @@ class StemCellsTest
     void aJobOfTheCellsKindAndMemoryRunsOnTheStemCellWhichIsRefilledAndTheNextJobRunsWarmOnIt()
     {
         final FakeEngine engine = new FakeEngine(5);
-        try (PoolHarness h = new PoolHarness(engine, c -> c.withStemCells(List.of(new StemCell(PoolHarness.NODEJS, 256,
-            1)))))
+        try (PoolHarness h = withOneStemCell(engine))
         {
-            h.awaitThat(() -> h.pool.metrics().prewarmedContainers() == 1);
             final String stem = engine.containers.keySet().iterator().next();
             h.action("guest/hello", "sleep:0");
 
@@ -46,10 +44,8 @@ class StemCellsTest
     void aJobOfAnotherMemoryStartsColdAndLeavesTheStemCellReady()
     {
         final FakeEngine engine = new FakeEngine(5);
-        try (PoolHarness h = new PoolHarness(engine, c -> c.withStemCells(List.of(new StemCell(PoolHarness.NODEJS, 256,
-            1)))))
+        try (PoolHarness h = withOneStemCell(engine))
         {
-            h.awaitThat(() -> h.pool.metrics().prewarmedContainers() == 1);
             final String stem = engine.containers.keySet().iterator().next();
             h.action("guest/small", "sleep:0");
 
@@ -61,5 +57,14 @@ class StemCellsTest
             assertThat(h.pool.metrics().prewarmedContainers()).isEqualTo(1);
             assertThat(h.pool.metrics().memoryInUseMb()).isEqualTo(256 + 128);
         }
+    }
+
+    /** A pool on {@code engine} whose one stem cell (Node.js, 256 MB) is ready. */
+    private static PoolHarness withOneStemCell(final FakeEngine engine)
+    {
+        final PoolHarness h = new PoolHarness(engine, c -> c.withStemCells(List.of(new StemCell(PoolHarness.NODEJS, 256,
+            1))));
+        h.awaitThat(() -> h.pool.metrics().prewarmedContainers() == 1);
+        return h;
     }
 }
