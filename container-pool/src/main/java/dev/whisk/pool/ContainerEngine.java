@@ -4,6 +4,7 @@ import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.StartedContainer;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the pool asks of a container engine. {@link dev.whisk.pool.docker.DockerDriver} is the engine in production;
@@ -45,6 +46,9 @@ public interface ContainerEngine extends AutoCloseable
 
     /** Removes every container of {@code invokerLabel}, waiting as long as that takes. */
     int removeAll(String invokerLabel);
+
+    /** Ids of the containers labelled for {@code invokerLabel}, running or not. */
+    List<String> containerIds(String invokerLabel);
 
     @Override
     void close();

@@ -71,46 +71,39 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
 
     public ContainerPoolConfig withMemoryBudgetMb(final int mb)
     {
-        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, mb, dockerThreads,
-            logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+        return with(d -> d.memoryBudgetMb = mb);
     }
 
     public ContainerPoolConfig withStemCells(final List<StemCell> cells)
     {
-        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
-            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, cells, pauseGraceMs, maxWaiting);
+        return with(d -> d.stemCells = cells);
     }
 
     public ContainerPoolConfig withPauseGraceMs(final long ms)
     {
-        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
-            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, ms, maxWaiting);
+        return with(d -> d.pauseGraceMs = ms);
     }
 
     public ContainerPoolConfig withIdleTimeoutMs(final long ms)
     {
-        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
-            dockerThreads, logWaitMs, ms, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+        return with(d -> d.idleTimeoutMs = ms);
     }
 
     /** The Docker engine to use, e.g. {@code unix:///var/run/docker.sock} or {@code tcp://10.0.0.5:2375}. */
     public ContainerPoolConfig withDockerHost(final String host)
     {
-        return new ContainerPoolConfig(host, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
-            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+        return with(d -> d.dockerHost = host);
     }
 
     /** What actions see as {@code __OW_API_HOST}, e.g. the API on the network's gateway address. */
     public ContainerPoolConfig withApiHost(final String host)
     {
-        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, host, memoryBudgetMb,
-            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, maxWaiting);
+        return with(d -> d.apiHost = host);
     }
 
     public ContainerPoolConfig withMaxWaiting(final int jobs)
     {
-        return new ContainerPoolConfig(dockerHost, network, invokerLabel, runtimeImages, apiHost, memoryBudgetMb,
-            dockerThreads, logWaitMs, idleTimeoutMs, clientThreads, stemCells, pauseGraceMs, jobs);
+        return with(d -> d.maxWaiting = jobs);
     }
 
     /** A fair share of the machine: half of its physical memory, at most 16 GB. */
@@ -123,5 +116,33 @@ public record ContainerPoolConfig(String dockerHost, String network, String invo
             return (int)Math.max(512, Math.min(16 * 1024, sun.getTotalMemorySize() / (2L * 1024 * 1024)));
         }
         return 2048;
+    }
+
+    /** A copy with {@code change} made to a draft of this config; the copy is validated as any config is. */
+    private ContainerPoolConfig with(final java.util.function.Consumer<Draft> change)
+    {
+        final Draft d = new Draft();
+        d.dockerHost = dockerHost;
+        d.apiHost = apiHost;
+        d.memoryBudgetMb = memoryBudgetMb;
+        d.idleTimeoutMs = idleTimeoutMs;
+        d.stemCells = stemCells;
+        d.pauseGraceMs = pauseGraceMs;
+        d.maxWaiting = maxWaiting;
+        change.accept(d);
+        return new ContainerPoolConfig(d.dockerHost, network, invokerLabel, runtimeImages, d.apiHost, d.memoryBudgetMb,
+            dockerThreads, logWaitMs, d.idleTimeoutMs, clientThreads, d.stemCells, d.pauseGraceMs, d.maxWaiting);
+    }
+
+    /** The settings a {@code with...} method may change. */
+    private static final class Draft
+    {
+        String dockerHost;
+        String apiHost;
+        int memoryBudgetMb;
+        long idleTimeoutMs;
+        List<StemCell> stemCells;
+        long pauseGraceMs;
+        int maxWaiting;
     }
 }

@@ -61,7 +61,7 @@ final class PooledContainer
     final String kind;
     final int memoryMb;
     /** The stem cell slot it was started for, or {@code null} when started for a job. */
-    final ContainerPool.StemSlot stem;
+    final StemCells.StemSlot stem;
     /** Its secret: set in its environment at creation and carried by every request to it. */
     final io.netty.util.AsciiString token = ProxyToken.next();
     /** Which jobs it serves; {@code null} while it is a stem cell. */
@@ -150,7 +150,7 @@ final class PooledContainer
     {
     }
 
-    PooledContainer(final long seq, final String kind, final int memoryMb, final ContainerPool.StemSlot stem)
+    PooledContainer(final long seq, final String kind, final int memoryMb, final StemCells.StemSlot stem)
     {
         this.seq = seq;
         this.kind = kind;

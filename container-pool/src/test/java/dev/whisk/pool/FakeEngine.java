@@ -38,6 +38,8 @@ final class FakeEngine implements ContainerEngine
     final AtomicInteger unpauses = new AtomicInteger();
     final AtomicInteger removals = new AtomicInteger();
     final Map<String, Container> containers = new ConcurrentHashMap<>();
+    /** Containers the engine refuses to remove, as a wedged Docker daemon might. */
+    final java.util.Set<String> stuck = ConcurrentHashMap.newKeySet();
     private final AtomicInteger seq = new AtomicInteger();
     private final ExecutorService handlers = Executors.newCachedThreadPool(r ->
     {
@@ -109,7 +111,7 @@ final class FakeEngine implements ContainerEngine
     @Override
     public String imageLabel(final String image, final String label)
     {
-        return ContainerPool.INLINE_LOGS_LABEL.equals(label) ? "fake-proxy" : null;
+        return LogCollection.INLINE_LOGS_LABEL.equals(label) ? "fake-proxy" : null;
     }
 
     @Override
@@ -219,6 +221,10 @@ final class FakeEngine implements ContainerEngine
     @Override
     public void remove(final String id)
     {
+        if (stuck.contains(id))
+        {
+            throw new IllegalStateException("container " + id + " is stuck");
+        }
         final Container c = containers.remove(id);
         if (c != null)
         {
@@ -239,13 +245,27 @@ final class FakeEngine implements ContainerEngine
         int removed = 0;
         for (final Container c : List.copyOf(containers.values()))
         {
-            if (invokerLabel.equals(c.label))
+            if (invokerLabel.equals(c.label) && !stuck.contains(c.id))
             {
                 remove(c.id);
                 removed++;
             }
         }
         return removed;
+    }
+
+    @Override
+    public List<String> containerIds(final String invokerLabel)
+    {
+        final List<String> ids = new ArrayList<>();
+        for (final Container c : containers.values())
+        {
+            if (invokerLabel.equals(c.label))
+            {
+                ids.add(c.id);
+            }
+        }
+        return ids;
     }
 
     @Override

@@ -49,6 +49,19 @@ final class PoolHarness implements JobListener, AutoCloseable
         {
             return new String(outcome.result(), StandardCharsets.UTF_8);
         }
+
+        /** On a {@link FakeEngine}: the id of the container that ran it, as its answer says. */
+        String container()
+        {
+            try
+            {
+                return dev.whisk.core.json.Json.MAPPER.readTree(outcome.result()).path("container").asText();
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new java.io.UncheckedIOException(ex);
+            }
+        }
     }
 
     PoolHarness(final UnaryOperator<ContainerPoolConfig> tweak)
@@ -64,7 +77,9 @@ final class PoolHarness implements JobListener, AutoCloseable
         Assumptions.assumeTrue(docker.isReachable() || "true".equalsIgnoreCase(System.getenv("WHISK_REQUIRE_DOCKER")),
             "no Docker engine");
         assertThat(docker.hasImage(IMAGE)).as("image %s (runtimes/nodejs/build-image.sh)", IMAGE).isTrue();
-        pool = new ContainerPool(tweak.apply(baseConfig()), (path, version, rev) -> actions.get(path), this, freezer);
+        final ContainerPoolConfig config = tweak.apply(baseConfig());
+        pool = new ContainerPool(config, (path, version, rev) -> actions.get(path), this,
+            new DockerDriver(config.dockerHost(), config.network(), freezer), null);
         pool.start();
     }
 

@@ -14,6 +14,7 @@ import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.Job;
 import dev.whisk.pool.JobListener;
 import dev.whisk.pool.RunOutcome;
+import dev.whisk.pool.docker.DockerDriver;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -103,11 +104,11 @@ public final class InvokerAgent implements Agent, JobListener
         this.completions = completions;
         if (loop == null)
         {
-            this.pool = new ContainerPool(poolConfig, codeSource, this);
+            this.pool = new ContainerPool(poolConfig, codeSource, this, DockerDriver.forPool(poolConfig), null);
         }
         else
         {
-            this.pool = new ContainerPool(poolConfig, codeSource, this, loop);
+            this.pool = new ContainerPool(poolConfig, codeSource, this, DockerDriver.forPool(poolConfig), loop);
             pool.ownedBy(loop);
         }
     }

@@ -8,6 +8,7 @@ import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.Job;
 import dev.whisk.pool.JobListener;
 import dev.whisk.pool.RunOutcome;
+import dev.whisk.pool.docker.DockerDriver;
 import io.netty.channel.EventLoop;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.Agent;
@@ -51,7 +52,7 @@ public final class LocalInvoker implements Agent, JobListener
     {
         this.invokerId = invokerId;
         this.seal = seal;
-        this.pool = new ContainerPool(poolConfig, codeSource, this, loop);
+        this.pool = new ContainerPool(poolConfig, codeSource, this, DockerDriver.forPool(poolConfig), loop);
         pool.ownedBy(loop);
     }
 

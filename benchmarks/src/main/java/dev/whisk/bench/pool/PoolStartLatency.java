@@ -251,7 +251,8 @@ public final class PoolStartLatency implements JobListener
     private ContainerPool open(final ContainerPoolConfig config)
     {
         final ContainerPool pool = new ContainerPool(config,
-            (path, version, revision) -> new ActionCode(KIND, IMAGE, CODE, "main", false, Map.of()), this);
+            (path, version, revision) -> new ActionCode(KIND, IMAGE, CODE, "main", false, Map.of()), this,
+            DockerDriver.forPool(config), null);
         pool.start();
         // As in the invoker: the owner parks when idle and any command for it unparks it at once, so the owner does
         // not take one of the machine's cores from the containers while they start.

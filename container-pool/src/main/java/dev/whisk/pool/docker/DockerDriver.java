@@ -54,6 +54,12 @@ public final class DockerDriver implements dev.whisk.pool.ContainerEngine
         this(dockerHost, network, CgroupFreezer.system());
     }
 
+    /** The engine a pool of {@code config} runs on: its Docker host and network, the system's cgroup freezer. */
+    public static DockerDriver forPool(final dev.whisk.pool.ContainerPoolConfig config)
+    {
+        return new DockerDriver(config.dockerHost(), config.network(), CgroupFreezer.system());
+    }
+
     /** @param freezer where containers' cgroup freezer files are looked for. */
     public DockerDriver(final String dockerHost, final String network, final CgroupFreezer freezer)
     {
@@ -338,6 +344,7 @@ public final class DockerDriver implements dev.whisk.pool.ContainerEngine
     }
 
     /** Ids of the containers labelled for {@code invokerLabel}, running or not. */
+    @Override
     public List<String> containerIds(final String invokerLabel)
     {
         return docker.listContainersCmd()
