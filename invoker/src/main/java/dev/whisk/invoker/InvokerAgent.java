@@ -191,7 +191,7 @@ public final class InvokerAgent extends PoolInvoker
             return 0;
         }
         nextHeartbeatNs = nowNs + heartbeatIntervalNs;
-        heartbeat.freeMemoryMb = pool.metrics().freeMemoryMb();
+        heartbeat.freeMemoryMb = freeMemoryMb();
         heartbeat.sentMs = System.currentTimeMillis();
         final int length = heartbeat.encode(heartbeatBuffer, 0);
         // A heartbeat that cannot go now is not queued: the next one carries fresher numbers.

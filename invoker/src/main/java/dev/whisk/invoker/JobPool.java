@@ -17,6 +17,9 @@ interface JobPool
 
     int doWork();
 
+    /** Memory not taken by containers now, MB: what a heartbeat announces. */
+    int freeMemoryMb();
+
     void close();
 
     /** {@code pool} as what an invoker drives. */
@@ -40,6 +43,12 @@ interface JobPool
             public int doWork()
             {
                 return pool.doWork();
+            }
+
+            @Override
+            public int freeMemoryMb()
+            {
+                return pool.metrics().freeMemoryMb();
             }
 
             @Override

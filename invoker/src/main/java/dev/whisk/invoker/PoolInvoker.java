@@ -150,6 +150,12 @@ abstract class PoolInvoker implements Agent, JobListener
         return jobs.doWork();
     }
 
+    /** Memory the pool has not given to containers, MB. */
+    final int freeMemoryMb()
+    {
+        return jobs.freeMemoryMb();
+    }
+
     @Override
     public String roleName()
     {
