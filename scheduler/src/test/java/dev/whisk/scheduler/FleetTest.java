@@ -8,8 +8,6 @@ import dev.whisk.core.wire.CompletionMessage;
 import dev.whisk.core.wire.Heartbeat;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
-import dev.whisk.storage.ActivationQuery;
-import dev.whisk.storage.ActivationStore;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import io.aeron.Subscription;
@@ -24,8 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -76,7 +72,7 @@ class FleetTest
         final List<String> journaled = new ArrayList<>();
         try (Scheduler scheduler = new Scheduler(new Scheduler.Context()
             .config(SchedulerConfig.defaults(dir.resolve("journal")))
-            .journal(new ChronicleJournal(dir.resolve("journal"))).fleet(fleet).activations(new Store())
+            .journal(new ChronicleJournal(dir.resolve("journal"))).fleet(fleet).activations(new RecoveryTest.Records())
             .waiters(new Waiters())))
         {
             assertThat(scheduler.tryPublish(request(1), waiter(journaled, new ArrayList<>()))).isTrue();
@@ -111,7 +107,7 @@ class FleetTest
                 .silenceNs(TimeUnit.SECONDS.toNanos(5)));
             final Fleet fleet = Fleet.remote(new Fleet.Remote.Context().invokers(table).aeron(() -> aeron)
                 .requestStreamId(31).completions(controllerIn));
-            final Store store = new Store();
+            final RecoveryTest.Records store = new RecoveryTest.Records();
             final Waiters waiters = new Waiters();
             final List<Activation> completed = new CopyOnWriteArrayList<>();
             final CompletionAgent agent = new CompletionAgent(new CompletionAgent.Context().fleet(fleet).store(store)
@@ -171,8 +167,8 @@ class FleetTest
                 }
 
                 assertThat(acks).containsExactly(3L, 3L);
-                assertThat(store.appended).as("recorded once").containsExactly(record.activationId());
-                assertThat(completed).hasSize(1);
+                assertThat(store.byId).containsOnlyKeys(record.activationId());
+                assertThat(completed).as("ended once").hasSize(1);
                 assertThat(answered).extracting(Activation::activationId).containsExactly(record.activationId());
                 assertThat(fleet.inFlight()).isZero();
                 assertThat(table.usedMb(1)).as("its memory given back").isZero();
@@ -242,43 +238,5 @@ class FleetTest
         return new Activation(r.activationId(), r.namespace, r.subject, "a", r.actionVersion, r.actionPath, r.kind,
             r.acceptedMs, r.acceptedMs + 5, null, ActivationStatus.SUCCESS, "{}".getBytes(StandardCharsets.UTF_8),
             List.of(), new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency), false, 0, -1);
-    }
-
-    /** A store that holds records in memory; each is durable once taken (the store's default). */
-    private static final class Store implements ActivationStore
-    {
-        final List<String> appended = new CopyOnWriteArrayList<>();
-        final Map<String, Activation> byId = new ConcurrentHashMap<>();
-
-        @Override
-        public boolean append(final Activation activation)
-        {
-            appended.add(activation.activationId());
-            byId.put(activation.activationId(), activation);
-            return true;
-        }
-
-        @Override
-        public Activation get(final String namespace, final String activationId)
-        {
-            return byId.get(activationId);
-        }
-
-        @Override
-        public List<Activation> list(final ActivationQuery query)
-        {
-            return List.copyOf(byId.values());
-        }
-
-        @Override
-        public int count(final ActivationQuery query)
-        {
-            return byId.size();
-        }
-
-        @Override
-        public void close()
-        {
-        }
     }
 }

@@ -183,7 +183,8 @@ class InvokerTableTest
     @Test
     void withNoHealthyInvokerNothingIsSelectedAndAnUnheardInvokerIsNotHealthy()
     {
-        assertThat(new InvokerTable(new InvokerTable.Context().remote(4).silenceNs(SILENCE_NS)).select(7, 0)).as("nobody registered").isEqualTo(-1);
+        assertThat(new InvokerTable(new InvokerTable.Context().remote(4).silenceNs(SILENCE_NS)).select(7, 0))
+            .as("nobody registered").isEqualTo(-1);
         final InvokerTable table = remoteTable(2);
         assertThat(table.select(7, 0)).isEqualTo(-1);
         table.onHeartbeat(0, 0);
