@@ -35,10 +35,11 @@ import java.util.function.Supplier;
  *   a completion is acknowledged once durable, so the invoker stops resending it.</li>
  * </ul>
  *
- * <p>Threads: the dispatch side ({@link #intake}, {@link #track}, {@link #send}, {@link #abandon}) runs on the
- * dispatch thread (the ring's, or the local loop); the completion side ({@link #poll}, {@link #duty},
- * {@link #isLive}, {@link #keepOutcome}, {@link #onDurable}) on the completion agent's thread. What the two share is
- * the {@link InvokerTable} (atomics, see there) and, remotely, {@link InFlight} (a concurrent map).
+ * <p>Threads: {@link #intake} is asked once, by the scheduler's constructor. The dispatch side ({@link #track},
+ * {@link #send}, {@link #abandon}) runs on the dispatch thread (the ring's, or the local loop); the completion side
+ * ({@link #poll}, {@link #duty}, {@link #isLive}, {@link #keepOutcome}, {@link #onDurable}) on the completion agent's
+ * thread. What the two share is the {@link InvokerTable} (atomics, see there) and, remotely, {@link InFlight} (a
+ * concurrent map).
  */
 public abstract sealed class Fleet permits Fleet.Local, Fleet.Remote
 {
