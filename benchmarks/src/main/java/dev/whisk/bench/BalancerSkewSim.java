@@ -61,7 +61,8 @@ public final class BalancerSkewSim
         final Random fallback = new Random(99);
         final double[] cdf = zipf();
         final double ratePerMs = load * INVOKERS * SLOTS / MEAN_RUN_MS;
-        final InvokerTable table = new InvokerTable(Collections.nCopies(INVOKERS, null));
+        final InvokerTable table = new InvokerTable(new InvokerTable.Context()
+            .inProcess(Collections.nCopies(INVOKERS, null)));
         final long[] usedMb = new long[INVOKERS];
         final int[] running = new int[INVOKERS];
         final ArrayDeque<double[]>[] queues = queues();

@@ -5,30 +5,24 @@ import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.CompletionMessage;
 import dev.whisk.core.wire.Heartbeat;
-import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.core.wire.MessageParts;
+import dev.whisk.core.wire.WholeMessages;
 import dev.whisk.pool.ActionCodeSource;
 import dev.whisk.pool.ContainerPool;
 import dev.whisk.pool.ContainerPoolConfig;
-import dev.whisk.pool.Job;
-import dev.whisk.pool.JobListener;
-import dev.whisk.pool.RunOutcome;
 import dev.whisk.pool.docker.DockerDriver;
 import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
-import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
 import org.agrona.ExpandableArrayBuffer;
-import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
-import java.util.List;
 
 /**
  * The invoker's one service thread: takes invoke messages from its Aeron subscription, hands them to the container
@@ -37,8 +31,11 @@ import java.util.List;
  *
  * <p>Messages the publication cannot take now (back pressure, not yet connected) wait in an outbound queue and are
  * offered again on later duty cycles, in order, so a completion is never dropped.
+ *
+ * <p>Owner: the thread that runs the agent ({@link Context#loop}'s event loop in {@code whisk invoker}, which also
+ * holds the containers' connections); every method but {@link #start} and the setters called before it runs there.
  */
-public final class InvokerAgent implements Agent, JobListener
+public final class InvokerAgent extends PoolInvoker
 {
     private static final Logger LOG = LoggerFactory.getLogger(InvokerAgent.class);
     private static final int FRAGMENT_LIMIT = 16;
@@ -49,16 +46,14 @@ public final class InvokerAgent implements Agent, JobListener
     {
     }
 
-    private final int invokerId;
-    private final dev.whisk.core.entity.KeySeal seal;
     private Subscription requests;
     private Publication completions;
     private java.util.function.Supplier<Channels> reconnect;
     private long nextReconnectNs;
     private final ContainerPool pool;
-    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
-    private final InvokeRequest request = new InvokeRequest();
-    private final MessageParts.Assembler requestParts = new MessageParts.Assembler();
+    private final WholeMessages whole = new WholeMessages(this::onMessage);
+    private final FragmentHandler assembler = new FragmentAssembler((buffer, offset, length, header) ->
+        whole.onFragment(buffer, offset, length, header.sessionId()));
     private final ExpandableArrayBuffer outBuffer = new ExpandableArrayBuffer(4096);
     private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
     private final Heartbeat heartbeat = new Heartbeat();
@@ -71,45 +66,62 @@ public final class InvokerAgent implements Agent, JobListener
     private long nextResendNs;
     private long partedMessages;
 
-    /**
-     * Creates the agent and its container pool; call {@link #start()} before the agent runs.
-     */
-    public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
-        final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource)
+    /** Creates the agent and its container pool; call {@link #start()} before the agent runs. */
+    public InvokerAgent(final Context context)
     {
-        this(invokerId, requests, completions, poolConfig, codeSource, dev.whisk.core.entity.KeySeal.ephemeral());
-    }
-
-    /** As above, opening the keys of requests with {@code seal}, the key the front door sealed them with. */
-    public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
-        final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
-        final dev.whisk.core.entity.KeySeal seal)
-    {
-        this(invokerId, requests, completions, poolConfig, codeSource, seal, null);
-    }
-
-    /**
-     * As above, the agent running on {@code loop} (a loop the caller owns), which also holds the containers'
-     * connections: a request polled from Aeron is written to its container, and the container's answer handled, on
-     * that one thread, with no hand-off between the agent and the connections' loop. {@code null}: the pool has
-     * loops of its own and the agent runs on a thread of the caller's.
-     */
-    public InvokerAgent(final int invokerId, final Subscription requests, final Publication completions,
-        final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
-        final dev.whisk.core.entity.KeySeal seal, final io.netty.channel.EventLoop loop)
-    {
-        this.seal = seal;
-        this.invokerId = invokerId;
-        this.requests = requests;
-        this.completions = completions;
-        if (loop == null)
+        super(context.conclude());
+        this.requests = context.requests;
+        this.completions = context.completions;
+        final ContainerPoolConfig poolConfig = context.poolConfig;
+        final ActionCodeSource codeSource = context.codeSource;
+        final io.netty.channel.EventLoop loop = context.loop;
+        this.pool = drive(context, () ->
         {
-            this.pool = new ContainerPool(poolConfig, codeSource, this, DockerDriver.forPool(poolConfig), null);
+            final ContainerPool pool = new ContainerPool(poolConfig, codeSource, this,
+                DockerDriver.forPool(poolConfig), loop);
+            if (loop != null)
+            {
+                pool.ownedBy(loop);
+            }
+            return pool;
+        });
+    }
+
+    /**
+     * What an invoker agent is made of: see {@link PoolInvoker.Context}; required besides: {@link #requests} and
+     * {@link #completions}. {@link #seal} defaults to an ephemeral key; without a {@link #loop} the pool has loops of
+     * its own and the agent runs on a thread of the caller's.
+     */
+    public static final class Context extends PoolInvoker.Context<Context>
+    {
+        private Subscription requests;
+        private Publication completions;
+
+        /** Where invoke requests (and acknowledgements) arrive. */
+        public Context requests(final Subscription requests)
+        {
+            this.requests = requests;
+            return this;
         }
-        else
+
+        /** Where results, completions and heartbeats go. */
+        public Context completions(final Publication completions)
         {
-            this.pool = new ContainerPool(poolConfig, codeSource, this, DockerDriver.forPool(poolConfig), loop);
-            pool.ownedBy(loop);
+            this.completions = completions;
+            return this;
+        }
+
+        /** Checks what is required and fills the defaults. */
+        Context conclude()
+        {
+            concludeCommon();
+            java.util.Objects.requireNonNull(requests, "requests");
+            java.util.Objects.requireNonNull(completions, "completions");
+            if (seal == null)
+            {
+                seal = dev.whisk.core.entity.KeySeal.ephemeral();
+            }
+            return this;
         }
     }
 
@@ -120,7 +132,7 @@ public final class InvokerAgent implements Agent, JobListener
      */
     public void start()
     {
-        pool.start();
+        startPool();
     }
 
     /** The pool, for its counters. Its state belongs to the agent's thread. */
@@ -169,7 +181,7 @@ public final class InvokerAgent implements Agent, JobListener
         }
         work += drainBacklog();
         work += requests.poll(assembler, FRAGMENT_LIMIT);
-        work += pool.doWork();
+        work += poolWork();
         return work;
     }
 
@@ -180,7 +192,7 @@ public final class InvokerAgent implements Agent, JobListener
             return 0;
         }
         nextHeartbeatNs = nowNs + heartbeatIntervalNs;
-        heartbeat.freeMemoryMb = pool.metrics().freeMemoryMb();
+        heartbeat.freeMemoryMb = freeMemoryMb();
         heartbeat.sentMs = System.currentTimeMillis();
         final int length = heartbeat.encode(heartbeatBuffer, 0);
         // A heartbeat that cannot go now is not queued: the next one carries fresher numbers.
@@ -210,31 +222,10 @@ public final class InvokerAgent implements Agent, JobListener
         }
     }
 
-    @Override
-    public String roleName()
-    {
-        return "invoker-" + invokerId;
-    }
-
-    @Override
-    public void onClose()
-    {
-        pool.close();
-    }
-
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    /** A whole message from the controller: an invoke request, or the acknowledgement of a completion. */
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length)
     {
         final short template = MessageHeader.templateId(buffer, offset, length);
-        if (template == MessageHeader.PART)
-        {
-            // A request longer than one Aeron message (params and defaults near their limits): run once whole.
-            final byte[] whole = requestParts.onPart(header.sessionId(), buffer, offset, length);
-            if (whole != null)
-            {
-                onFragment(new UnsafeBuffer(whole), 0, whole.length, header);
-            }
-            return;
-        }
         if (template == MessageHeader.ACK && ActivationRef.is(buffer, offset, length, MessageHeader.ACK))
         {
             unacked.remove(ActivationId.toString(ActivationRef.idHi(buffer, offset), ActivationRef.idLo(buffer,
@@ -246,23 +237,7 @@ public final class InvokerAgent implements Agent, JobListener
             LOG.warn("event=unknown-message invoker={} length={}", invokerId, length);
             return;
         }
-        final InvokeRequest r = request.decode(buffer, offset, length);
-        pool.submit(Jobs.fromRequest(r, seal));
-    }
-
-    @Override
-    public void onResult(final Job job, final RunOutcome outcome)
-    {
-        if (job.blocking())
-        {
-            send(MessageHeader.RESULT, job, Jobs.activation(job, outcome, List.of()));
-        }
-    }
-
-    @Override
-    public void onCompleted(final Job job, final RunOutcome outcome, final List<String> logs)
-    {
-        send(MessageHeader.COMPLETION, job, Jobs.activation(job, outcome, logs));
+        submit(buffer, offset, length);
     }
 
     /**
@@ -270,10 +245,10 @@ public final class InvokerAgent implements Agent, JobListener
      * of any allowed size (10 MB of logs, a result at its limit) reaches the controller as it is. What the
      * publication cannot take now waits in the backlog, in order.
      */
-    private void send(final short templateId, final Job job, final Activation activation)
+    @Override
+    void send(final short templateId, final int memoryMb, final Activation activation)
     {
-        final int length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, job.limits().memory(),
-            activation);
+        final int length = CompletionMessage.encode(outBuffer, 0, templateId, invokerId, memoryMb, activation);
         final boolean keepUntilAcked = heartbeatIntervalNs > 0 && templateId == MessageHeader.COMPLETION;
         final int maxLength = completions.maxMessageLength();
         if (length > maxLength)

@@ -1,19 +1,14 @@
 package dev.whisk.invoker;
 
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.pool.ActionCodeSource;
 import dev.whisk.pool.ContainerPool;
 import dev.whisk.pool.ContainerPoolConfig;
-import dev.whisk.pool.Job;
-import dev.whisk.pool.JobListener;
-import dev.whisk.pool.RunOutcome;
 import dev.whisk.pool.docker.DockerDriver;
 import io.netty.channel.EventLoop;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.Agent;
 
-import java.util.List;
+import java.util.Objects;
 
 /**
  * An invoker in the controller's own process, with no Aeron in between: requests arrive as calls on the event loop
@@ -21,52 +16,80 @@ import java.util.List;
  * {@link Completions} on that same loop. Standalone serves its front door from that loop too, so a warm invoke is
  * read, journaled, run and answered by one thread.
  *
- * <p>Owner: the event loop given to {@link #start}; {@link #doWork} (the pool's timers and queued commands) and
- * {@link #onRequest} run there only.
+ * <p>Owner: the event loop of its {@link Context#loop}; {@link #doWork} (the pool's timers and queued commands),
+ * {@link #onRequest} and the calls to {@link Completions} run there only.
  */
-public final class LocalInvoker implements Agent, JobListener
+public final class LocalInvoker extends PoolInvoker
 {
-    /** Where results and completions go, on the owner loop. */
+    /** Where results and completions go, on the owner loop: {@code CompletionAgent::accept} in standalone. */
+    @FunctionalInterface
     public interface Completions
     {
-        /** A blocking run's result, before its record: what its caller is answered with. */
-        void onResult(int invokerId, int memoryMb, Activation activation);
-
-        /** The whole activation record. */
-        void onCompleted(int invokerId, int memoryMb, Activation activation);
+        /**
+         * A blocking run's result ({@code RESULT}, before its record: what its caller is answered with) or the whole
+         * activation record ({@code COMPLETION}), of invoker {@code invokerId}.
+         */
+        void accept(short template, int invokerId, Activation activation);
     }
 
-    private final int invokerId;
     private final ContainerPool pool;
-    private final InvokeRequest request = new InvokeRequest();
-    private final dev.whisk.core.entity.KeySeal seal;
-    private Completions completions;
+    private final Completions completions;
 
-    /**
-     * Creates the pool on {@code loop}'s group, which the caller owns; call {@link #start} before any request.
-     *
-     * @param seal opens the keys of requests, sealed by the front door with the same key.
-     */
-    public LocalInvoker(final int invokerId, final ContainerPoolConfig poolConfig, final ActionCodeSource codeSource,
-        final EventLoop loop, final dev.whisk.core.entity.KeySeal seal)
+    public LocalInvoker(final Context context)
     {
-        this.invokerId = invokerId;
-        this.seal = seal;
-        this.pool = new ContainerPool(poolConfig, codeSource, this, DockerDriver.forPool(poolConfig), loop);
-        pool.ownedBy(loop);
+        super(context.conclude());
+        this.completions = context.completions;
+        final ContainerPoolConfig poolConfig = context.poolConfig;
+        final ActionCodeSource codeSource = context.codeSource;
+        final EventLoop loop = context.loop;
+        this.pool = drive(context, () ->
+        {
+            final ContainerPool pool = new ContainerPool(poolConfig, codeSource, this,
+                DockerDriver.forPool(poolConfig), loop);
+            pool.ownedBy(loop);
+            return pool;
+        });
     }
 
     /**
-     * Prepares the pool (checks the engine, removes leftovers); blocking, on the launcher's thread.
+     * What a local invoker is made of: see {@link PoolInvoker.Context}; required besides: {@link #seal},
+     * {@link #loop} and {@link #completions}.
+     */
+    public static final class Context extends PoolInvoker.Context<Context>
+    {
+        private Completions completions;
+
+        public Context completions(final Completions completions)
+        {
+            this.completions = completions;
+            return this;
+        }
+
+        /** Checks what is required. */
+        Context conclude()
+        {
+            concludeCommon();
+            Objects.requireNonNull(seal, "seal");
+            Objects.requireNonNull(completions, "completions");
+            if (jobs == null)
+            {
+                Objects.requireNonNull(loop, "loop");
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Prepares the pool (checks the engine, removes leftovers); blocking, on the launcher's thread, before any request.
      *
      * @throws IllegalStateException when no Docker engine answers.
      */
-    public void start(final Completions completions)
+    public void start()
     {
-        this.completions = completions;
-        pool.start();
+        startPool();
     }
 
+    /** The container pool, for its counters and wake-ups; its state belongs to the owner loop. */
     public ContainerPool pool()
     {
         return pool;
@@ -75,39 +98,18 @@ public final class LocalInvoker implements Agent, JobListener
     /** Owner loop: one encoded invoke request; the bytes are valid only during the call. */
     public void onRequest(final DirectBuffer buffer, final int offset, final int length)
     {
-        pool.submit(Jobs.fromRequest(request.decode(buffer, offset, length), seal));
+        submit(buffer, offset, length);
     }
 
     @Override
     public int doWork()
     {
-        return pool.doWork();
+        return poolWork();
     }
 
     @Override
-    public String roleName()
+    void send(final short template, final int memoryMb, final Activation activation)
     {
-        return "invoker-" + invokerId;
-    }
-
-    @Override
-    public void onClose()
-    {
-        pool.close();
-    }
-
-    @Override
-    public void onResult(final Job job, final RunOutcome outcome)
-    {
-        if (job.blocking())
-        {
-            completions.onResult(invokerId, job.limits().memory(), Jobs.activation(job, outcome, List.of()));
-        }
-    }
-
-    @Override
-    public void onCompleted(final Job job, final RunOutcome outcome, final List<String> logs)
-    {
-        completions.onCompleted(invokerId, job.limits().memory(), Jobs.activation(job, outcome, logs));
+        completions.accept(template, invokerId, activation);
     }
 }

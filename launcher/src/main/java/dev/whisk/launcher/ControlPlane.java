@@ -13,10 +13,8 @@ import dev.whisk.frontdoor.api.LogForwardingStore;
 import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
-import dev.whisk.scheduler.InFlight;
+import dev.whisk.scheduler.Fleet;
 import dev.whisk.scheduler.InvokerHealth;
-import dev.whisk.scheduler.InvokerTable;
-import dev.whisk.scheduler.Membership;
 import dev.whisk.scheduler.Recovery;
 import dev.whisk.scheduler.Scheduler;
 import dev.whisk.scheduler.SchedulerConfig;
@@ -25,21 +23,18 @@ import dev.whisk.scheduler.alarm.AlarmService;
 import dev.whisk.storage.FileActivationStore;
 import dev.whisk.storage.FileEntityStore;
 import dev.whisk.storage.FileSubjectStore;
-import io.aeron.Aeron;
-import io.aeron.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.function.Supplier;
 
 /**
  * Everything of the platform but the invokers: stores, credentials and the system catalog, admission, the scheduler
  * ring with its journal, the completion agent and the front door. Standalone and the controller differ only in the
- * invoker table they hand in (in-process over IPC, or remote invokers joining by heartbeat over UDP) and in who runs
- * the completion agent. Closes in reverse start order.
+ * {@link Fleet} they hand in (the invoker in this process, or remote invokers joining by heartbeat over UDP) and in who
+ * runs the completion agent. Closes in reverse start order.
  */
 final class ControlPlane implements AutoCloseable
 {
@@ -55,7 +50,7 @@ final class ControlPlane implements AutoCloseable
     private final CompletionAgent completions;
     private final FrontDoor frontDoor;
     private final String apiHost;
-    private final InFlight inFlight;
+    private final Fleet fleet;
     private final AlarmService alarms;
     private final Metrics metrics;
     private final Path dataDir;
@@ -63,30 +58,15 @@ final class ControlPlane implements AutoCloseable
     private dev.whisk.scheduler.JournalKeeper keeper;
 
     /**
-     * @param membershipAeron for remote invokers: the Aeron client (of the day) to open publications to invokers on as
-     *                        they join;
-     *                        {@code null} when the table's invokers are in this process.
-     */
-    ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
-        final InvokerTable invokers, final Subscription completionSub, final Supplier<Aeron> membershipAeron,
-        final int requestStreamId) throws IOException, InterruptedException
-    {
-        this(dataDir, frontDoorConfig, schedulerConfig, invokers, completionSub, membershipAeron, requestStreamId,
-            null, null, null);
-    }
-
-    /**
-     * @param local  the invokers in this process, reached by a call on their event loop ({@code null} to dispatch
-     *               over Aeron through the ring).
+     * @param fleet  where the invokers are: in this process (standalone) or joining by heartbeat (controller).
      * @param ioLoop the event loops the front door serves connections on, owned by the caller, or {@code null} for
      *               loops of the front door's own.
      * @param seal   seals the keys runs are handed and the webhook secrets before they reach the journal or a store;
      *               its key is kept outside the data directory ({@link SealKey}, or derived from the invoker token).
      */
     ControlPlane(final Path dataDir, final FrontDoorConfig frontDoorConfig, final SchedulerConfig schedulerConfig,
-        final InvokerTable invokers, final Subscription completionSub, final Supplier<Aeron> membershipAeron,
-        final int requestStreamId, final dev.whisk.scheduler.LocalDispatch local,
-        final io.netty.channel.EventLoopGroup ioLoop, final KeySeal seal) throws IOException, InterruptedException
+        final Fleet fleet, final io.netty.channel.EventLoopGroup ioLoop, final KeySeal seal)
+        throws IOException, InterruptedException
     {
         boolean started = false;
         this.dataDir = dataDir;
@@ -105,31 +85,20 @@ final class ControlPlane implements AutoCloseable
             metrics = new Metrics(admission);
             final Waiters waiters = new Waiters();
 
-            inFlight = membershipAeron == null ? null : new InFlight(invokers);
-            final Membership membership = membershipAeron == null ? null : new Membership(membershipAeron,
-                requestStreamId, invokers, inFlight, activations, waiters, admission::onCompleted,
-                invokers.capacity(), invokers.silenceNs());
-
+            this.fleet = fleet;
             final ChronicleJournal journal = new ChronicleJournal(schedulerConfig.journalDir(),
                 ChronicleJournal.rollCycle(schedulerConfig.rollCycle()));
-            final Recovery recovery = Recovery.plan(journal, activations, membershipAeron != null);
+            final Recovery recovery = Recovery.plan(journal, activations, fleet);
             recovery.completed().forEach(activations::append);
             recovery.unfinished().forEach(activations::append);
-            for (final Recovery.Dispatched d : recovery.awaiting())
-            {
-                inFlight.add(d.invoker(), d.activationId(), d.request());
-                invokers.acquire(d.invoker(), d.request().memoryMb);
-            }
-            final Scheduler scheduler = own(new Scheduler(schedulerConfig, journal, invokers, activations, waiters,
-                inFlight, admission::onCompleted, local));
-            completions = new CompletionAgent(completionSub, activations, waiters, admission::onCompleted,
-                membership, invokers, new InvokerHealth(invokers, new HealthPinger(entities, scheduler),
-                    SystemCatalog.HEALTH_ACTION_ID));
-            if (membershipAeron == null)
-            {
-                // In-process invokers die with this process and cannot resend what the store had not yet made durable.
-                completions.journalCompletionsTo(scheduler.records());
-            }
+            fleet.adopt(recovery);
+            final Scheduler scheduler = own(new Scheduler(new Scheduler.Context().config(schedulerConfig)
+                .journal(journal).fleet(fleet).activations(activations).waiters(waiters)
+                .onUndeliverable(admission::onCompleted)));
+            completions = new CompletionAgent(new CompletionAgent.Context().fleet(fleet).store(activations)
+                .waiters(waiters).onCompletion(admission::onCompleted).records(scheduler.records())
+                .health(new InvokerHealth(fleet.invokers(), new HealthPinger(entities, scheduler),
+                    SystemCatalog.HEALTH_ACTION_ID)));
             for (final byte[] request : recovery.toDispatch())
             {
                 while (!scheduler.tryRedispatch(request))
@@ -235,7 +204,7 @@ final class ControlPlane implements AutoCloseable
     /** Activations dispatched to remote invokers and not yet completed (0 with in-process invokers). */
     int inFlightActivations()
     {
-        return inFlight == null ? 0 : inFlight.size();
+        return fleet.inFlight();
     }
 
     String apiHost()

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.scheduler.Fleet;
 import dev.whisk.scheduler.InvokerTable;
 import dev.whisk.scheduler.SchedulerConfig;
 import io.aeron.Subscription;
@@ -89,16 +90,18 @@ public final class Controller implements AutoCloseable
             // Closed with the client; opened again on a new client should that one die.
             final Subscription completionSub = link.current().addSubscription(completionChannel,
                 NodeChannels.COMPLETION_STREAM);
-            invokers = InvokerTable.remote(config.invokerCapacity(),
-                TimeUnit.MILLISECONDS.toNanos(config.silenceMs()), config.blackboxFraction());
-            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                completionSub, link::current, NodeChannels.REQUEST_STREAM, null, null,
-                dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken())));
+            invokers = new InvokerTable(new InvokerTable.Context().remote(config.invokerCapacity())
+                .silenceNs(TimeUnit.MILLISECONDS.toNanos(config.silenceMs()))
+                .blackboxFraction(config.blackboxFraction()));
+            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(),
+                Fleet.remote(new Fleet.Remote.Context().invokers(invokers).aeron(link::current)
+                    .requestStreamId(NodeChannels.REQUEST_STREAM).completions(completionSub)
+                    .resubscribe(() -> link.rebuilt().addSubscription(completionChannel,
+                        NodeChannels.COMPLETION_STREAM))),
+                null, dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken())));
             code = own(new CodeEndpoint(config.codeEndpoint(), config.invokerToken(),
                 new StoreCodeSource(controlPlane.entities(),
                     Map.of("nodejs:20", dev.whisk.pool.ContainerPoolConfig.DEFAULT_NODEJS_IMAGE))));
-            controlPlane.completions().resubscribeWith(() ->
-                link.rebuilt().addSubscription(completionChannel, NodeChannels.COMPLETION_STREAM));
             final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(16, 16, 1_000, config.maxParkNs()),
                 error -> LOG.error("event=agent-error", error), null, controlPlane.completions());
             AgentRunner.startOnThread(runner);

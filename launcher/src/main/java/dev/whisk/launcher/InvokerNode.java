@@ -71,9 +71,10 @@ public final class InvokerNode implements AutoCloseable
             // written to its container, and the answer sent back, with no hand-off between threads.
             final EventLoopGroup loops = own(new InvokerLoop()).group;
             final EventLoop loop = loops.next();
-            agent = new InvokerAgent(config.invokerId(), requests, completions, config.pool(),
-                new HttpCodeSource(config.codeUrl(), config.invokerToken()),
-                dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken()), loop);
+            agent = new InvokerAgent(new InvokerAgent.Context().invokerId(config.invokerId()).requests(requests)
+                .completions(completions).poolConfig(config.pool())
+                .codeSource(new HttpCodeSource(config.codeUrl(), config.invokerToken()))
+                .seal(dev.whisk.core.entity.KeySeal.derivedFrom(config.invokerToken())).loop(loop));
             agent.reconnectWith(() ->
             {
                 final Aeron aeron = link.rebuilt();

@@ -1,11 +1,10 @@
 package dev.whisk.launcher;
 
-import dev.whisk.core.activation.Activation;
-import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.invoker.LocalInvoker;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.DockerDriver;
 import dev.whisk.scheduler.CompletionAgent;
+import dev.whisk.scheduler.Fleet;
 import dev.whisk.scheduler.InvokerTable;
 import dev.whisk.scheduler.LocalDispatch;
 import io.aeron.Publication;
@@ -54,28 +53,17 @@ public final class Standalone implements AutoCloseable
             final EventLoop owner = loops.next();
             final EventLoopAgentRunner runner = new EventLoopAgentRunner();
             final Link link = new Link(owner);
-            final InvokerTable invokers = new InvokerTable(Arrays.asList((Publication)null), List.of(runner::wake));
+            final InvokerTable invokers = new InvokerTable(new InvokerTable.Context()
+                .inProcess(Arrays.asList((Publication)null)).wakers(List.of(runner::wake)));
             invokers.setCapacity(0, config.pool().memoryBudgetMb());
-            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(), invokers,
-                null, null, NodeChannels.REQUEST_STREAM, link, loops, config.sealKey().open(config.dataDir())));
-            invoker = new LocalInvoker(0, withReachableApiHost(config.pool()),
-                new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()), owner,
-                controlPlane.seal());
+            controlPlane = own(new ControlPlane(config.dataDir(), config.frontDoor(), config.scheduler(),
+                Fleet.local(invokers, link), loops, config.sealKey().open(config.dataDir())));
             final CompletionAgent completions = controlPlane.completions();
-            invoker.start(new LocalInvoker.Completions()
-            {
-                @Override
-                public void onResult(final int invokerId, final int memoryMb, final Activation activation)
-                {
-                    completions.accept(MessageHeader.RESULT, invokerId, activation);
-                }
-
-                @Override
-                public void onCompleted(final int invokerId, final int memoryMb, final Activation activation)
-                {
-                    completions.accept(MessageHeader.COMPLETION, invokerId, activation);
-                }
-            });
+            invoker = new LocalInvoker(new LocalInvoker.Context().invokerId(0)
+                .poolConfig(withReachableApiHost(config.pool()))
+                .codeSource(new StoreCodeSource(controlPlane.entities(), config.pool().runtimeImages()))
+                .loop(owner).seal(controlPlane.seal()).completions(completions::accept));
+            invoker.start();
             link.attach(invoker);
             invoker.pool().wakeOwnerWith(runner::wake);
             controlPlane.metrics().add(new PoolSamples(invoker.pool().metrics(), invoker.pool().lanes()));

@@ -6,62 +6,47 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.wire.ActivationRef;
 import dev.whisk.core.wire.InvokeRequest;
 import dev.whisk.core.wire.MessageHeader;
-import dev.whisk.core.wire.MessageParts;
 import org.agrona.concurrent.UnsafeBuffer;
 import dev.whisk.storage.ActivationStore;
-import io.aeron.Publication;
-import org.agrona.DirectBuffer;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Consumer;
 
 /**
- * Second ring stage: picks the action's invoker and offers the encoded request on its Aeron publication (or, for
- * invokers in this process, hands it to them by a call on their own thread, see {@link LocalDispatch}). Back
- * pressure is waited out while the invoker is alive (at most its silence window), so the ring fills and the front
- * door refuses new work up front instead of accepted work failing; an invoker that stays unreachable turns the
- * request into a {@code whisk internal error} record, so every accepted request still ends in a record. Owns the
- * invoker table.
+ * Second stage: picks the action's invoker, journals where the request goes, and has the {@link Fleet} send it (over
+ * Aeron for invokers in other processes, by a call on their thread for invokers in this process). A request that
+ * cannot be sent, or whose dispatch cannot be journaled, ends in a {@code whisk internal error} record, so every
+ * accepted request still ends in a record.
+ *
+ * <p>Thread: the dispatch thread (the ring's, or the local loop), one at a time. It appends to the journal (the
+ * {@link MessageHeader#DISPATCHED} entry) beside the journal stage. It does not own the {@link InvokerTable}: it
+ * promises memory there ({@link InvokerTable#select}, an atomic add) and reads health and heartbeats with acquire
+ * loads, while the completion thread writes those and gives memory back (see the table).
  */
 final class DispatchHandler implements EventHandler<InvokeEvent>
 {
     private static final Logger LOG = LoggerFactory.getLogger(DispatchHandler.class);
-    /** Back-pressured offers between two looks at the clock and the invoker's liveness. */
-    private static final int CLOCK_CHECK_ATTEMPTS = 64;
 
+    private final Fleet fleet;
     private final InvokerTable invokers;
     private final ActivationStore activations;
     private final Waiters waiters;
-    /** Spins, yields, then parks up to 1 ms: a wait of seconds must not hold a core on a small machine. */
-    private final IdleStrategy retryIdle = new BackoffIdleStrategy(64, 64, 1_000, 1_000_000);
     private final InvokeRequest failed = new InvokeRequest();
-
-    private final InFlight inFlight;
-
-    /**
-     * @param inFlight where activations sent to invokers in other processes are tracked until they complete;
-     *                 {@code null} when every invoker is in this process.
-     */
     private final Journal journal;
-    private final java.util.function.Consumer<Activation> onUndeliverable;
-    /** The invokers in this process reached by a call instead of a publication, or {@code null}. */
-    private final LocalDispatch local;
+    private final Consumer<Activation> onUndeliverable;
     private final UnsafeBuffer refBuffer = new UnsafeBuffer(new byte[ActivationRef.LENGTH]);
     static final String NOT_JOURNALED =
         "The platform ran out of disk space before the action could be started; it did not run.";
     private volatile DiskGuard disk;
 
-    DispatchHandler(final InvokerTable invokers, final ActivationStore activations, final Waiters waiters,
-        final InFlight inFlight, final Journal journal, final java.util.function.Consumer<Activation> onUndeliverable,
-        final LocalDispatch local)
+    DispatchHandler(final Fleet fleet, final ActivationStore activations, final Waiters waiters,
+        final Journal journal, final Consumer<Activation> onUndeliverable)
     {
-        this.local = local;
+        this.fleet = fleet;
+        this.invokers = fleet.invokers();
         this.onUndeliverable = onUndeliverable;
         this.journal = journal;
-        this.inFlight = inFlight;
-        this.invokers = invokers;
         this.activations = activations;
         this.waiters = waiters;
     }
@@ -83,56 +68,13 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             event.clear();
             return;
         }
-        final String activationId = event.activationId;
-        if (inFlight != null)
-        {
-            // Before the offer: the completion may come back before the offer call returns.
-            inFlight.add(home, activationId, failed.decode(event.buffer, 0, event.length));
-        }
-        // Journaled before the offer: a request that may have reached an invoker is never dispatched again after a
-        // restart (at most once); if the offer then fails it is recorded as undeliverable right here.
+        fleet.track(home, event);
+        // Journaled before it is sent: a request that may have reached an invoker is never dispatched again after a
+        // restart (at most once); if sending then fails it is recorded as undeliverable right here.
         ActivationRef.encode(refBuffer, 0, MessageHeader.DISPATCHED, event.idHi, event.idLo, home);
-        if (!journalDispatch(event, home))
+        if (journalDispatch(event, home) && !fleet.send(home, event, nowNs) && fleet.abandon(home, event))
         {
-            event.clear();
-            return;
-        }
-        if (local != null)
-        {
-            local.dispatch(home, event.buffer, 0, event.length);
-            event.clear();
-            return;
-        }
-        final Publication publication = invokers.publication(home);
-        final long result;
-        if (event.length > publication.maxMessageLength())
-        {
-            // Params and defaults near their limits can pass one Aeron message: sent in parts, put together by the
-            // invoker, rather than refused by offer.
-            result = offerParts(publication, MessageParts.split(event.buffer, 0, event.length, event.idHi,
-                event.idLo, publication.maxMessageLength()), home, nowNs);
-        }
-        else
-        {
-            result = offer(publication, event.buffer, event.length, home, nowNs);
-        }
-        if (result >= 0)
-        {
-            invokers.wake(home);
-        }
-        else
-        {
-            LOG.warn("event=dispatch-failed activationId={} invoker={} code={}", event.activationId, home, result);
-            if (inFlight == null)
-            {
-                invokers.release(home, event.memoryMb);
-                recordUndeliverable(event);
-            }
-            else if (inFlight.complete(activationId))
-            {
-                // Taking it out of flight gave its memory back.
-                recordUndeliverable(event);
-            }
+            recordUndeliverable(event);
         }
         event.clear();
     }
@@ -158,12 +100,7 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
             }
             LOG.warn("event=dispatch-not-journaled activationId={} error=\"{}\"", event.activationId,
                 ex.getMessage());
-            if (inFlight == null)
-            {
-                invokers.release(home, event.memoryMb);
-                recordUndeliverable(event, NOT_JOURNALED);
-            }
-            else if (inFlight.complete(event.activationId))
+            if (fleet.abandon(home, event))
             {
                 recordUndeliverable(event, NOT_JOURNALED);
             }
@@ -174,56 +111,6 @@ final class DispatchHandler implements EventHandler<InvokeEvent>
     void watchDisk(final DiskGuard guard)
     {
         this.disk = guard;
-    }
-
-    /**
-     * Offers the request, waiting out back pressure while the invoker is alive, for at most its silence window: an
-     * invoker that drains more slowly than requests come (big payloads in a burst) is waited for, so work already
-     * accepted (a non-blocking caller heard 202 when it was journaled) is not failed with "No invoker is available".
-     * Meanwhile the ring fills and the front door refuses new work with 503, before accepting it. An invoker that is
-     * not connected, or closed, is not waited for: it is not coming back within the wait.
-     *
-     * @return the publication's result: a position, or the negative code it ended with.
-     */
-    private long offer(final Publication publication, final DirectBuffer buffer, final int length, final int home,
-        final long startNs)
-    {
-        final long giveUpNs = startNs + invokers.silenceNs();
-        long result;
-        for (int attempt = 1; ; attempt++)
-        {
-            result = publication.offer(buffer, 0, length);
-            if (result != Publication.BACK_PRESSURED && result != Publication.ADMIN_ACTION)
-            {
-                break;
-            }
-            if (attempt % CLOCK_CHECK_ATTEMPTS == 0)
-            {
-                final long now = System.nanoTime();
-                if (now - giveUpNs >= 0 || !invokers.isAlive(home, now))
-                {
-                    break;
-                }
-            }
-            retryIdle.idle();
-        }
-        retryIdle.reset();
-        return result;
-    }
-
-    /** Offers the parts in order; stops at the first that cannot go (the invoker drops what it got of them). */
-    private long offerParts(final Publication publication, final byte[][] parts, final int home, final long startNs)
-    {
-        long result = Publication.NOT_CONNECTED;
-        for (final byte[] part : parts)
-        {
-            result = offer(publication, new UnsafeBuffer(part), part.length, home, startNs);
-            if (result < 0)
-            {
-                return result;
-            }
-        }
-        return result;
     }
 
     /** A health ping's invoker, if it is alive (up or not: the ping is what tells); its memory promised. */

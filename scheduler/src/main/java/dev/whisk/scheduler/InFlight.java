@@ -11,17 +11,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Activations dispatched to invokers in other processes and not yet completed, with what it takes to write their
- * record should the invoker die. The dispatch thread adds; the thread reading invoker messages removes. An
- * activation leaves exactly once: by its completion or by its invoker's death, never both, so it is never recorded
- * twice.
+ * record should the invoker die. Part of a {@link Fleet.Remote}. The dispatch thread adds (and removes what it
+ * could not send); the completion agent's thread removes (completions, and {@link Membership} ending a silent
+ * invoker's work). A concurrent map: each removal is one atomic remove, so an activation leaves exactly once, by
+ * its completion or by its invoker's death, never both, and is never recorded twice.
  */
-public final class InFlight
+final class InFlight
 {
     private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>(1024);
     private final InvokerTable invokers;
 
     /** @param invokers whose memory an activation gives back when it leaves, however it leaves. */
-    public InFlight(final InvokerTable invokers)
+    InFlight(final InvokerTable invokers)
     {
         this.invokers = invokers;
     }
@@ -33,7 +34,7 @@ public final class InFlight
     }
 
     /** Dispatch thread, or start-up: remembers a request offered to {@code invoker}. */
-    public void add(final int invoker, final String activationId, final InvokeRequest r)
+    void add(final int invoker, final String activationId, final InvokeRequest r)
     {
         byId.put(activationId, new Entry(invoker, activationId, r.namespace, r.subject, r.actionPath,
             r.actionVersion, r.kind, new ActionLimits(r.timeoutMs, r.memoryMb, r.logsMb, r.concurrency),

@@ -31,9 +31,20 @@ import java.util.concurrent.TimeUnit;
  * one whose activations keep failing with whisk errors, is {@code unhealthy} and gets only health pings
  * ({@link InvokerHealth}) until one succeeds. Only invokers both alive and up receive user work.
  *
- * <p>Threads: {@link #select} and {@link #wake} run on the dispatch thread; {@link #onHeartbeat}, {@link #setCapacity}
- * and health changes on the thread that reads invoker messages; {@link #release} on whichever thread ends an
- * activation. Every shared cell is an array element read and written through a {@link VarHandle}: no locks.
+ * <p>Threads: no one owns the table; three threads write it, each its own cells, and nothing takes a lock.
+ * <ul>
+ *   <li>The dispatch thread (the ring's, or standalone's loop) promises memory ({@link #select}, {@link #acquire}:
+ *   atomic {@code getAndAdd} on {@code usedMb}) and calls {@link #wake}; start-up recovery acquires before it
+ *   runs.</li>
+ *   <li>The completion agent's thread (the one reading invoker messages) registers invokers
+ *   ({@link #register}: release stores of the publication and health, then the volatile count), records heartbeats
+ *   and capacity ({@link #onHeartbeat}, {@link #setCapacity}: release stores), sets health ({@link #setHealth}:
+ *   release store) and gives memory back ({@link #release}: atomic add) when an activation ends.</li>
+ *   <li>The dispatch thread gives memory back too, for a request it could not send; with invokers in other
+ *   processes so does any thread that ends an in-flight activation ({@link InFlight}).</li>
+ * </ul>
+ * Readers use acquire loads ({@link #isAlive}, {@link #isHealthy}, {@link #freeMb}), so a dispatch sees a heartbeat
+ * or a health change at most one read late, and a promise made by one thread is never lost by another's add.
  */
 public final class InvokerTable
 {
@@ -68,38 +79,12 @@ public final class InvokerTable
     /** Slots in use: invokers 0..count-1 (some may not have registered yet). */
     private volatile int count;
 
-    /** Invokers in this process: always alive, up from the start. */
-    public InvokerTable(final List<Publication> publications)
+    public InvokerTable(final Context context)
     {
-        this(publications, List.of());
-    }
-
-    /**
-     * Invokers in this process, each with what to call after a dispatch so it starts at once instead of when it
-     * next polls.
-     */
-    public InvokerTable(final List<Publication> publications, final List<Runnable> wakers)
-    {
-        this(publications, wakers, true, DEFAULT_SILENCE_NS, DEFAULT_BLACKBOX_FRACTION);
-    }
-
-    /**
-     * @param inProcess        true when the invokers run in this process: they need no heartbeats and start up;
-     *                         false when each must heartbeat at least every {@code silenceNs} and pass a health
-     *                         ping before it receives work.
-     * @param blackboxFraction the share of invokers (the last ones) that run blackbox actions, in [0, 1].
-     */
-    public InvokerTable(final List<Publication> publications, final List<Runnable> wakers, final boolean inProcess,
-        final long silenceNs, final double blackboxFraction)
-    {
-        if (!wakers.isEmpty() && wakers.size() != publications.size())
-        {
-            throw new IllegalArgumentException(wakers.size() + " wakers for " + publications.size() + " invokers");
-        }
-        if (!(blackboxFraction >= 0 && blackboxFraction <= 1))
-        {
-            throw new IllegalArgumentException("blackbox fraction " + blackboxFraction + " is not in [0, 1]");
-        }
+        context.conclude();
+        final boolean inProcess = context.publications != null;
+        final List<Publication> publications = inProcess ? context.publications :
+            java.util.Collections.nCopies(context.remoteCapacity, null);
         final int n = publications.size();
         this.publications = publications.toArray(new Publication[0]);
         this.wakers = new Runnable[n];
@@ -109,11 +94,11 @@ public final class InvokerTable
         this.usedMb = new long[n];
         this.health = new int[n];
         this.stepSizes = new int[n + 1][];
-        this.silenceNs = silenceNs;
-        this.blackboxFraction = blackboxFraction;
+        this.silenceNs = context.silenceNs;
+        this.blackboxFraction = context.blackboxFraction;
         for (int i = 0; i < n; i++)
         {
-            this.wakers[i] = wakers.isEmpty() ? NO_WAKE : wakers.get(i);
+            this.wakers[i] = context.wakers.isEmpty() ? NO_WAKE : context.wakers.get(i);
             this.inProcess[i] = inProcess;
             this.lastHeartbeatNs[i] = Long.MIN_VALUE;
             this.health[i] = inProcess ? UP : UNHEALTHY;
@@ -122,24 +107,85 @@ public final class InvokerTable
         {
             stepSizes[size] = coprimeSteps(size);
         }
-        this.count = n;
+        // Invokers in other processes fill their slots as they join (register).
+        this.count = inProcess ? n : 0;
     }
 
     /**
-     * A table for invokers in other processes that join by heartbeat: {@code capacity} slots, invoker ids
-     * 0..capacity-1, each filled by {@link #register} when its first heartbeat arrives.
+     * What an invoker table is made of: either {@link #inProcess} invokers or room for {@link #remote} ones; the
+     * rest has defaults.
      */
-    public static InvokerTable remote(final int capacity, final long silenceNs)
+    public static final class Context
     {
-        return remote(capacity, silenceNs, DEFAULT_BLACKBOX_FRACTION);
-    }
+        private List<Publication> publications;
+        private int remoteCapacity = -1;
+        private List<Runnable> wakers = List.of();
+        private long silenceNs = DEFAULT_SILENCE_NS;
+        private double blackboxFraction = DEFAULT_BLACKBOX_FRACTION;
 
-    public static InvokerTable remote(final int capacity, final long silenceNs, final double blackboxFraction)
-    {
-        final InvokerTable table = new InvokerTable(java.util.Collections.nCopies(capacity, null), List.of(), false,
-            silenceNs, blackboxFraction);
-        table.count = 0;
-        return table;
+        /**
+         * Invokers in this process, one publication each ({@code null} where requests reach it by a call): always
+         * alive, up from the start, no heartbeats.
+         */
+        public Context inProcess(final List<Publication> publications)
+        {
+            this.publications = publications;
+            return this;
+        }
+
+        /**
+         * Invokers in other processes that join by heartbeat: {@code capacity} slots, invoker ids 0..capacity-1, each
+         * filled by {@link #register} when its first heartbeat arrives; each must heartbeat at least every
+         * {@link #silenceNs} and pass a health ping before it receives work.
+         */
+        public Context remote(final int capacity)
+        {
+            this.remoteCapacity = capacity;
+            return this;
+        }
+
+        /**
+         * For in-process invokers: what to call after a dispatch to each, so it starts at once instead of when it
+         * next polls. Default: nothing.
+         */
+        public Context wakers(final List<Runnable> wakers)
+        {
+            this.wakers = wakers;
+            return this;
+        }
+
+        /** How long an invoker may be silent before it is routed around; default 2 s. */
+        public Context silenceNs(final long silenceNs)
+        {
+            this.silenceNs = silenceNs;
+            return this;
+        }
+
+        /** The share of invokers (the last ones) that run blackbox actions, in [0, 1]; default OpenWhisk's 10%. */
+        public Context blackboxFraction(final double blackboxFraction)
+        {
+            this.blackboxFraction = blackboxFraction;
+            return this;
+        }
+
+        /** Checks the settings. */
+        Context conclude()
+        {
+            if ((publications == null) == (remoteCapacity < 0))
+            {
+                throw new IllegalArgumentException("an invoker table is either in process or remote");
+            }
+            final int n = publications != null ? publications.size() : remoteCapacity;
+            if (!wakers.isEmpty() && wakers.size() != n)
+            {
+                throw new IllegalArgumentException(wakers.size() + " wakers for " + n + " invokers");
+            }
+            if (!(blackboxFraction >= 0 && blackboxFraction <= 1))
+            {
+                throw new IllegalArgumentException("blackbox fraction " + blackboxFraction + " is not in [0, 1]");
+            }
+            return this;
+        }
     }
 
     /**

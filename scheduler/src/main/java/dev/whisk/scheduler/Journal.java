@@ -5,9 +5,20 @@ import org.agrona.DirectBuffer;
 import java.util.function.Consumer;
 
 /**
- * The durable, append-only record of every accepted request. Appends come from one thread, the journal handler.
- * An append that cannot be written (no space left) throws {@link JournalUnavailableException}: the message is not
- * in the journal, and its request must not be accepted.
+ * The durable, append-only record of every accepted request, and of what became of it. An append that cannot be
+ * written (no space left) throws {@link JournalUnavailableException}: the message is not in the journal, and its
+ * request must not be accepted.
+ *
+ * <p>Appends come from several threads, so an implementation must take them from any thread ({@link
+ * ChronicleJournal} gives each thread its own appender):
+ * <ul>
+ *   <li>the journal stage ({@link JournalHandler}): each accepted request;</li>
+ *   <li>the dispatch stage ({@link DispatchHandler}): where each request was sent ({@code DISPATCHED}); the same
+ *   thread as the journal stage with one stage thread or a local fleet, another with two stage threads;</li>
+ *   <li>{@link RecordJournal}: outcomes from the completion agent's thread (invokers in this process) and
+ *   composition starts and outcomes from the front door's loops and the completion thread.</li>
+ * </ul>
+ * {@link #replay} runs at start-up, before any append; {@link #trim} on the journal keeper's thread.
  */
 public interface Journal extends AutoCloseable
 {

@@ -5,10 +5,11 @@ import com.lmax.disruptor.EventHandler;
 import java.util.function.BiConsumer;
 
 /**
- * First ring stage: appends each accepted request to the journal, then tells its waiter, so that a non-blocking
- * caller hears 202 only once its request cannot be lost. Owns the journal appender. A request the journal cannot
- * write (no space left) is marked {@link InvokeEvent#notJournaled}, its waiter hears nothing from here, and the
- * dispatch stage skips it: it was never accepted.
+ * First stage: appends each accepted request to the journal, then tells its waiter, so that a non-blocking caller
+ * hears 202 only once its request cannot be lost. One of the journal's appenders (see {@link Journal}), on the ring's
+ * first stage thread or the local loop. A request the journal cannot write (no space left) is marked
+ * {@link InvokeEvent#notJournaled}, its waiter hears nothing from here, and the dispatch stage skips it: it was never
+ * accepted.
  */
 final class JournalHandler implements EventHandler<InvokeEvent>
 {

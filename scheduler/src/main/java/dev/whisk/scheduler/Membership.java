@@ -2,7 +2,6 @@ package dev.whisk.scheduler;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.wire.Heartbeat;
-import dev.whisk.storage.ActivationStore;
 import io.aeron.Aeron;
 import io.aeron.Publication;
 import org.slf4j.Logger;
@@ -18,9 +17,11 @@ import java.util.function.Supplier;
  * falls silent its in-flight activations end as {@code whisk internal error} records that say so, and new work is
  * routed around it. It is used again as soon as it heartbeats again.
  *
- * <p>Owned by the thread that reads invoker messages (the completion agent).
+ * <p>Part of a {@link Fleet.Remote}. Owned by the thread that reads invoker messages (the completion agent): it
+ * registers invokers in the {@link InvokerTable} (release stores the dispatch thread reads with acquire) and ends
+ * their in-flight activations; {@link #acknowledge} alone may also run on the store's sync thread.
  */
-public final class Membership
+final class Membership
 {
     private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
     private static final long CHECK_INTERVAL_NS = 100_000_000L;
@@ -31,9 +32,6 @@ public final class Membership
     private final int requestStreamId;
     private final InvokerTable table;
     private final InFlight inFlight;
-    private final ActivationStore store;
-    private final Waiters waiters;
-    private final Consumer<Activation> onCompletion;
     private final boolean[] wasAlive;
     private final String[] channels;
     private long nextCheckNs;
@@ -47,25 +45,16 @@ public final class Membership
      * @param aeron the node's Aeron client now: publications to invokers are opened on it, and opened again on the
      *              client of the day when the one before closed (a client that died is made again by its owner).
      */
-    public Membership(final Supplier<Aeron> aeron, final int requestStreamId, final InvokerTable table,
-        final InFlight inFlight, final ActivationStore store, final Waiters waiters,
-        final Consumer<Activation> onCompletion, final int capacity, final long silenceNs)
+    Membership(final Supplier<Aeron> aeron, final int requestStreamId, final InvokerTable table,
+        final InFlight inFlight, final int capacity, final long silenceNs)
     {
         this.silenceNs = silenceNs;
         this.aeron = aeron;
         this.requestStreamId = requestStreamId;
         this.table = table;
         this.inFlight = inFlight;
-        this.store = store;
-        this.waiters = waiters;
-        this.onCompletion = onCompletion;
         this.wasAlive = new boolean[capacity];
         this.channels = new String[capacity];
-    }
-
-    public InFlight inFlight()
-    {
-        return inFlight;
     }
 
     void onHeartbeat(final Heartbeat hb, final long nowNs)
@@ -96,18 +85,9 @@ public final class Membership
         }
     }
 
-    private int end(final List<Activation> records)
+    private static int end(final List<Activation> records, final Consumer<Activation> ended)
     {
-        for (final Activation a : records)
-        {
-            store.append(a);
-            final ActivationWaiter waiter = waiters.take(a.activationId());
-            if (waiter != null)
-            {
-                waiter.onActivation(a);
-            }
-            onCompletion.accept(a);
-        }
+        records.forEach(ended);
         return records.size();
     }
 
@@ -129,8 +109,11 @@ public final class Membership
         table.publication(id).offer(ackBuffer, 0, dev.whisk.core.wire.ActivationRef.LENGTH);
     }
 
-    /** Looks for invokers that fell silent, at most every 100 ms; returns how many activations it failed. */
-    int checkSilence(final long nowNs)
+    /**
+     * Looks for invokers that fell silent, at most every 100 ms; the activations it fails (each taken out of flight,
+     * its memory given back) go to {@code ended}, which records them. Returns how many.
+     */
+    int checkSilence(final long nowNs, final Consumer<Activation> ended)
     {
         if (nowNs < nextCheckNs)
         {
@@ -150,7 +133,7 @@ public final class Membership
             return 0;
         }
         int failed = end(inFlight.expire(System.currentTimeMillis(), LOST_COMPLETION_GRACE_MS,
-            "No completion arrived for this activation; it may or may not have run."));
+            "No completion arrived for this activation; it may or may not have run."), ended);
         for (int id = 0; id < table.size(); id++)
         {
             // Alive, not healthy: an invoker that cannot run containers still answers for what it was sent.
@@ -161,7 +144,7 @@ public final class Membership
                 final List<Activation> records = inFlight.failInvoker(id,
                     "The invoker running this activation (invoker " + id + ") stopped responding.",
                     System.currentTimeMillis());
-                failed += end(records);
+                failed += end(records, ended);
                 if (wasAlive[id] || !records.isEmpty())
                 {
                     LOG.warn("event=invoker-silent invoker={} failedActivations={}", id, records.size());

@@ -51,6 +51,12 @@ public final class Recovery
     {
     }
 
+    /** {@link #plan(Journal, ActivationStore, boolean)} for {@code fleet}: whether its invokers may outlive us. */
+    public static Recovery plan(final Journal journal, final ActivationStore store, final Fleet fleet)
+    {
+        return plan(journal, store, fleet.outlivesUs());
+    }
+
     /**
      * Streams the journal once and sorts its unrecorded requests. Memory is bounded by what is still pending: a
      * request whose record is in the store is dropped as it is read, and only the pending ones are copied.

@@ -1,10 +1,5 @@
 package dev.whisk.scheduler;
 
-import com.lmax.disruptor.ExceptionHandler;
-import com.lmax.disruptor.LiteBlockingWaitStrategy;
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.dsl.Disruptor;
-import com.lmax.disruptor.dsl.ProducerType;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.wire.InvokeRequest;
@@ -12,172 +7,138 @@ import dev.whisk.storage.ActivationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The path from the front door to the invokers: a multi-producer ring whose first handler journals each request and
- * whose second dispatches it over Aeron. {@link #tryPublish} is called from front door event loops and never blocks.
+ * The path from the front door to the invokers: each accepted request is journaled, then dispatched to an invoker.
+ * {@link #tryPublish} is called from front door event loops (and timers, feeds, recovery) and never blocks. How a
+ * request reaches the two stages is the {@link Fleet}'s choice, made once at wiring: invokers in other processes get
+ * a ring with the stages on its threads ({@link RingIntake}); invokers in this process get no ring, the stages run on
+ * the thread that owns them ({@link LoopIntake}), the event loop that also serves the front door.
  *
- * <p>With invokers in this process ({@link LocalDispatch}, standalone) there is no ring: the two stages run on the
- * thread that owns the invokers, the event loop that also serves the front door, so a request is journaled and handed
- * to its container pool by the thread that read it. Requests from other threads (timers, feeds, recovery) are encoded
- * and run there as tasks, in order.
+ * <p>Journal appenders: the journal stage ({@link JournalHandler}, each request) and the dispatch stage
+ * ({@link DispatchHandler}, where each request went), both on the ring's thread(s) or the local loop; and
+ * {@link #records()}, outcomes and compositions, from the completion agent's thread and the front door loops. The
+ * journal takes appends from several threads (see {@link Journal}).
  */
 public final class Scheduler implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
-    private final Disruptor<InvokeEvent> disruptor;
-    private final RingBuffer<InvokeEvent> ring;
-    private final LocalDispatch local;
-    private final JournalHandler journalStage;
+    private final Fleet.Intake intake;
     private final DispatchHandler dispatchStage;
-    /** Owner thread of {@link #local}: the one slot the stages run on, and whether it is in use (reentry). */
-    private final InvokeEvent localEvent = new InvokeEvent();
-    private boolean localBusy;
     private final Journal journal;
     private final RecordJournal records;
     private final Waiters waiters;
     private final InvokerTable invokers;
-    private final java.util.function.Consumer<Activation> onUndeliverable;
+    private final Consumer<Activation> onUndeliverable;
     private final ActivationStore activations;
     /** Free space under the stores; {@code null} when nothing watches it. */
     private volatile DiskGuard disk;
 
-    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
-        final ActivationStore activations, final Waiters waiters)
+    public Scheduler(final Context context)
     {
-        this(config, journal, invokers, activations, waiters, null);
-    }
-
-    /**
-     * @param inFlight tracks activations sent to invokers in other processes (see {@link Membership}); {@code null}
-     *                 when all invokers are in this process.
-     */
-    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
-        final ActivationStore activations, final Waiters waiters, final InFlight inFlight)
-    {
-        this(config, journal, invokers, activations, waiters, inFlight, activation -> { });
-    }
-
-    /**
-     * @param onUndeliverable told of each request that ends here because no invoker could take it (its record is
-     *                        already stored), e.g. so admission control counts it out of flight.
-     */
-    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
-        final ActivationStore activations, final Waiters waiters, final InFlight inFlight,
-        final java.util.function.Consumer<Activation> onUndeliverable)
-    {
-        this(config, journal, invokers, activations, waiters, inFlight, onUndeliverable, null);
-    }
-
-    /**
-     * @param local the invokers in this process, reached by a call on their thread with no ring in between; {@code
-     *              null} to dispatch through the ring over Aeron.
-     */
-    public Scheduler(final SchedulerConfig config, final Journal journal, final InvokerTable invokers,
-        final ActivationStore activations, final Waiters waiters, final InFlight inFlight,
-        final java.util.function.Consumer<Activation> onUndeliverable, final LocalDispatch local)
-    {
-        this.local = local;
-        this.onUndeliverable = onUndeliverable;
-        this.activations = activations;
-        this.journal = journal;
+        context.conclude();
+        this.onUndeliverable = context.onUndeliverable;
+        this.activations = context.activations;
+        this.journal = context.journal;
         this.records = new RecordJournal(journal);
-        this.waiters = waiters;
-        this.invokers = invokers;
-        this.journalStage = new JournalHandler(journal, this::onNotJournaled);
-        this.dispatchStage = new DispatchHandler(invokers, activations, waiters, inFlight, journal, onUndeliverable,
-            local);
-        if (local != null)
-        {
-            this.disruptor = null;
-            this.ring = null;
-            return;
-        }
-        // Handlers block on a condition only while idle; a producer takes the lock only to wake one that is
-        // waiting, so under load publishing is lock-free, and an idle ring costs no CPU on a small machine.
-        this.disruptor = new Disruptor<>(InvokeEvent::new, config.ringSize(), threads(),
-            ProducerType.MULTI, new LiteBlockingWaitStrategy());
-        disruptor.setDefaultExceptionHandler(new LoggingExceptionHandler());
-        if (config.stageThreads() == 1)
-        {
-            disruptor.handleEventsWith((event, sequence, endOfBatch) ->
-            {
-                journalStage.onEvent(event, sequence, endOfBatch);
-                dispatchStage.onEvent(event, sequence, endOfBatch);
-            });
-        }
-        else
-        {
-            disruptor.handleEventsWith(journalStage).then(dispatchStage);
-        }
-        this.ring = disruptor.start();
+        this.waiters = context.waiters;
+        this.invokers = context.fleet.invokers();
+        final JournalHandler journalStage = new JournalHandler(journal, this::onNotJournaled);
+        this.dispatchStage = new DispatchHandler(context.fleet, activations, waiters, journal, onUndeliverable);
+        this.intake = context.fleet.intake(context.config, new Fleet.Stages(journalStage, dispatchStage,
+            this::notAccepted));
     }
 
     /**
-     * Offers a request to the ring; the waiter hears {@code onJournaled} and later {@code onActivation}.
+     * What a scheduler is made of. Required: {@link #config}, {@link #journal}, {@link #fleet},
+     * {@link #activations}, {@link #waiters}; {@link #onUndeliverable} defaults to nobody.
+     */
+    public static final class Context
+    {
+        private SchedulerConfig config;
+        private Journal journal;
+        private Fleet fleet;
+        private ActivationStore activations;
+        private Waiters waiters;
+        private Consumer<Activation> onUndeliverable;
+
+        public Context config(final SchedulerConfig config)
+        {
+            this.config = config;
+            return this;
+        }
+
+        /** Where accepted requests are appended; the scheduler closes it. */
+        public Context journal(final Journal journal)
+        {
+            this.journal = journal;
+            return this;
+        }
+
+        /** Where the invokers are, and so how requests reach them. */
+        public Context fleet(final Fleet fleet)
+        {
+            this.fleet = fleet;
+            return this;
+        }
+
+        /** Where a request that cannot be delivered gets its record. */
+        public Context activations(final ActivationStore activations)
+        {
+            this.activations = activations;
+            return this;
+        }
+
+        public Context waiters(final Waiters waiters)
+        {
+            this.waiters = waiters;
+            return this;
+        }
+
+        /**
+         * Told of each request that ends here because no invoker could take it (its record is already stored), e.g.
+         * so admission control counts it out of flight; any stage thread; must not block.
+         */
+        public Context onUndeliverable(final Consumer<Activation> onUndeliverable)
+        {
+            this.onUndeliverable = onUndeliverable;
+            return this;
+        }
+
+        /** Checks what is required and fills the defaults. */
+        Context conclude()
+        {
+            Objects.requireNonNull(config, "config");
+            Objects.requireNonNull(journal, "journal");
+            Objects.requireNonNull(fleet, "fleet");
+            Objects.requireNonNull(activations, "activations");
+            Objects.requireNonNull(waiters, "waiters");
+            if (onUndeliverable == null)
+            {
+                onUndeliverable = activation -> { };
+            }
+            return this;
+        }
+    }
+
+    /**
+     * Offers a request; the waiter hears {@code onJournaled} and later {@code onActivation}.
      *
-     * @return false when the ring is full: the caller answers 503 and nothing was accepted.
+     * @return false when it was refused and nothing was accepted: the ring is full, or (on the local loop) the
+     *         journal could not take it (no space left) and {@code waiter} hears nothing. The caller answers 503.
+     *         A request run later as a task that meets the same tells its waiter {@code onNotAccepted}.
      */
     public boolean tryPublish(final InvokeRequest request, final ActivationWaiter waiter)
     {
-        if (local != null)
-        {
-            return runLocally(request, waiter, -1);
-        }
-        return ring.tryPublishEvent(InvokeEvent.TRANSLATOR, request, waiter);
-    }
-
-    /**
-     * With local invokers: runs both stages for one request on the owner thread, at once when called there (and not
-     * from inside a stage, e.g. a composition's next step started by a completion), else as a task on it.
-     *
-     * @return false when it ran at once and the journal could not take it (no space left): nothing was accepted and
-     *         {@code waiter} hears nothing. A task that meets the same tells its waiter {@code onNotAccepted}.
-     */
-    private boolean runLocally(final InvokeRequest request, final ActivationWaiter waiter, final int pinned)
-    {
-        if (local.isOwnerThread() && !localBusy)
-        {
-            localBusy = true;
-            try
-            {
-                localEvent.fill(request);
-                localEvent.waiter = waiter;
-                localEvent.pinned = pinned;
-                journalStage.onEvent(localEvent, 0, true);
-                if (localEvent.notJournaled)
-                {
-                    return false;
-                }
-                dispatchStage.onEvent(localEvent, 0, true);
-                return true;
-            }
-            finally
-            {
-                localEvent.clear();
-                localBusy = false;
-            }
-        }
-        // The caller's request object is its own to reuse once this returns: carry the bytes.
-        final org.agrona.ExpandableArrayBuffer copy = new org.agrona.ExpandableArrayBuffer(1024);
-        final int length = request.encode(copy, 0);
-        local.execute(() ->
-        {
-            final InvokeRequest r = new InvokeRequest().decode(copy, 0, length);
-            if (!runLocally(r, waiter, pinned))
-            {
-                notAccepted(r, waiter);
-            }
-        });
-        return true;
+        return intake.publish(request, waiter, -1);
     }
 
     /**
      * Journal stage: the journal could not write the request (its disk is full). Refuse new requests at once, before
-     * the next disk check would; the request was not accepted.
+     * the next disk check would; the request was not accepted (its intake tells whoever waits).
      */
     private void onNotJournaled(final InvokeEvent event, final JournalUnavailableException ex)
     {
@@ -188,10 +149,6 @@ public final class Scheduler implements AutoCloseable
         }
         LOG.warn("event=journal-write-failed activationId={} error=\"{}\"", ActivationId.toString(event.idHi,
             event.idLo), ex.getMessage());
-        if (local == null)
-        {
-            notAccepted(new InvokeRequest().decode(event.buffer, 0, event.length), event.waiter);
-        }
     }
 
     /**
@@ -245,23 +202,10 @@ public final class Scheduler implements AutoCloseable
      */
     public boolean tryRedispatch(final byte[] encodedRequest)
     {
-        if (local != null)
-        {
-            local.execute(() ->
-            {
-                final InvokeRequest r = new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(
-                    encodedRequest), 0, encodedRequest.length);
-                if (!runLocally(r, NOBODY, -1))
-                {
-                    notAccepted(r, NOBODY);
-                }
-            });
-            return true;
-        }
-        return ring.tryPublishEvent(REDISPATCH, encodedRequest);
+        return intake.redispatch(encodedRequest);
     }
 
-    private static final ActivationWaiter NOBODY = new ActivationWaiter()
+    static final ActivationWaiter NOBODY = new ActivationWaiter()
     {
         @Override
         public void onJournaled(final String activationId)
@@ -274,14 +218,6 @@ public final class Scheduler implements AutoCloseable
         }
     };
 
-    private static final com.lmax.disruptor.EventTranslatorOneArg<InvokeEvent, byte[]> REDISPATCH =
-        (event, sequence, bytes) ->
-        {
-            // fill() encodes the request into the slot, so it is decoded from the journal's bytes, not copied first.
-            event.fill(new InvokeRequest().decode(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, bytes.length));
-            event.waiter = NOBODY;
-        };
-
     /**
      * Offers a request that must run on invoker {@code invoker} and nowhere else (a health ping): it goes there
      * if the invoker is alive, up or not, and otherwise ends undeliverable.
@@ -290,11 +226,7 @@ public final class Scheduler implements AutoCloseable
      */
     public boolean tryPublishTo(final int invoker, final InvokeRequest request, final ActivationWaiter waiter)
     {
-        if (local != null)
-        {
-            return runLocally(request, waiter, invoker);
-        }
-        return ring.tryPublishEvent(InvokeEvent.PINNED, request, waiter, invoker);
+        return intake.publish(request, waiter, invoker);
     }
 
     /**
@@ -332,42 +264,7 @@ public final class Scheduler implements AutoCloseable
     @Override
     public void close()
     {
-        if (disruptor != null)
-        {
-            disruptor.shutdown();
-        }
+        intake.close();
         journal.close();
-    }
-
-    private static ThreadFactory threads()
-    {
-        final AtomicInteger n = new AtomicInteger();
-        return r ->
-        {
-            final Thread t = new Thread(r, "scheduler-" + n.getAndIncrement());
-            t.setDaemon(true);
-            return t;
-        };
-    }
-
-    private static final class LoggingExceptionHandler implements ExceptionHandler<InvokeEvent>
-    {
-        @Override
-        public void handleEventException(final Throwable ex, final long sequence, final InvokeEvent event)
-        {
-            LOG.error("event=ring-handler-failed sequence={} activationId={}", sequence, event.activationId, ex);
-        }
-
-        @Override
-        public void handleOnStartException(final Throwable ex)
-        {
-            LOG.error("event=ring-start-failed", ex);
-        }
-
-        @Override
-        public void handleOnShutdownException(final Throwable ex)
-        {
-            LOG.error("event=ring-shutdown-failed", ex);
-        }
     }
 }

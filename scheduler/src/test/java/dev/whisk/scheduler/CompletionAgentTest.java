@@ -24,7 +24,9 @@ class CompletionAgentTest
         final Waiters waiters = new Waiters();
         final List<Activation> completed = new ArrayList<>();
         final List<Activation> answered = new ArrayList<>();
-        final CompletionAgent agent = new CompletionAgent(null, new RefusingStore(), waiters, completed::add);
+        final CompletionAgent agent = new CompletionAgent(new CompletionAgent.Context().fleet(localFleet(table()))
+            .store(new RefusingStore()).waiters(waiters).onCompletion(completed::add)
+            .records(new RecordJournal(new MemoryJournal())).health(health(table())));
         final Activation a = activation();
         waiters.register(a.activationId(), new ActivationWaiter()
         {
@@ -48,6 +50,93 @@ class CompletionAgentTest
         assertThat(agent.doWork()).as("nothing is left in the backlog to retry for ever").isZero();
     }
 
+    @Test
+    void withInvokersInThisProcessACompletionIsJournaledFirstAndGivesBackItsMemory()
+    {
+        final InvokerTable table = table();
+        final MemoryJournal journal = new MemoryJournal();
+        final List<Activation> stored = new ArrayList<>();
+        final CompletionAgent agent = new CompletionAgent(new CompletionAgent.Context().fleet(localFleet(table))
+            .store(new RefusingStore()
+            {
+                @Override
+                public boolean append(final Activation activation)
+                {
+                    assertThat(journal.templates).as("journaled before the store takes it")
+                        .containsExactly(MessageHeader.RESULT, MessageHeader.COMPLETION);
+                    stored.add(activation);
+                    return true;
+                }
+            })
+            .waiters(new Waiters()).records(new RecordJournal(journal)).health(health(table)));
+        final Activation a = activation();
+        table.acquire(0, a.limits().memory());
+
+        agent.accept(MessageHeader.RESULT, 0, a);
+        assertThat(table.usedMb(0)).as("a result ends nothing").isEqualTo(a.limits().memory());
+        agent.accept(MessageHeader.COMPLETION, 0, a);
+
+        assertThat(stored).containsExactly(a);
+        assertThat(table.usedMb(0)).as("its memory is free again").isZero();
+    }
+
+    private static InvokerTable table()
+    {
+        return new InvokerTable(new InvokerTable.Context().inProcess(java.util.Collections.nCopies(1, null)));
+    }
+
+    private static InvokerHealth health(final InvokerTable table)
+    {
+        return new InvokerHealth(table, (invoker, waiter) -> false, "whisk.system/invokerHealthTestAction0");
+    }
+
+    /** Invokers in this process, reached on the calling thread. */
+    private static Fleet localFleet(final InvokerTable table)
+    {
+        return Fleet.local(table, new LocalDispatch()
+        {
+            @Override
+            public boolean isOwnerThread()
+            {
+                return true;
+            }
+
+            @Override
+            public void execute(final Runnable task)
+            {
+                task.run();
+            }
+
+            @Override
+            public void dispatch(final int invoker, final org.agrona.DirectBuffer buffer, final int offset,
+                final int length)
+            {
+            }
+        });
+    }
+
+    /** A journal in memory: the templates of what was appended, in order. */
+    private static final class MemoryJournal implements Journal
+    {
+        final List<Short> templates = new ArrayList<>();
+
+        @Override
+        public void append(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+        {
+            templates.add(MessageHeader.templateId(buffer, offset, length));
+        }
+
+        @Override
+        public void replay(final java.util.function.Consumer<org.agrona.DirectBuffer> onMessage)
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
     private static Activation activation()
     {
         return new Activation(ActivationId.random(), "guest", "guest", "a", "0.0.1", "guest/a", "nodejs:20", 1L, 2L,
@@ -56,7 +145,7 @@ class CompletionAgentTest
     }
 
     /** A store that refuses every record as too large. */
-    private static final class RefusingStore implements ActivationStore
+    private static class RefusingStore implements ActivationStore
     {
         @Override
         public boolean append(final Activation activation)

@@ -41,17 +41,22 @@ class DispatchBackPressureTest
             io.aeron.Aeron aeron = io.aeron.Aeron.connect(new io.aeron.Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName()));
             io.aeron.Publication requests = aeron.addPublication("aeron:ipc", 13);
-            io.aeron.Subscription invoker = aeron.addSubscription("aeron:ipc", 13))
+            io.aeron.Subscription invoker = aeron.addSubscription("aeron:ipc", 13);
+            io.aeron.Subscription completions = aeron.addSubscription("aeron:ipc", 113))
         {
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (!requests.isConnected() && System.nanoTime() < deadline)
             {
                 Thread.onSpinWait();
             }
-            final InvokerTable table = new InvokerTable(List.of(requests));
+            final InvokerTable table = new InvokerTable(new InvokerTable.Context().inProcess(List.of(requests)));
             table.setCapacity(0, 1_000_000);
-            try (Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("journal")),
-                new ChronicleJournal(dir.resolve("journal")), table, records, new Waiters()))
+            try (Scheduler scheduler = new Scheduler(new Scheduler.Context()
+                .config(SchedulerConfig.defaults(dir.resolve("journal")))
+                .journal(new ChronicleJournal(dir.resolve("journal")))
+                .fleet(Fleet.remote(new Fleet.Remote.Context().invokers(table).aeron(() -> aeron)
+                    .requestStreamId(13).completions(completions)))
+                .activations(records).waiters(new Waiters())))
             {
                 final byte[] params = ("{\"blob\":\"" + "b".repeat(PARAM_BYTES) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);

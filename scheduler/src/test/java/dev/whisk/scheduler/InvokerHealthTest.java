@@ -16,7 +16,8 @@ class InvokerHealthTest
 {
     private static final long SECOND = 1_000_000_000L;
 
-    private final InvokerTable table = new InvokerTable(Collections.nCopies(1, null));
+    private final InvokerTable table = new InvokerTable(new InvokerTable.Context()
+        .inProcess(Collections.nCopies(1, null)));
     private final List<ActivationWaiter> pings = new ArrayList<>();
     private final InvokerHealth health = new InvokerHealth(table, (invoker, waiter) -> pings.add(waiter),
         "whisk.system/invokerHealthTest");

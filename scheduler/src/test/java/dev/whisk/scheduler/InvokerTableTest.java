@@ -14,7 +14,7 @@ class InvokerTableTest
 
     private static InvokerTable remoteTable(final int invokers)
     {
-        final InvokerTable table = InvokerTable.remote(8, SILENCE_NS);
+        final InvokerTable table = new InvokerTable(new InvokerTable.Context().remote(8).silenceNs(SILENCE_NS));
         for (int i = 0; i < invokers; i++)
         {
             table.register(i, PUBLICATION);
@@ -135,7 +135,8 @@ class InvokerTableTest
     @Test
     void blackboxActionsRunOnTheLastShareOfTheInvokersAndOthersOnTheRest()
     {
-        final InvokerTable table = InvokerTable.remote(10, SILENCE_NS, 0.2);
+        final InvokerTable table = new InvokerTable(new InvokerTable.Context().remote(10).silenceNs(SILENCE_NS)
+            .blackboxFraction(0.2));
         for (int i = 0; i < 10; i++)
         {
             table.register(i, PUBLICATION);
@@ -166,7 +167,7 @@ class InvokerTableTest
     @Test
     void aJoiningInvokerIsUnhealthyUntilItsHealthPingPasses()
     {
-        final InvokerTable table = InvokerTable.remote(2, SILENCE_NS);
+        final InvokerTable table = new InvokerTable(new InvokerTable.Context().remote(2).silenceNs(SILENCE_NS));
         table.register(0, PUBLICATION);
         table.onHeartbeat(0, 0);
         assertThat(table.isAlive(0, 1)).isTrue();
@@ -182,7 +183,8 @@ class InvokerTableTest
     @Test
     void withNoHealthyInvokerNothingIsSelectedAndAnUnheardInvokerIsNotHealthy()
     {
-        assertThat(InvokerTable.remote(4, SILENCE_NS).select(7, 0)).as("nobody registered").isEqualTo(-1);
+        assertThat(new InvokerTable(new InvokerTable.Context().remote(4).silenceNs(SILENCE_NS)).select(7, 0))
+            .as("nobody registered").isEqualTo(-1);
         final InvokerTable table = remoteTable(2);
         assertThat(table.select(7, 0)).isEqualTo(-1);
         table.onHeartbeat(0, 0);
@@ -192,7 +194,7 @@ class InvokerTableTest
     @Test
     void inProcessInvokersAreAlwaysAliveAndStartUp()
     {
-        final InvokerTable table = new InvokerTable(Collections.nCopies(2, null));
+        final InvokerTable table = new InvokerTable(new InvokerTable.Context().inProcess(Collections.nCopies(2, null)));
         assertThat(table.select(5, Long.MAX_VALUE)).isEqualTo(1);
         assertThat(table.state(0, 0)).isEqualTo("up");
     }

@@ -240,17 +240,22 @@ class RecoveryTest
             io.aeron.Aeron aeron = io.aeron.Aeron.connect(new io.aeron.Aeron.Context()
                 .aeronDirectoryName(driver.aeronDirectoryName()));
             io.aeron.Publication requests = aeron.addPublication("aeron:ipc", 11);
-            io.aeron.Subscription invoker = aeron.addSubscription("aeron:ipc", 11))
+            io.aeron.Subscription invoker = aeron.addSubscription("aeron:ipc", 11);
+            io.aeron.Subscription completions = aeron.addSubscription("aeron:ipc", 111))
         {
             final long deadline = System.nanoTime() + 10_000_000_000L;
             while (!requests.isConnected() && System.nanoTime() < deadline)
             {
                 Thread.onSpinWait();
             }
-            final InvokerTable table = new InvokerTable(List.of(requests));
+            final InvokerTable table = new InvokerTable(new InvokerTable.Context().inProcess(List.of(requests)));
             table.setCapacity(0, 1024);
-            try (Scheduler scheduler = new Scheduler(SchedulerConfig.defaults(dir.resolve("journal")),
-                new ChronicleJournal(dir.resolve("journal")), table, new Records(), new Waiters()))
+            try (Scheduler scheduler = new Scheduler(new Scheduler.Context()
+                .config(SchedulerConfig.defaults(dir.resolve("journal")))
+                .journal(new ChronicleJournal(dir.resolve("journal")))
+                .fleet(Fleet.remote(new Fleet.Remote.Context().invokers(table).aeron(() -> aeron)
+                    .requestStreamId(11).completions(completions)))
+                .activations(new Records()).waiters(new Waiters())))
             {
                 assertThat(scheduler.tryRedispatch(journaled)).isTrue();
                 final InvokeRequest received = new InvokeRequest();
