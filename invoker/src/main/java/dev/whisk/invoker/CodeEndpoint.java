@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.invoker;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -22,14 +22,14 @@ import java.util.concurrent.Executors;
  * a container: {@code GET /code?path=ns/[pkg/]name&version=v&revision=r} with header {@value #TOKEN_HEADER}. Used
  * only on cold starts, never on the warm path, so a small blocking server is enough.
  */
-final class CodeEndpoint implements AutoCloseable
+public final class CodeEndpoint implements AutoCloseable
 {
     static final String TOKEN_HEADER = "X-Whisk-Invoker-Token";
 
     private final HttpServer server;
     private final ExecutorService threads;
 
-    CodeEndpoint(final InetSocketAddress address, final String token, final ActionCodeSource source)
+    public CodeEndpoint(final InetSocketAddress address, final String token, final ActionCodeSource source)
         throws IOException
     {
         final byte[] expected = token.getBytes(StandardCharsets.UTF_8);
@@ -75,7 +75,7 @@ final class CodeEndpoint implements AutoCloseable
         server.start();
     }
 
-    InetSocketAddress address()
+    public InetSocketAddress address()
     {
         return server.getAddress();
     }

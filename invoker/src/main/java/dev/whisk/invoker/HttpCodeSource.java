@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.invoker;
 
 import dev.whisk.core.json.Json;
 import dev.whisk.pool.ActionCode;
@@ -18,13 +18,13 @@ import java.time.Duration;
  * Action code fetched from the controller's {@link CodeEndpoint}, for an invoker in another process. Called on the
  * pool's Docker executor on cold starts only.
  */
-final class HttpCodeSource implements ActionCodeSource
+public final class HttpCodeSource implements ActionCodeSource
 {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String token;
 
-    HttpCodeSource(final String baseUrl, final String token)
+    public HttpCodeSource(final String baseUrl, final String token)
     {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         this.token = token;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.invoker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Exec;
@@ -13,12 +13,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Action code straight from the entity store, for invokers in the same process as the store. */
-final class StoreCodeSource implements ActionCodeSource
+public final class StoreCodeSource implements ActionCodeSource
 {
     private final EntityStore store;
     private final Map<String, String> runtimeImages;
 
-    StoreCodeSource(final EntityStore store, final Map<String, String> runtimeImages)
+    public StoreCodeSource(final EntityStore store, final Map<String, String> runtimeImages)
     {
         this.store = store;
         this.runtimeImages = runtimeImages;

@@ -13,6 +13,7 @@ import dev.whisk.frontdoor.api.LogForwardingStore;
 import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.scheduler.ChronicleJournal;
 import dev.whisk.scheduler.CompletionAgent;
+import dev.whisk.scheduler.HealthPinger;
 import dev.whisk.scheduler.InFlight;
 import dev.whisk.scheduler.InvokerHealth;
 import dev.whisk.scheduler.InvokerTable;

@@ -1,6 +1,8 @@
 package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.invoker.CodeEndpoint;
+import dev.whisk.invoker.StoreCodeSource;
 import dev.whisk.scheduler.InvokerTable;
 import dev.whisk.scheduler.SchedulerConfig;
 import io.aeron.Subscription;

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.invoker.HttpCodeSource;
 import dev.whisk.invoker.InvokerAgent;
 import dev.whisk.pool.ContainerPoolConfig;
 import io.aeron.Aeron;

@@ -3,6 +3,7 @@ package dev.whisk.launcher;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.wire.MessageHeader;
 import dev.whisk.invoker.LocalInvoker;
+import dev.whisk.invoker.StoreCodeSource;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.DockerDriver;
 import dev.whisk.scheduler.CompletionAgent;

@@ -9,6 +9,7 @@ import dev.whisk.core.entity.SemVer;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskEntity;
 import dev.whisk.core.entity.WhiskPackage;
+import dev.whisk.scheduler.HealthPinger;
 import dev.whisk.storage.EntityStore;
 import dev.whisk.storage.WriteResult;
 
@@ -25,18 +26,15 @@ import java.util.concurrent.TimeoutException;
  */
 final class SystemCatalog
 {
-    static final String NAMESPACE = "whisk.system";
+    static final String NAMESPACE = HealthPinger.SYSTEM_NAMESPACE;
     static final String UTILS = "utils";
     static final String ALARMS = "alarms";
     private static final String FEED_CODE = "function main() { return { error: 'This feed is run by the platform " +
         "itself; invoke it with a lifecycleEvent.' }; }";
     private static final String KIND = "nodejs:20";
-    /**
-     * The action the controller pings unhealthy invokers with (OpenWhisk's {@code invokerHealthTestAction}): it
-     * answers which invoker ran it; its success is what proves an invoker can run containers.
-     */
-    static final String HEALTH_ACTION = "invokerHealthTest";
-    static final String HEALTH_ACTION_ID = NAMESPACE + "/" + HEALTH_ACTION;
+    /** The action the controller pings unhealthy invokers with (see {@link HealthPinger#ACTION}). */
+    static final String HEALTH_ACTION = HealthPinger.ACTION;
+    static final String HEALTH_ACTION_ID = HealthPinger.ACTION_ID;
     /** Small and short, so a ping takes little of an invoker that is struggling. */
     static final ActionLimits HEALTH_LIMITS = new ActionLimits(10_000, 128, 1, 1);
     private static final long WRITE_TIMEOUT_S = 10;
