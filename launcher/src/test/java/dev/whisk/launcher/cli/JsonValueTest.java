@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
 import java.util.ArrayList;
 import java.util.Collections;

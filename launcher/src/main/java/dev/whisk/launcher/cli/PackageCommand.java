@@ -1,6 +1,6 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
-import dev.whisk.launcher.CliCommand.Flag;
+import dev.whisk.launcher.cli.CliCommand.Flag;
 
 import java.io.IOException;
 import java.util.List;

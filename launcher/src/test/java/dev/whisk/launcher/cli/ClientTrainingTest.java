@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;

@@ -1,7 +1,7 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
-import dev.whisk.launcher.CliCommand.Flag;
-import dev.whisk.launcher.CliCommand.UsageException;
+import dev.whisk.launcher.cli.CliCommand.Flag;
+import dev.whisk.launcher.cli.CliCommand.UsageException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

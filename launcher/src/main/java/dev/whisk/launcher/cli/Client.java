@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.cli;
 
 import java.io.PrintStream;
 import java.util.List;
