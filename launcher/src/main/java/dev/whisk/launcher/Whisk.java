@@ -1,5 +1,7 @@
 package dev.whisk.launcher;
 
+import dev.whisk.launcher.cli.CliCommand;
+import dev.whisk.launcher.cli.Client;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

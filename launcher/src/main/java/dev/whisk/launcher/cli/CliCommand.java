@@ -17,9 +17,9 @@ import java.util.Map;
  * on the main thread of a one-shot client JVM; it is hand-written rather than annotation-driven so that the client
  * loads no reflection-heavy parser (picocli's classes cannot even be kept in the JVM's class-data archive).
  */
-abstract class CliCommand
+public abstract class CliCommand
 {
-    static final String VERSION_TEXT = "whisk 0.1.0";
+    public static final String VERSION_TEXT = "whisk 0.1.0";
 
     /** What a flag takes. */
     enum Kind

@@ -9,7 +9,7 @@ import java.util.List;
  * loaded, and no server class, no picocli and no Jackson: a client command is a one-shot JVM whose time is mostly its
  * start, so {@code bin/whisk} can answer in well under the time a user notices. Runs on the main thread.
  */
-final class Client
+public final class Client
 {
     private Client()
     {
@@ -30,7 +30,7 @@ final class Client
     }
 
     /** Whether {@code word} is a client verb ({@code action}, ...). */
-    static boolean isVerb(final String word)
+    public static boolean isVerb(final String word)
     {
         return commands(word) != null;
     }

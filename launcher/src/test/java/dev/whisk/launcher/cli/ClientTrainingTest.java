@@ -39,9 +39,9 @@ class ClientTrainingTest
         assertThat(p.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();
 
         final String loaded = Files.readString(log);
-        assertThat(loaded).contains("dev.whisk.launcher.ActionCommand$Write ", "dev.whisk.launcher.JsonReader ",
-            "dev.whisk.launcher.ActivationCommand$ListActivations ", "dev.whisk.launcher.PropertyCommand$Set ",
-            "dev.whisk.launcher.NamespaceCommand$Get ", "dev.whisk.launcher.TriggerCommand$Fire ");
+        assertThat(loaded).contains("dev.whisk.launcher.cli.ActionCommand$Write ", "dev.whisk.launcher.cli.JsonReader ",
+            "dev.whisk.launcher.cli.ActivationCommand$ListActivations ", "dev.whisk.launcher.cli.PropertyCommand$Set ",
+            "dev.whisk.launcher.cli.NamespaceCommand$Get ", "dev.whisk.launcher.cli.TriggerCommand$Fire ");
         assertThat(loaded).doesNotContain("picocli.", "com.fasterxml.jackson.", "io.netty.")
             .doesNotContainPattern("dev\\.whisk\\.(core|storage|scheduler|frontdoor|invoker|pool|events)\\.");
         final Matcher ours = Pattern.compile("(?m)^\\S+ (dev\\.whisk\\.\\S+) ").matcher(loaded);
