@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.admin;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.EntityName;
