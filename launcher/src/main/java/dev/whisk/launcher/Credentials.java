@@ -17,7 +17,7 @@ import java.util.concurrent.ExecutionException;
  * A namespace's {@code uuid:key} credential as the user holds it. The store keeps only a hash of the key; the clear
  * credential lives in {@code <data>/credentials/<namespace>} (mode 600) so that restarts print the same one.
  */
-record Credentials(String namespace, String uuid, String key)
+public record Credentials(String namespace, String uuid, String key)
 {
     private static final String KEY_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final int KEY_LENGTH = 64;
@@ -72,7 +72,7 @@ record Credentials(String namespace, String uuid, String key)
         return c;
     }
 
-    static String randomKey()
+    public static String randomKey()
     {
         final SecureRandom random = new SecureRandom();
         final StringBuilder sb = new StringBuilder(KEY_LENGTH);

@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import dev.whisk.launcher.cli.CliCommand;
 import dev.whisk.launcher.cli.Client;
+import dev.whisk.launcher.admin.AdminCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -5,6 +5,7 @@ import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.core.json.Json;
+import dev.whisk.launcher.Credentials;
 import dev.whisk.storage.FileSubjectStore;
 import dev.whisk.storage.WriteResult;
 import picocli.CommandLine.Command;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "admin", mixinStandardHelpOptions = true,
     description = "Manage subjects, credentials and namespace limits (run while the platform is stopped).",
     subcommands = {AdminCommand.UserCommand.class, AdminCommand.LimitsCommand.class})
-final class AdminCommand implements Runnable
+public final class AdminCommand implements Runnable
 {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_NOT_FOUND = 2;
