@@ -238,7 +238,7 @@ class ClientCommandsTest
         assertThat(loaded).contains("dev.whisk.launcher.cli.ActionCommand$ListActions ");
         assertThat(loaded)
             .doesNotContainPattern("dev\\.whisk\\.(core|storage|scheduler|frontdoor|invoker|pool|events)\\.")
-            .doesNotContain("dev.whisk.launcher.node.StandaloneCommand ", "dev.whisk.launcher.cli.TriggerCommand ", "io.netty.",
+            .doesNotContain("dev.whisk.launcher.StandaloneCommand ", "dev.whisk.launcher.cli.TriggerCommand ", "io.netty.",
                 "org.agrona.", "io.aeron.", "net.openhft.", "java.net.http.HttpClient ", "picocli.",
                 "com.fasterxml.jackson.");
         // bin/whisk runs client commands from whisk-client.jar, which holds these classes alone (launcher/pom.xml);
