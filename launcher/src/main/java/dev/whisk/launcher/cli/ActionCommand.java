@@ -28,7 +28,7 @@ final class ActionCommand
             case "invoke" -> new Invoke();
             case "get" -> new Get();
             case "list" -> new ListActions();
-            case "delete" -> new Delete();
+            case "delete" -> new EntityCommand.Delete("actions", "action", "Delete an action.");
             default -> null;
         };
     }
@@ -39,7 +39,7 @@ final class ActionCommand
     static final Flag LIMIT = Flag.integer("N", "List at most this many (default 30).", "--limit");
 
     /** create and update: {@code NAME FILE}, the file optional for update. */
-    static final class Write extends ClientCommand
+    static final class Write extends EntityCommand
     {
         static final Flag KIND = Flag.text("KIND", "Runtime kind (default nodejs:default).", "--kind");
         static final Flag MAIN = Flag.text("NAME", "Entry point.", "--main");
@@ -58,7 +58,7 @@ final class ActionCommand
 
         Write(final String name, final String description, final int requiredOperands)
         {
-            super(name, description, requiredOperands, "NAME", "FILE");
+            super("actions", "action", name, description, requiredOperands, "NAME", "FILE");
             flags(PARAM, PARAM_FILE, KIND, MAIN, MEMORY, TIMEOUT, WEB, WEB_SECURE, LOGSIZE, CONCURRENCY, SEQUENCE,
                 DOCKER, ANNOTATION);
         }
@@ -174,8 +174,7 @@ final class ActionCommand
             {
                 body.set("annotations", annos);
             }
-            return done(send(client, "PUT", RestClient.entityPath("actions", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " action " + name);
+            return write(client, name, body);
         }
 
         /** A zip file goes base64-encoded, as {@code wsk} sends it; any other file as its text. */
@@ -218,14 +217,14 @@ final class ActionCommand
     }
 
     /** {@code get NAME}, {@code --url}, {@code --summary}. */
-    static final class Get extends ClientCommand
+    static final class Get extends EntityCommand.Get
     {
         static final Flag URL = Flag.toggle("Print only the action's URL.", "-r", "--url");
         static final Flag SUMMARY = Flag.toggle("Print only a summary of the action.", "-s", "--summary");
 
         Get()
         {
-            super("get", "Show an action.", 1, "NAME");
+            super("actions", "action", "Show an action.");
             flags(URL, SUMMARY);
         }
 
@@ -235,7 +234,7 @@ final class ActionCommand
             final String name = operand(0);
             final boolean url = isSet(URL);
             final boolean summary = isSet(SUMMARY);
-            final String path = RestClient.entityPath("actions", name);
+            final String path = entityPath(name);
             final RestClient.Response r = send(client, "GET", path + (url || summary ? "?code=false" : ""), null);
             if (!r.isOk() || wantsJson())
             {
@@ -267,21 +266,20 @@ final class ActionCommand
     }
 
     /** {@code list [PACKAGE]}. */
-    static final class ListActions extends ClientCommand implements ClientCommand.Row
+    static final class ListActions extends EntityCommand.Listing
     {
         ListActions()
         {
-            super("list", "List actions (of a package).", 0, "PACKAGE");
+            super("actions", "List actions (of a package).", "PACKAGE");
             flags(SKIP, LIMIT);
         }
 
         @Override
-        int execute(final RestClient client) throws IOException
+        String listPath()
         {
             final String pkg = operand(0);
-            final String path = pkg == null ? "/namespaces/_/actions" : RestClient.entityPath("actions", pkg) + "/";
-            return listed(send(client, "GET", path + pagingQuery(integer(SKIP, 0), integer(LIMIT, 30)), null),
-                "actions", this);
+            return (pkg == null ? super.listPath() : entityPath(pkg) + "/") +
+                pagingQuery(integer(SKIP, 0), integer(LIMIT, 30));
         }
 
         @Override
@@ -289,22 +287,6 @@ final class ActionCommand
         {
             final JsonValue kind = annotation(a, "exec");
             return entityRow(a, kind != null ? kind.asText() : a.path("exec").path("kind").asText());
-        }
-    }
-
-    /** {@code delete NAME}. */
-    static final class Delete extends ClientCommand
-    {
-        Delete()
-        {
-            super("delete", "Delete an action.", 1, "NAME");
-        }
-
-        @Override
-        int execute(final RestClient client) throws IOException
-        {
-            final String name = operand(0);
-            return done(send(client, "DELETE", RestClient.entityPath("actions", name), null), "deleted action " + name);
         }
     }
 }

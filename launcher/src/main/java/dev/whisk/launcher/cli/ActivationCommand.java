@@ -63,7 +63,7 @@ final class ActivationCommand
     }
 
     /** {@code list [ACTION]}: a table, newest first. */
-    static final class ListActivations extends ClientCommand implements ClientCommand.Row
+    static final class ListActivations extends EntityCommand.Listing
     {
         static final Flag SINCE = Flag.number("MS", "Only activations that started at or after this epoch ms.",
             "--since");
@@ -73,14 +73,14 @@ final class ActivationCommand
 
         ListActivations()
         {
-            super("list", "List activations, newest first.", 0, "ACTION");
+            super("activations", "List activations, newest first.", "ACTION");
             flags(ActionCommand.SKIP, ActionCommand.LIMIT, SINCE, UPTO, FULL);
         }
 
         @Override
-        int execute(final RestClient client) throws IOException
+        String listPath()
         {
-            final StringBuilder q = new StringBuilder("/namespaces/_/activations")
+            final StringBuilder q = new StringBuilder(super.listPath())
                 .append(pagingQuery(integer(ActionCommand.SKIP, 0), integer(ActionCommand.LIMIT, 30)));
             if (operand(0) != null)
             {
@@ -98,13 +98,21 @@ final class ActivationCommand
             {
                 q.append("&docs=true");
             }
-            final RestClient.Response r = send(client, "GET", q.toString(), null);
-            if (isSet(FULL))
-            {
-                return print(r);
-            }
-            return listed(r, columns("Datetime", "Activation ID", "Kind", "Start", "Duration", "Status", "Entity"),
-                this);
+            return q.toString();
+        }
+
+        /** The table's header. */
+        @Override
+        String title()
+        {
+            return columns("Datetime", "Activation ID", "Kind", "Start", "Duration", "Status", "Entity");
+        }
+
+        /** {@code --full}: the records, as the server's JSON. */
+        @Override
+        boolean raw()
+        {
+            return isSet(FULL);
         }
 
         /** One activation as a row of {@code wsk activation list}. */

@@ -43,15 +43,6 @@ abstract class ClientCommand extends CliCommand
         return isSet(JSON) || "json".equalsIgnoreCase(text(OUTPUT));
     }
 
-    /**
-     * Whether this is an {@code update}, which overwrites an existing entity, rather than a {@code create}: the two
-     * commands of each collection take the same flags and differ only in this, which their name says.
-     */
-    boolean isUpdate()
-    {
-        return "update".equals(name());
-    }
-
     /** Whether neither {@code -p} nor {@code -P} was given. */
     boolean hasNoParams()
     {

@@ -26,17 +26,17 @@ final class NamespaceCommand
     }
 
     /** {@code list}. */
-    static final class ListNamespaces extends ClientCommand implements ClientCommand.Row
+    static final class ListNamespaces extends EntityCommand.Listing
     {
         ListNamespaces()
         {
-            super("list", "List the caller's namespaces.", 0);
+            super("namespaces", "List the caller's namespaces.");
         }
 
         @Override
-        int execute(final RestClient client) throws IOException
+        String listPath()
         {
-            return listed(send(client, "GET", "/namespaces", null), "namespaces", this);
+            return "/namespaces";
         }
 
         @Override

@@ -23,7 +23,7 @@ final class PackageCommand
             case "create" -> new Write("create", "Create a package.");
             case "update" -> new Write("update", "Update (or create) a package.");
             case "bind" -> new Bind();
-            case "get" -> new Get();
+            case "get" -> new EntityCommand.Get("packages", "package", "Show a package with its actions.");
             case "list" -> new ListPackages();
             case "delete" -> new Delete();
             default -> null;
@@ -31,13 +31,13 @@ final class PackageCommand
     }
 
     /** create and update. */
-    static final class Write extends ClientCommand
+    static final class Write extends EntityCommand
     {
         static final Flag SHARED = Flag.text("yes|no", "Publish the package to every namespace.", "--shared");
 
         Write(final String name, final String description)
         {
-            super(name, description, 1, "NAME");
+            super("packages", "package", name, description, 1, "NAME");
             flags(PARAM, PARAM_FILE, SHARED);
         }
 
@@ -55,9 +55,7 @@ final class PackageCommand
             {
                 body.put("publish", "yes".equalsIgnoreCase(shared) || "true".equalsIgnoreCase(shared));
             }
-            return done(send(client, "PUT", RestClient.entityPath("packages", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body),
-                (isUpdate() ? "updated" : "created") + " package " + name);
+            return write(client, name, body);
         }
     }
 
@@ -89,36 +87,19 @@ final class PackageCommand
         }
     }
 
-    /** {@code get NAME}. */
-    static final class Get extends ClientCommand
-    {
-        Get()
-        {
-            super("get", "Show a package with its actions.", 1, "NAME");
-        }
-
-        @Override
-        int execute(final RestClient client) throws IOException
-        {
-            final String name = operand(0);
-            return shown(send(client, "GET", RestClient.entityPath("packages", name), null), "got package " + name);
-        }
-    }
-
     /** {@code list [NAMESPACE]}. */
-    static final class ListPackages extends ClientCommand implements ClientCommand.Row
+    static final class ListPackages extends EntityCommand.Listing
     {
         ListPackages()
         {
-            super("list", "List packages (of a namespace).", 0, "NAMESPACE");
+            super("packages", "List packages (of a namespace).", "NAMESPACE");
         }
 
         @Override
-        int execute(final RestClient client) throws IOException
+        String listPath()
         {
             final String ns = operand(0) == null ? "_" : operand(0).replace("/", "");
-            return listed(send(client, "GET", "/namespaces/" + RestClient.encode(ns) + "/packages", null), "packages",
-                this);
+            return "/namespaces/" + RestClient.encode(ns) + "/packages";
         }
 
         @Override
@@ -129,22 +110,20 @@ final class PackageCommand
     }
 
     /** {@code delete NAME}, {@code --force}. */
-    static final class Delete extends ClientCommand
+    static final class Delete extends EntityCommand.Delete
     {
         static final Flag FORCE = Flag.toggle("Delete the package's actions too.", "--force");
 
         Delete()
         {
-            super("delete", "Delete a package.", 1, "NAME");
+            super("packages", "package", "Delete a package.");
             flags(FORCE);
         }
 
         @Override
-        int execute(final RestClient client) throws IOException
+        String query()
         {
-            final String name = operand(0);
-            return done(send(client, "DELETE", RestClient.entityPath("packages", name) +
-                (isSet(FORCE) ? "?force=true" : ""), null), "deleted package " + name);
+            return isSet(FORCE) ? "?force=true" : "";
         }
     }
 }

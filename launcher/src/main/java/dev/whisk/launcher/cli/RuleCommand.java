@@ -20,21 +20,21 @@ final class RuleCommand
         {
             case "create" -> new Write("create", "Create a rule (active at once).");
             case "update" -> new Write("update", "Update (or create) a rule.");
-            case "enable" -> new One("enable", "Activate a rule.");
-            case "disable" -> new One("disable", "Deactivate a rule.");
-            case "get" -> new One("get", "Show a rule with its status.");
+            case "enable" -> new Status("enable", "Activate a rule.", "active", "enabled");
+            case "disable" -> new Status("disable", "Deactivate a rule.", "inactive", "disabled");
+            case "get" -> new EntityCommand.Get("rules", "rule", "Show a rule with its status.");
             case "list" -> new ListRules();
-            case "delete" -> new One("delete", "Delete a rule.");
+            case "delete" -> new EntityCommand.Delete("rules", "rule", "Delete a rule.");
             default -> null;
         };
     }
 
     /** create and update: NAME TRIGGER ACTION. */
-    static final class Write extends ClientCommand
+    static final class Write extends EntityCommand
     {
         Write(final String name, final String description)
         {
-            super(name, description, 3, "NAME", "TRIGGER", "ACTION");
+            super("rules", "rule", name, description, 3, "NAME", "TRIGGER", "ACTION");
         }
 
         @Override
@@ -43,48 +43,38 @@ final class RuleCommand
             final String name = operand(0);
             final JsonValue body = JsonValue.object()
                 .put("trigger", qualified(operand(1))).put("action", qualified(operand(2)));
-            return done(send(client, "PUT", RestClient.entityPath("rules", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body), (isUpdate() ? "updated" : "created") + " rule " + name);
+            return write(client, name, body);
         }
     }
 
-    /** enable, disable, get and delete: commands on one rule by name. */
-    static final class One extends ClientCommand
+    /** enable and disable: set one rule's status. */
+    static final class Status extends ClientCommand
     {
-        One(final String name, final String description)
+        private final String status;
+        private final String past;
+
+        Status(final String name, final String description, final String status, final String past)
         {
             super(name, description, 1, "NAME");
+            this.status = status;
+            this.past = past;
         }
 
         @Override
         int execute(final RestClient client) throws IOException
         {
             final String name = operand(0);
-            final String path = RestClient.entityPath("rules", name);
-            return switch (name())
-            {
-                case "enable" -> done(send(client, "POST", path, JsonValue.object().put("status", "active")),
-                    "enabled rule " + name);
-                case "disable" -> done(send(client, "POST", path, JsonValue.object().put("status", "inactive")),
-                    "disabled rule " + name);
-                case "get" -> shown(send(client, "GET", path, null), "got rule " + name);
-                default -> done(send(client, "DELETE", path, null), "deleted rule " + name);
-            };
+            return done(send(client, "POST", RestClient.entityPath("rules", name),
+                JsonValue.object().put("status", status)), past + " rule " + name);
         }
     }
 
     /** {@code list}. */
-    static final class ListRules extends ClientCommand implements ClientCommand.Row
+    static final class ListRules extends EntityCommand.Listing
     {
         ListRules()
         {
-            super("list", "List rules.", 0);
-        }
-
-        @Override
-        int execute(final RestClient client) throws IOException
-        {
-            return listed(send(client, "GET", "/namespaces/_/rules", null), "rules", this);
+            super("rules", "List rules.");
         }
 
         @Override

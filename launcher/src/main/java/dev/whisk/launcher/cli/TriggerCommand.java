@@ -23,22 +23,22 @@ final class TriggerCommand
             case "create" -> new Write("create", "Create a trigger.");
             case "update" -> new Write("update", "Update (or create) a trigger.");
             case "fire" -> new Fire();
-            case "get" -> new One("get", "Show a trigger.");
+            case "get" -> new EntityCommand.Get("triggers", "trigger", "Show a trigger.");
             case "list" -> new ListTriggers();
-            case "delete" -> new One("delete", "Delete a trigger.");
+            case "delete" -> new EntityCommand.Delete("triggers", "trigger", "Delete a trigger.");
             default -> null;
         };
     }
 
     /** create and update. */
-    static final class Write extends ClientCommand
+    static final class Write extends EntityCommand
     {
         static final Flag FEED = Flag.text("ACTION",
             "The feed action that fires this trigger; the platform runs its CREATE and DELETE.", "-f", "--feed");
 
         Write(final String name, final String description)
         {
-            super(name, description, 1, "NAME");
+            super("triggers", "trigger", name, description, 1, "NAME");
             flags(PARAM, PARAM_FILE, FEED);
         }
 
@@ -58,9 +58,7 @@ final class TriggerCommand
             {
                 body.set("parameters", paramsAsKeyValues());
             }
-            return done(send(client, "PUT", RestClient.entityPath("triggers", name) +
-                (isUpdate() ? "?overwrite=true" : ""), body),
-                (isUpdate() ? "updated" : "created") + " trigger " + name);
+            return write(client, name, body);
         }
     }
 
@@ -89,37 +87,12 @@ final class TriggerCommand
         }
     }
 
-    /** get and delete. */
-    static final class One extends ClientCommand
-    {
-        One(final String name, final String description)
-        {
-            super(name, description, 1, "NAME");
-        }
-
-        @Override
-        int execute(final RestClient client) throws IOException
-        {
-            final String name = operand(0);
-            final boolean get = "get".equals(name());
-            final RestClient.Response r = send(client, get ? "GET" : "DELETE", RestClient.entityPath("triggers", name),
-                null);
-            return get ? shown(r, "got trigger " + name) : done(r, "deleted trigger " + name);
-        }
-    }
-
     /** {@code list}. */
-    static final class ListTriggers extends ClientCommand implements ClientCommand.Row
+    static final class ListTriggers extends EntityCommand.Listing
     {
         ListTriggers()
         {
-            super("list", "List triggers.", 0);
-        }
-
-        @Override
-        int execute(final RestClient client) throws IOException
-        {
-            return listed(send(client, "GET", "/namespaces/_/triggers", null), "triggers", this);
+            super("triggers", "List triggers.");
         }
 
         @Override

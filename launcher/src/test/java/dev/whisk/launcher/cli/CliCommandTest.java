@@ -63,8 +63,8 @@ class CliCommandTest
         assertThat(create.text(ActionCommand.Write.KIND)).isEqualTo("nodejs:20");
         assertThat(create.isSet(ActionCommand.Write.DOCKER)).isFalse();
         assertThat(create.text(ActionCommand.Write.DOCKER)).isNull();
-        assertThat(((ClientCommand)create).isUpdate()).isFalse();
-        assertThat(((ClientCommand)parsed("action", "update", "hello")).isUpdate()).isTrue();
+        assertThat(((EntityCommand)create).isUpdate()).isFalse();
+        assertThat(((EntityCommand)parsed("action", "update", "hello")).isUpdate()).isTrue();
     }
 
     @Test

@@ -39,9 +39,10 @@ class ClientTrainingTest
         assertThat(p.exitValue()).as(Files.readString(out, StandardCharsets.UTF_8)).isZero();
 
         final String loaded = Files.readString(log);
-        assertThat(loaded).contains("dev.whisk.launcher.cli.ActionCommand$Write ", "dev.whisk.launcher.cli.JsonReader ",
-            "dev.whisk.launcher.cli.ActivationCommand$ListActivations ", "dev.whisk.launcher.cli.PropertyCommand$Set ",
-            "dev.whisk.launcher.cli.NamespaceCommand$Get ", "dev.whisk.launcher.cli.TriggerCommand$Fire ");
+        assertThat(loaded).contains("dev.whisk.launcher.cli.ActionCommand$Write ",
+            "dev.whisk.launcher.cli.JsonReader ", "dev.whisk.launcher.cli.ActivationCommand$ListActivations ",
+            "dev.whisk.launcher.cli.PropertyCommand$Set ", "dev.whisk.launcher.cli.NamespaceCommand$Get ",
+            "dev.whisk.launcher.cli.TriggerCommand$Fire ");
         assertThat(loaded).doesNotContain("picocli.", "com.fasterxml.jackson.", "io.netty.")
             .doesNotContainPattern("dev\\.whisk\\.(core|storage|scheduler|frontdoor|invoker|pool|events)\\.");
         final Matcher ours = Pattern.compile("(?m)^\\S+ (dev\\.whisk\\.\\S+) ").matcher(loaded);
@@ -49,8 +50,8 @@ class ClientTrainingTest
         while (ours.find())
         {
             count++;
-            assertThat(ours.group(1)).matches("dev\\.whisk\\.launcher\\.(Client|ClientCommand.*|ClientTraining.*|" +
-                "CliCommand.*|Json(Value|Reader).*|RestClient.*|WskProps|" +
+            assertThat(ours.group(1)).matches("dev\\.whisk\\.launcher\\.cli\\.(Client|ClientCommand.*|" +
+                "ClientTraining.*|CliCommand.*|EntityCommand.*|Json(Value|Reader).*|RestClient.*|WskProps|" +
                 "(Action|Activation|Package|Trigger|Rule|Namespace|Property)Command.*)");
         }
         assertThat(count).isGreaterThan(40);
