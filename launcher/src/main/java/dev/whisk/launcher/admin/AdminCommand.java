@@ -12,7 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -51,6 +50,38 @@ public final class AdminCommand implements Runnable
         }
     }
 
+    /** An admin command on the subject store: opens it, runs, and closes it again. */
+    abstract static class StoreCommand implements Callable<Integer>
+    {
+        @picocli.CommandLine.Mixin
+        StoreOptions store = new StoreOptions();
+
+        @Override
+        public Integer call() throws Exception
+        {
+            try (FileSubjectStore subjects = store.open())
+            {
+                return run(subjects);
+            }
+        }
+
+        abstract int run(FileSubjectStore subjects) throws Exception;
+    }
+
+    /** An admin command on one namespace, the command's first operand. */
+    abstract static class NamespaceCommand extends StoreCommand
+    {
+        @Parameters(index = "0", paramLabel = "NAMESPACE")
+        String namespace;
+
+        /** Says that the namespace does not exist, as every admin command says it; returns the exit code. */
+        final int notFound()
+        {
+            System.err.println("error: namespace '" + namespace + "' does not exist");
+            return EXIT_NOT_FOUND;
+        }
+    }
+
     @Command(name = "user", mixinStandardHelpOptions = true,
         description = "Create, show, list and delete subjects.",
         subcommands = {UserCreate.class, UserGet.class, UserList.class, UserDelete.class})
@@ -65,14 +96,8 @@ public final class AdminCommand implements Runnable
 
     @Command(name = "create", mixinStandardHelpOptions = true,
         description = "Create a subject owning NAMESPACE and print its new uuid:key.")
-    static final class UserCreate implements Callable<Integer>
+    static final class UserCreate extends NamespaceCommand
     {
-        @picocli.CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
-
-        @Parameters(index = "0", paramLabel = "NAMESPACE")
-        String namespace;
-
         @Option(names = "--subject", description = "Subject name (default: the namespace).")
         String subject;
 
@@ -88,6 +113,9 @@ public final class AdminCommand implements Runnable
             description = "Default: $WHISK_FIRES_PER_MINUTE, else ${DEFAULT-VALUE}.")
         int firesPerMinute;
 
+        private NamespaceLimits limits;
+
+        /** Checks the name and the limits before the store is opened. */
         @Override
         public Integer call() throws Exception
         {
@@ -96,7 +124,6 @@ public final class AdminCommand implements Runnable
                 System.err.println("error: '" + namespace + "' is not a valid namespace name");
                 return EXIT_FAILURE;
             }
-            final NamespaceLimits limits;
             try
             {
                 limits = new NamespaceLimits(invocationsPerMinute, concurrentInvocations, firesPerMinute);
@@ -106,17 +133,20 @@ public final class AdminCommand implements Runnable
                 System.err.println("error: " + ex.getMessage());
                 return EXIT_FAILURE;
             }
+            return super.call();
+        }
+
+        @Override
+        int run(final FileSubjectStore subjects) throws Exception
+        {
             final String uuid = UUID.randomUUID().toString();
             final String key = Credentials.randomKey();
-            try (FileSubjectStore subjects = store.open())
+            final WriteResult r = subjects.create(subject == null ? namespace : subject, namespace, uuid, key,
+                limits).get(30, TimeUnit.SECONDS);
+            if (r != WriteResult.OK)
             {
-                final WriteResult r = subjects.create(subject == null ? namespace : subject, namespace, uuid, key,
-                    limits).get(30, TimeUnit.SECONDS);
-                if (r != WriteResult.OK)
-                {
-                    System.err.println("error: namespace '" + namespace + "' already exists");
-                    return EXIT_CONFLICT;
-                }
+                System.err.println("error: namespace '" + namespace + "' already exists");
+                return EXIT_CONFLICT;
             }
             System.out.println(uuid + ":" + key);
             return 0;
@@ -125,61 +155,47 @@ public final class AdminCommand implements Runnable
 
     @Command(name = "get", mixinStandardHelpOptions = true,
         description = "Show the subject, uuid and limits of NAMESPACE (never the key: only its hash is stored).")
-    static final class UserGet implements Callable<Integer>
+    static final class UserGet extends NamespaceCommand
     {
-        @picocli.CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
-
-        @Parameters(index = "0", paramLabel = "NAMESPACE")
-        String namespace;
-
         @Override
-        public Integer call()
+        int run(final FileSubjectStore subjects)
         {
-            try (FileSubjectStore subjects = store.open())
+            final Identity identity = subjects.findByNamespace(namespace);
+            if (identity == null)
             {
-                return print(subjects.findByNamespace(namespace), namespace, System.out);
+                return notFound();
             }
+            final ObjectNode json = Json.MAPPER.createObjectNode();
+            json.put("subject", identity.subject());
+            json.put("namespace", identity.namespace());
+            json.put("uuid", identity.uuid());
+            json.set("limits", Json.MAPPER.valueToTree(identity.limits()));
+            System.out.println(json);
+            return 0;
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the namespaces, one a line.")
-    static final class UserList implements Callable<Integer>
+    static final class UserList extends StoreCommand
     {
-        @picocli.CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
-
         @Override
-        public Integer call()
+        int run(final FileSubjectStore subjects)
         {
-            try (FileSubjectStore subjects = store.open())
-            {
-                subjects.namespaces().forEach(System.out::println);
-            }
+            subjects.namespaces().forEach(System.out::println);
             return 0;
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
         description = "Delete NAMESPACE and its credential (its entities and activations stay on disk).")
-    static final class UserDelete implements Callable<Integer>
+    static final class UserDelete extends NamespaceCommand
     {
-        @picocli.CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
-
-        @Parameters(index = "0", paramLabel = "NAMESPACE")
-        String namespace;
-
         @Override
-        public Integer call() throws Exception
+        int run(final FileSubjectStore subjects) throws Exception
         {
-            try (FileSubjectStore subjects = store.open())
+            if (subjects.delete(namespace).get(30, TimeUnit.SECONDS) != WriteResult.OK)
             {
-                if (subjects.delete(namespace).get(30, TimeUnit.SECONDS) != WriteResult.OK)
-                {
-                    System.err.println("error: namespace '" + namespace + "' does not exist");
-                    return EXIT_NOT_FOUND;
-                }
+                return notFound();
             }
             System.out.println("deleted " + namespace);
             return 0;
@@ -198,41 +214,25 @@ public final class AdminCommand implements Runnable
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show the limits of NAMESPACE as JSON.")
-    static final class LimitsGet implements Callable<Integer>
+    static final class LimitsGet extends NamespaceCommand
     {
-        @picocli.CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
-
-        @Parameters(index = "0", paramLabel = "NAMESPACE")
-        String namespace;
-
         @Override
-        public Integer call()
+        int run(final FileSubjectStore subjects)
         {
-            try (FileSubjectStore subjects = store.open())
+            final Identity identity = subjects.findByNamespace(namespace);
+            if (identity == null)
             {
-                final Identity identity = subjects.findByNamespace(namespace);
-                if (identity == null)
-                {
-                    System.err.println("error: namespace '" + namespace + "' does not exist");
-                    return EXIT_NOT_FOUND;
-                }
-                System.out.println(Json.MAPPER.valueToTree(identity.limits()).toString());
-                return 0;
+                return notFound();
             }
+            System.out.println(Json.MAPPER.valueToTree(identity.limits()).toString());
+            return 0;
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true,
         description = "Set limits of NAMESPACE; omitted ones keep their value. 0 blocks invoking.")
-    static final class LimitsSet implements Callable<Integer>
+    static final class LimitsSet extends NamespaceCommand
     {
-        @picocli.CommandLine.Mixin
-        StoreOptions store = new StoreOptions();
-
-        @Parameters(index = "0", paramLabel = "NAMESPACE")
-        String namespace;
-
         @Option(names = "--invocations-per-minute")
         Integer invocationsPerMinute;
 
@@ -255,42 +255,37 @@ public final class AdminCommand implements Runnable
         Integer maxActionConcurrency;
 
         @Override
-        public Integer call() throws Exception
+        int run(final FileSubjectStore subjects) throws Exception
         {
-            try (FileSubjectStore subjects = store.open())
+            final Identity identity = subjects.findByNamespace(namespace);
+            if (identity == null)
             {
-                final Identity identity = subjects.findByNamespace(namespace);
-                if (identity == null)
-                {
-                    System.err.println("error: namespace '" + namespace + "' does not exist");
-                    return EXIT_NOT_FOUND;
-                }
-                final NamespaceLimits old = identity.limits();
-                final NamespaceLimits limits;
-                try
-                {
-                    limits = new NamespaceLimits(
-                        invocationsPerMinute == null ? old.invocationsPerMinute() : invocationsPerMinute,
-                        concurrentInvocations == null ? old.concurrentInvocations() : concurrentInvocations,
-                        firesPerMinute == null ? old.firesPerMinute() : firesPerMinute,
-                        override(maxActionMemoryMb, old.maxActionMemoryMb(), 0),
-                        override(maxActionTimeoutMs, old.maxActionTimeoutMs(), 0),
-                        override(maxActionLogsMb, old.maxActionLogsMb(), -1),
-                        override(maxActionConcurrency, old.maxActionConcurrency(), 0));
-                }
-                catch (final IllegalArgumentException ex)
-                {
-                    System.err.println("error: " + ex.getMessage());
-                    return EXIT_FAILURE;
-                }
-                if (subjects.setLimits(namespace, limits).get(30, TimeUnit.SECONDS) != WriteResult.OK)
-                {
-                    System.err.println("error: namespace '" + namespace + "' does not exist");
-                    return EXIT_NOT_FOUND;
-                }
-                System.out.println(Json.MAPPER.valueToTree(limits).toString());
-                return 0;
+                return notFound();
             }
+            final NamespaceLimits old = identity.limits();
+            final NamespaceLimits limits;
+            try
+            {
+                limits = new NamespaceLimits(
+                    invocationsPerMinute == null ? old.invocationsPerMinute() : invocationsPerMinute,
+                    concurrentInvocations == null ? old.concurrentInvocations() : concurrentInvocations,
+                    firesPerMinute == null ? old.firesPerMinute() : firesPerMinute,
+                    override(maxActionMemoryMb, old.maxActionMemoryMb(), 0),
+                    override(maxActionTimeoutMs, old.maxActionTimeoutMs(), 0),
+                    override(maxActionLogsMb, old.maxActionLogsMb(), -1),
+                    override(maxActionConcurrency, old.maxActionConcurrency(), 0));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                System.err.println("error: " + ex.getMessage());
+                return EXIT_FAILURE;
+            }
+            if (subjects.setLimits(namespace, limits).get(30, TimeUnit.SECONDS) != WriteResult.OK)
+            {
+                return notFound();
+            }
+            System.out.println(Json.MAPPER.valueToTree(limits).toString());
+            return 0;
         }
     }
 
@@ -302,21 +297,5 @@ public final class AdminCommand implements Runnable
             return old;
         }
         return flag == reset ? null : flag;
-    }
-
-    private static int print(final Identity identity, final String namespace, final PrintStream out)
-    {
-        if (identity == null)
-        {
-            System.err.println("error: namespace '" + namespace + "' does not exist");
-            return EXIT_NOT_FOUND;
-        }
-        final ObjectNode json = Json.MAPPER.createObjectNode();
-        json.put("subject", identity.subject());
-        json.put("namespace", identity.namespace());
-        json.put("uuid", identity.uuid());
-        json.set("limits", Json.MAPPER.valueToTree(identity.limits()));
-        out.println(json);
-        return 0;
     }
 }
