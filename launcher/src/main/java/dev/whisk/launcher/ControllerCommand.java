@@ -8,14 +8,12 @@ import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code whisk controller}: front door, scheduler and stores, for invokers in other processes or hosts. */
 @Command(name = "controller", mixinStandardHelpOptions = true,
     description = "Run the controller: API, scheduler and stores; invokers join it over Aeron UDP.")
-final class ControllerCommand implements Callable<Integer>
+final class ControllerCommand extends NodeCommand<Controller>
 {
     @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}", description = "API address.")
     String host;
@@ -58,29 +56,26 @@ final class ControllerCommand implements Callable<Integer>
     FrontDoorBoundsOptions bounds = new FrontDoorBoundsOptions();
 
     @Override
-    public Integer call() throws Exception
+    Controller start() throws Exception
     {
         final FrontDoorConfig d = FrontDoorConfig.defaults();
         final Path dir = dataDir.toAbsolutePath();
         final int colon = codeEndpoint.lastIndexOf(':');
-        final Controller controller = new Controller(new Controller.Config(dir,
+        return new Controller(new Controller.Config(dir,
             bounds.applyTo(new FrontDoorConfig(host, port, d.ioThreads(), d.maxBodyBytes(), d.maxInvokeBodyBytes(),
                 d.maxBlockingWaitMs())),
             SchedulerConfig.defaults(dir.resolve("journal")), completions,
             new InetSocketAddress(codeEndpoint.substring(0, colon), Integer.parseInt(codeEndpoint.substring(colon + 1))),
             token, capacity, silenceMs, blackboxFraction, TimeUnit.MICROSECONDS.toNanos(idleParkUs)));
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            controller.close();
-            stopped.countDown();
-        }, "shutdown"));
+    }
+
+    @Override
+    void announce(final Controller controller) throws Exception
+    {
+        final Path dir = dataDir.toAbsolutePath();
         controller.guestCredentials().writeWskProps(dir.resolve("wskprops"), controller.apiHost());
         System.out.println("whisk controller is listening on " + controller.apiHost() + "/api/v1");
         System.out.println("  AUTH:        " + controller.guestAuth());
         System.out.println("  completions: udp " + completions + ", code: http://" + codeEndpoint);
-        System.out.flush();
-        stopped.await();
-        return 0;
     }
 }

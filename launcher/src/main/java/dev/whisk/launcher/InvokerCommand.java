@@ -4,14 +4,12 @@ import dev.whisk.pool.ContainerPoolConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /** {@code whisk invoker}: one invoker process joining a controller. */
 @Command(name = "invoker", mixinStandardHelpOptions = true,
     description = "Run an invoker: containers for the controller's activations, over Aeron UDP.")
-final class InvokerCommand implements Callable<Integer>
+final class InvokerCommand extends NodeCommand<InvokerNode>
 {
     @Option(names = "--id", defaultValue = "${env:WHISK_INVOKER_ID:-0}", description = "Invoker id, unique.")
     int id;
@@ -45,24 +43,20 @@ final class InvokerCommand implements Callable<Integer>
     long idleParkUs;
 
     @Override
-    public Integer call() throws Exception
+    InvokerNode start()
     {
         ContainerPoolConfig pool = ContainerPoolConfig.defaults("invoker-" + id, apiHost);
         if (memoryMb > 0)
         {
             pool = pool.withMemoryBudgetMb(memoryMb);
         }
-        final InvokerNode node = new InvokerNode(new InvokerNode.Config(id, listen, controller, codeUrl, token, pool,
-            500, TimeUnit.MICROSECONDS.toNanos(idleParkUs)));
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            node.close();
-            stopped.countDown();
-        }, "shutdown"));
+        return new InvokerNode(new InvokerNode.Config(id, listen, controller, codeUrl, token, pool, 500,
+            TimeUnit.MICROSECONDS.toNanos(idleParkUs)));
+    }
+
+    @Override
+    void announce(final InvokerNode node)
+    {
         System.out.println("whisk invoker " + id + " takes requests on udp " + listen + ", controller " + controller);
-        System.out.flush();
-        stopped.await();
-        return 0;
     }
 }

@@ -18,8 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code whisk standalone}: runs the platform in this JVM until SIGTERM or Ctrl-C, after showing a function
@@ -27,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
     description = "Run the whole platform in one process, a warm invoke on one event loop.")
-final class StandaloneCommand implements Callable<Integer>
+final class StandaloneCommand extends NodeCommand<Standalone>
 {
     @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}",
         description = "Address the API listens on (default: ${DEFAULT-VALUE}).")
@@ -88,7 +86,7 @@ final class StandaloneCommand implements Callable<Integer>
     boolean noDemo;
 
     @Override
-    public Integer call() throws Exception
+    Standalone start() throws Exception
     {
         StandaloneConfig config = StandaloneConfig.defaults(dataDir.toAbsolutePath(), host, port);
         final String inlineKey = System.getenv("WHISK_SEAL_KEY");
@@ -109,16 +107,14 @@ final class StandaloneCommand implements Callable<Integer>
             config.scheduler().trimMs()));
         config = config.withFrontDoor(bounds.applyTo(config.frontDoor()).withRuntimeImages(
             config.pool().runtimeImages()));
-        final Standalone platform = new Standalone(config);
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            platform.close();
-            stopped.countDown();
-        }, "shutdown"));
+        return new Standalone(config);
+    }
 
+    @Override
+    void announce(final Standalone platform) throws Exception
+    {
         final Credentials guest = platform.guestCredentials();
-        final Path props = config.dataDir().resolve("wskprops");
+        final Path props = dataDir.toAbsolutePath().resolve("wskprops");
         guest.writeWskProps(props, platform.apiHost());
         final String homeNote = publishHomeProps(guest, Path.of(System.getProperty("user.home"), ".wskprops"),
             platform.apiHost());
@@ -131,9 +127,6 @@ final class StandaloneCommand implements Callable<Integer>
             demo(platform.apiHost(), guest.auth());
         }
         System.out.println("Press Ctrl-C to stop.");
-        System.out.flush();
-        stopped.await();
-        return 0;
     }
 
     /**
