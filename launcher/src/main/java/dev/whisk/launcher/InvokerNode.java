@@ -9,11 +9,6 @@ import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +65,7 @@ public final class InvokerNode implements AutoCloseable
                 NodeChannels.COMPLETION_STREAM);
             // One loop holds the containers' connections and runs the agent, which polls Aeron: a request is
             // written to its container, and the answer sent back, with no hand-off between threads.
-            final EventLoopGroup loops = own(new InvokerLoop()).group;
+            final EventLoopGroup loops = own(new SingleLoop("invoker-loop")).group;
             final EventLoop loop = loops.next();
             agent = new InvokerAgent(config.invokerId(), requests, completions, config.pool(),
                 new HttpCodeSource(config.codeUrl(), config.invokerToken()),
@@ -100,19 +95,6 @@ public final class InvokerNode implements AutoCloseable
             {
                 close();
             }
-        }
-    }
-
-    /** The invoker's one event loop, {@code invoker-loop}; closed after the agent. */
-    private static final class InvokerLoop implements AutoCloseable
-    {
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("invoker-loop", true),
-            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-
-        @Override
-        public void close()
-        {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 

@@ -12,11 +12,6 @@ import dev.whisk.scheduler.LocalDispatch;
 import io.aeron.Publication;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.CompositeAgent;
@@ -27,7 +22,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The whole platform in one JVM, run to completion on one event loop: the {@link ControlPlane} (stores, journal,
@@ -51,7 +45,7 @@ public final class Standalone implements AutoCloseable
         boolean started = false;
         try
         {
-            final EventLoopGroup loops = own(new Loops()).group;
+            final EventLoopGroup loops = own(new SingleLoop("whisk-loop")).group;
             final EventLoop owner = loops.next();
             final EventLoopAgentRunner runner = new EventLoopAgentRunner();
             final Link link = new Link(owner);
@@ -162,19 +156,6 @@ public final class Standalone implements AutoCloseable
     public void close()
     {
         resources.close();
-    }
-
-    /** The platform's one event loop, {@code whisk-loop}; closed last. */
-    private static final class Loops implements AutoCloseable
-    {
-        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("whisk-loop", true),
-            Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-
-        @Override
-        public void close()
-        {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        }
     }
 
     /**
