@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -238,7 +239,7 @@ class ClientCommandsTest
         assertThat(loaded).contains("dev.whisk.launcher.cli.ActionCommand$ListActions ");
         assertThat(loaded)
             .doesNotContainPattern("dev\\.whisk\\.(core|storage|scheduler|frontdoor|invoker|pool|events)\\.")
-            .doesNotContain("dev.whisk.launcher.StandaloneCommand ", "dev.whisk.launcher.cli.TriggerCommand ",
+            .doesNotContain("dev.whisk.launcher.node.StandaloneCommand ", "dev.whisk.launcher.cli.TriggerCommand ",
                 "io.netty.", "org.agrona.", "io.aeron.", "net.openhft.", "java.net.http.HttpClient ", "picocli.",
                 "com.fasterxml.jackson.");
         // bin/whisk runs client commands from whisk-client.jar, which holds these classes alone (launcher/pom.xml);

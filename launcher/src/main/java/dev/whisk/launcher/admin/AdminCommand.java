@@ -5,7 +5,7 @@ import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.core.json.Json;
-import dev.whisk.launcher.Credentials;
+import dev.whisk.launcher.node.Credentials;
 import dev.whisk.storage.FileSubjectStore;
 import dev.whisk.storage.WriteResult;
 import picocli.CommandLine.Command;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.StemCell;
@@ -25,7 +25,7 @@ import java.util.List;
  */
 @Command(name = "standalone", mixinStandardHelpOptions = true,
     description = "Run the whole platform in one process, a warm invoke on one event loop.")
-final class StandaloneCommand extends NodeCommand<Standalone>
+public final class StandaloneCommand extends NodeCommand<Standalone>
 {
     @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}",
         description = "Address the API listens on (default: ${DEFAULT-VALUE}).")

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import dev.whisk.pool.ContainerPoolConfig;
 import picocli.CommandLine.Command;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code whisk invoker}: one invoker process joining a controller. */
 @Command(name = "invoker", mixinStandardHelpOptions = true,
     description = "Run an invoker: containers for the controller's activations, over Aeron UDP.")
-final class InvokerCommand extends NodeCommand<InvokerNode>
+public final class InvokerCommand extends NodeCommand<InvokerNode>
 {
     @Option(names = "--id", defaultValue = "${env:WHISK_INVOKER_ID:-0}", description = "Invoker id, unique.")
     int id;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.storage.SubjectStore;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.wire.MessageHeader;

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.scheduler.SchedulerConfig;
@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** {@code whisk controller}: front door, scheduler and stores, for invokers in other processes or hosts. */
 @Command(name = "controller", mixinStandardHelpOptions = true,
     description = "Run the controller: API, scheduler and stores; invokers join it over Aeron UDP.")
-final class ControllerCommand extends NodeCommand<Controller>
+public final class ControllerCommand extends NodeCommand<Controller>
 {
     @Option(names = "--host", defaultValue = "${env:WHISK_HOST:-127.0.0.1}", description = "API address.")
     String host;

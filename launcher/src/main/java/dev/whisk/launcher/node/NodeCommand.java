@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

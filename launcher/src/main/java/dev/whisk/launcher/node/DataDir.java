@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import java.io.IOException;
 import java.nio.file.Files;

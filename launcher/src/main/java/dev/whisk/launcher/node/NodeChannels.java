@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 /** Aeron stream ids and channel spellings shared by standalone, controller and invoker processes. */
 final class NodeChannels

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;

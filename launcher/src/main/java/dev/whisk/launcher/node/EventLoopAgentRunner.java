@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.launcher.node;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
