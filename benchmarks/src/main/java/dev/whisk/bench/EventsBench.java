@@ -3,8 +3,8 @@ package dev.whisk.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.json.Json;
-import dev.whisk.launcher.Standalone;
-import dev.whisk.launcher.StandaloneConfig;
+import dev.whisk.launcher.node.Standalone;
+import dev.whisk.launcher.node.StandaloneConfig;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;

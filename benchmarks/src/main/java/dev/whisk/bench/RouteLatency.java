@@ -1,7 +1,7 @@
 package dev.whisk.bench;
 
-import dev.whisk.launcher.Standalone;
-import dev.whisk.launcher.StandaloneConfig;
+import dev.whisk.launcher.node.Standalone;
+import dev.whisk.launcher.node.StandaloneConfig;
 import dev.whisk.pool.ContainerPoolConfig;
 import org.HdrHistogram.Histogram;
 

@@ -1,7 +1,7 @@
 package dev.whisk.bench;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
-import dev.whisk.launcher.Controller;
+import dev.whisk.launcher.node.Controller;
 import dev.whisk.scheduler.SchedulerConfig;
 import org.HdrHistogram.Histogram;
 
@@ -67,8 +67,8 @@ public final class ScaleOutBench
     private static void standaloneLatency(final int seconds) throws Exception
     {
         final Path dir = Files.createTempDirectory("whisk-standalone");
-        try (dev.whisk.launcher.Standalone platform = new dev.whisk.launcher.Standalone(
-            dev.whisk.launcher.StandaloneConfig.defaults(dir, "127.0.0.1", 0)))
+        try (dev.whisk.launcher.node.Standalone platform = new dev.whisk.launcher.node.Standalone(
+            dev.whisk.launcher.node.StandaloneConfig.defaults(dir, "127.0.0.1", 0)))
         {
             final String auth = "Basic " + Base64.getEncoder().encodeToString(
                 platform.guestAuth().getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,11 @@
 package dev.whisk.launcher;
 
+import dev.whisk.launcher.cli.CliCommand;
+import dev.whisk.launcher.cli.Client;
+import dev.whisk.launcher.admin.AdminCommand;
+import dev.whisk.launcher.node.ControllerCommand;
+import dev.whisk.launcher.node.InvokerCommand;
+import dev.whisk.launcher.node.StandaloneCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

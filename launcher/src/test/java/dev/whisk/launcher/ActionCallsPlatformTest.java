@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.core.json.Json;
+import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

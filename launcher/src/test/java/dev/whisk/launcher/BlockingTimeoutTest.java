@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.api.BlockingTimeout;
+import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -235,20 +236,20 @@ class ClientCommandsTest
             List.of("action", "list", "--props", props.toString()));
         assertThat(list.exit()).as(list.err()).isZero();
         final String loaded = Files.readString(log);
-        assertThat(loaded).contains("dev.whisk.launcher.ActionCommand$ListActions ");
+        assertThat(loaded).contains("dev.whisk.launcher.cli.ActionCommand$ListActions ");
         assertThat(loaded)
             .doesNotContainPattern("dev\\.whisk\\.(core|storage|scheduler|frontdoor|invoker|pool|events)\\.")
-            .doesNotContain("dev.whisk.launcher.StandaloneCommand ", "dev.whisk.launcher.TriggerCommand ", "io.netty.",
-                "org.agrona.", "io.aeron.", "net.openhft.", "java.net.http.HttpClient ", "picocli.",
+            .doesNotContain("dev.whisk.launcher.node.StandaloneCommand ", "dev.whisk.launcher.cli.TriggerCommand ",
+                "io.netty.", "org.agrona.", "io.aeron.", "net.openhft.", "java.net.http.HttpClient ", "picocli.",
                 "com.fasterxml.jackson.");
         // bin/whisk runs client commands from whisk-client.jar, which holds these classes alone (launcher/pom.xml);
         // Whisk is the entry this test starts, which hands client verbs to Client
         final Matcher launcherClass = Pattern.compile("(?m)^\\S+ (dev\\.whisk\\.launcher\\.\\S+) ").matcher(loaded);
         while (launcherClass.find())
         {
-            assertThat(launcherClass.group(1)).matches("dev\\.whisk\\.launcher\\.(Whisk|Client|ClientCommand.*|" +
-                "CliCommand.*|Json(Value|Reader).*|RestClient.*|WskProps|" +
-                "(Action|Activation|Package|Trigger|Rule|Namespace|Property)Command.*)");
+            assertThat(launcherClass.group(1)).matches("dev\\.whisk\\.launcher\\.(Whisk|cli\\.(Client|" +
+                "ClientCommand.*|CliCommand.*|EntityCommand.*|Json(Value|Reader).*|RestClient.*|WskProps|" +
+                "(Action|Activation|Package|Trigger|Rule|Namespace|Property)Command.*))");
         }
     }
 

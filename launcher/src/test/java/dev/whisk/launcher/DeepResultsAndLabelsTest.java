@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.launcher.node.Standalone;
 import dev.whisk.pool.docker.DockerDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

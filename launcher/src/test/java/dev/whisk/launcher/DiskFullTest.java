@@ -1,6 +1,8 @@
 package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.launcher.node.Standalone;
+import dev.whisk.launcher.node.StandaloneConfig;
 import dev.whisk.pool.ContainerPoolConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;

@@ -3,6 +3,8 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.launcher.node.Controller;
+import dev.whisk.launcher.node.InvokerNode;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.AfterEach;

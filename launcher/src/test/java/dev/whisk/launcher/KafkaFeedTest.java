@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.launcher.node.Standalone;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;

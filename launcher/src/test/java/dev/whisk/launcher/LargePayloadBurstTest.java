@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

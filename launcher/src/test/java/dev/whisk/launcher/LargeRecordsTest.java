@@ -3,6 +3,8 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.launcher.node.Controller;
+import dev.whisk.launcher.node.Standalone;
 import dev.whisk.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
+import dev.whisk.launcher.node.Controller;
 import dev.whisk.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

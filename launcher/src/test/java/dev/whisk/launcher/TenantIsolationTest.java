@@ -8,6 +8,7 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.whisk.core.json.Json;
+import dev.whisk.launcher.node.Standalone;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.DockerDriver;
