@@ -1,5 +1,8 @@
 package dev.whisk.frontdoor.api;
 
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -198,7 +201,7 @@ public final class ActionsApi
     }
 
     /** The action at {@code ns/[pkg/]name}, or a 404 (409 when the name belongs to another collection). */
-    static WhiskAction find(final EntityStore store, final String namespace, final String pkg, final String name)
+    public static WhiskAction find(final EntityStore store, final String namespace, final String pkg, final String name)
     {
         final FullyQualifiedName fqn = name(namespace, pkg, name);
         final WhiskEntity e = store.get(fqn.path());

@@ -1,5 +1,7 @@
 package dev.whisk.frontdoor.api;
 
+import dev.whisk.frontdoor.invoke.ActionLookup;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.Identity;

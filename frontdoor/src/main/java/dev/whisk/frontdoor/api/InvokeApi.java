@@ -1,5 +1,12 @@
 package dev.whisk.frontdoor.api;
 
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.ExpiringWaiter;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.compose.CompositeRun;
+import dev.whisk.frontdoor.event.AlarmFeed;
+import dev.whisk.frontdoor.event.NativeFeeds;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.ActivationId;
@@ -150,7 +157,7 @@ public final class InvokeApi
      * @param inherited the parameters {@code action} inherits from its package (a conductor merges them again under
      *                  each of its later inputs).
      */
-    void submit(final Exchange ex, final Identity identity, final WhiskAction action, final List<Param> inherited,
+    public void submit(final Exchange ex, final Identity identity, final WhiskAction action, final List<Param> inherited,
         final byte[] params, final boolean blocking, final int waitMs, final ExpiringWaiter waiter)
     {
         submit(ex, identity, action, inherited, params, blocking, waitMs, waiter, 0);
@@ -226,7 +233,7 @@ public final class InvokeApi
      * Refuses with 503, before anything is accepted, while the stores are short of disk space (one volatile read):
      * a request is never taken that the journal might not be able to write.
      */
-    void refuseWhileShortOfSpace()
+    public void refuseWhileShortOfSpace()
     {
         final String why = refusal();
         if (why != null)
@@ -236,7 +243,7 @@ public final class InvokeApi
     }
 
     /** Why new invokes and fires are refused now (disk space), or {@code null}; also with no scheduler (API tests). */
-    String refusal()
+    public String refusal()
     {
         return scheduler == null ? null : scheduler.refusal();
     }
@@ -245,7 +252,7 @@ public final class InvokeApi
      * Publishes one component run of a sequence or composition, caused by {@code cause}, not throttle-checked but
      * counted in flight; {@code waiter} hears its result. False when the ring is full.
      */
-    boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
+    public boolean publishComponent(final Identity identity, final WhiskAction action, final byte[] params,
         final String cause, final ActivationWaiter waiter)
     {
         return publishComponent(identity, action, params, cause, waiter, 0);
@@ -277,7 +284,7 @@ public final class InvokeApi
      * @return the activation id, or {@code null} when the ring is full (and {@code waiter} is never called).
      * @throws ApiError when the arguments may not override the action's final parameters.
      */
-    String startForRule(final Identity identity, final WhiskAction action, final List<Param> inherited,
+    public String startForRule(final Identity identity, final WhiskAction action, final List<Param> inherited,
         final byte[] args, final ActivationWaiter waiter)
     {
         if (CompositeRun.isComposite(action))
@@ -308,7 +315,7 @@ public final class InvokeApi
      * @return false when the ring is full: nothing runs and {@code onDone} is never called.
      * @throws ApiError when the arguments may not override the action's final parameters.
      */
-    boolean runForPlatform(final Identity identity, final WhiskAction action, final List<Param> inherited,
+    public boolean runForPlatform(final Identity identity, final WhiskAction action, final List<Param> inherited,
         final byte[] args, final java.util.function.Consumer<dev.whisk.core.activation.Activation> onDone)
     {
         final byte[] params = action.exec().isSequence() ? Bodies.requireObject(args) :
@@ -372,7 +379,7 @@ public final class InvokeApi
         return seal;
     }
 
-    ActionLookup lookup()
+    public ActionLookup lookup()
     {
         return lookup;
     }
@@ -400,12 +407,12 @@ public final class InvokeApi
         return r;
     }
 
-    int maxInvokeBodyBytes()
+    public int maxInvokeBodyBytes()
     {
         return config.maxInvokeBodyBytes();
     }
 
-    int maxBlockingWaitMs()
+    public int maxBlockingWaitMs()
     {
         return config.maxBlockingWaitMs();
     }
@@ -435,7 +442,7 @@ public final class InvokeApi
      * The arguments: the action's own (non-init) parameters under the request body. With no action parameters the
      * body goes through untouched after a streaming check that it is one JSON object.
      */
-    static byte[] mergeParams(final WhiskAction action, final List<Param> inherited, final byte[] body)
+    public static byte[] mergeParams(final WhiskAction action, final List<Param> inherited, final byte[] body)
     {
         return merge(action, inherited, body, Param.isTrue(action.annotations(), "final"));
     }
@@ -444,7 +451,7 @@ public final class InvokeApi
      * The arguments of a run the platform starts itself inside a sequence or composition: the action's own
      * parameters under {@code input}, which may override them even when {@code final} (as OpenWhisk merges them).
      */
-    static byte[] mergeDefaults(final WhiskAction action, final List<Param> inherited, final byte[] input)
+    public static byte[] mergeDefaults(final WhiskAction action, final List<Param> inherited, final byte[] input)
     {
         return merge(action, inherited, input, false);
     }

@@ -1,5 +1,7 @@
 package dev.whisk.frontdoor.api;
 
+import dev.whisk.frontdoor.invoke.ExpiringWaiter;
+
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.entity.Messages;
@@ -13,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * One invoke caller waiting on the scheduler. Callbacks come from scheduler threads; the answer is written on the
  * connection's event loop by {@link Exchange}, which also makes sure only the first answer is sent.
  */
-final class InvokeWaiter implements ExpiringWaiter
+public final class InvokeWaiter implements ExpiringWaiter
 {
     private final Exchange ex;
     private final Waiters waiters;
@@ -100,7 +102,7 @@ final class InvokeWaiter implements ExpiringWaiter
         }
     }
 
-    static byte[] idBody(final String activationId)
+    public static byte[] idBody(final String activationId)
     {
         return ("{\"activationId\":\"" + activationId + "\"}").getBytes(StandardCharsets.US_ASCII);
     }

@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code parameters}, {@code annotations}, {@code delAnnotations}), read with OpenWhisk's update rules: an omitted
  * field keeps its old value, parameters are replaced whole, annotations are merged by key.
  */
-final class PutFields
+public final class PutFields
 {
     private PutFields()
     {
@@ -110,7 +110,7 @@ final class PutFields
     }
 
     /** Parameters merged by key, later lists overriding earlier ones; init parameters included. */
-    static List<Param> merge(final List<Param> lower, final List<Param> higher)
+    public static List<Param> merge(final List<Param> lower, final List<Param> higher)
     {
         if (lower.isEmpty())
         {

@@ -1,5 +1,11 @@
 package dev.whisk.frontdoor.api;
 
+import dev.whisk.frontdoor.event.FeedFirer;
+import dev.whisk.frontdoor.event.FireAck;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+
+import dev.whisk.frontdoor.invoke.Bodies;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,7 @@
 package dev.whisk.frontdoor.api;
 
+import dev.whisk.frontdoor.invoke.ExpiringWaiter;
+
 import dev.whisk.core.activation.Activation;
 import dev.whisk.frontdoor.Exchange;
 import dev.whisk.scheduler.Waiters;

@@ -1,4 +1,6 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
+
+import dev.whisk.frontdoor.api.InvokeWaiter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -47,12 +49,12 @@ public final class AlarmFeed
         this.activations = activations;
     }
 
-    boolean handles(final WhiskAction action)
+    public boolean handles(final WhiskAction action)
     {
         return alarms != null && PACKAGE.equals(action.namespace());
     }
 
-    void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
+    public void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
         final boolean blocking, final boolean resultOnly)
     {
         final Activation a = run(identity, feed, params);
@@ -66,7 +68,7 @@ public final class AlarmFeed
     }
 
     /** Runs one lifecycle event of {@code feed} with merged {@code params} as {@code identity}; returns its record. */
-    Activation run(final Identity identity, final WhiskAction feed, final byte[] params)
+    public Activation run(final Identity identity, final WhiskAction feed, final byte[] params)
     {
         final long startMs = System.currentTimeMillis();
         byte[] result;

@@ -1,4 +1,6 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.compose;
+
+import dev.whisk.frontdoor.invoke.ActionLookup;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -21,25 +23,25 @@ import java.io.IOException;
  * parameters (package &lt; binding &lt; action) below that input. The run stops at the first component that fails or
  * returns a top-level {@code error}; its response is the sequence's. Records and threads: see {@link CompositeRun}.
  */
-final class SequenceRun extends CompositeRun
+public final class SequenceRun extends CompositeRun
 {
     private final ActivationWaiter componentWaiter = childWaiter(this::onComponent);
     private int next;
 
-    SequenceRun(final Services services, final Identity identity, final WhiskAction sequence,
+    public SequenceRun(final Services services, final Identity identity, final WhiskAction sequence,
         final String activationId, final String cause, final ActivationWaiter parent)
     {
         super(services, identity, sequence, activationId, cause, parent);
     }
 
     @Override
-    void start(final byte[] input)
+    public void start(final byte[] input)
     {
         step(input);
     }
 
     @Override
-    String recordKind()
+    public String recordKind()
     {
         return Exec.SEQUENCE;
     }
@@ -90,7 +92,7 @@ final class SequenceRun extends CompositeRun
     }
 
     /** Whether the result is an object with a top-level {@code error} field: the stop rule of sequences. */
-    static boolean hasTopLevelError(final byte[] result)
+    public static boolean hasTopLevelError(final byte[] result)
     {
         if (result == null || result.length == 0)
         {

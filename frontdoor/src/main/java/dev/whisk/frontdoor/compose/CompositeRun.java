@@ -1,4 +1,8 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.compose;
+
+import dev.whisk.frontdoor.api.InvokeApi;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.ActionLookup;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
@@ -31,12 +35,12 @@ import java.util.function.Consumer;
  * in flight at a time, so a run's fields need no locks; the waiter registry orders the hand-over between the thread
  * that published a child and the one that hears its record.
  */
-abstract class CompositeRun
+public abstract class CompositeRun
 {
     private static final Logger LOG = LoggerFactory.getLogger(CompositeRun.class);
 
     /** The services every run uses, made once by {@link InvokeApi}. */
-    record Services(InvokeApi invoke, ActionLookup lookup, ActivationStore activations, Scheduler scheduler,
+    public record Services(InvokeApi invoke, ActionLookup lookup, ActivationStore activations, Scheduler scheduler,
                     Admission admission)
     {
     }
@@ -57,7 +61,7 @@ abstract class CompositeRun
      * @param parent who hears the record of a nested run; {@code null} for a topmost one, whose caller (if any) is
      *               registered under {@code activationId} with the waiters.
      */
-    CompositeRun(final Services services, final Identity identity, final WhiskAction action,
+    public CompositeRun(final Services services, final Identity identity, final WhiskAction action,
         final String activationId, final String cause, final ActivationWaiter parent)
     {
         this.services = services;
@@ -70,7 +74,7 @@ abstract class CompositeRun
     }
 
     /** Whether invoking {@code action} runs a composite: a sequence, or a conductor action. */
-    static boolean isComposite(final WhiskAction action)
+    public static boolean isComposite(final WhiskAction action)
     {
         return action.exec().isSequence() || ConductorRun.isConductor(action);
     }
@@ -83,7 +87,7 @@ abstract class CompositeRun
      * @param input     the request's arguments: for a sequence the bare body, for a conductor the body merged over
      *                  the action's parameters.
      */
-    static void startTopmost(final Services services, final Identity identity, final WhiskAction action,
+    public static void startTopmost(final Services services, final Identity identity, final WhiskAction action,
         final List<Param> inherited, final String activationId, final byte[] input)
     {
         create(services, identity, action, inherited, activationId, null, null, null).start(input);
@@ -120,10 +124,10 @@ abstract class CompositeRun
     }
 
     /** Runs the first step with the caller's {@code input}. */
-    abstract void start(byte[] input);
+    public abstract void start(byte[] input);
 
     /** The {@code kind} of this run's own record. */
-    abstract String recordKind();
+    public abstract String recordKind();
 
     /**
      * Starts {@code child} with {@code input}, caused by this run; {@code onRecord} hears its record. A primitive
@@ -135,7 +139,7 @@ abstract class CompositeRun
      * @return false when the ring was full and nothing started.
      * @throws dev.whisk.frontdoor.ApiError when {@code input} is not a JSON object.
      */
-    final boolean startChild(final WhiskAction child, final List<Param> inherited, final byte[] input,
+    public final boolean startChild(final WhiskAction child, final List<Param> inherited, final byte[] input,
         final ConductorRun.Accounting accounting, final ActivationWaiter waiter)
     {
         if (isComposite(child))
@@ -151,7 +155,7 @@ abstract class CompositeRun
     }
 
     /** Adds a child's record to this run's: its id to the logs, its duration and memory limit. */
-    final void addChild(final Activation child)
+    public final void addChild(final Activation child)
     {
         childIds.add(child.activationId());
         durationMs += child.durationMs();
@@ -159,7 +163,7 @@ abstract class CompositeRun
     }
 
     /** Stores this run's own record, counts it out of admission, and tells whoever waits for it. */
-    final void finish(final ActivationStatus status, final byte[] result)
+    public final void finish(final ActivationStatus status, final byte[] result)
     {
         final ActionLimits l = action.limits();
         final Activation record = new Activation(activationId, identity.namespace(), identity.subject(),
@@ -184,7 +188,7 @@ abstract class CompositeRun
     }
 
     /** A waiter that hands each child record it hears to {@code onRecord}; a run makes one and reuses it. */
-    static ActivationWaiter childWaiter(final Consumer<Activation> onRecord)
+    public static ActivationWaiter childWaiter(final Consumer<Activation> onRecord)
     {
         return new ChildWaiter(onRecord);
     }

@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.invoke;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,13 +11,13 @@ import dev.whisk.frontdoor.ApiError;
 import java.io.IOException;
 
 /** Parsing of request bodies: an empty body is {@code {}}; anything that is not a JSON object is a 400. */
-final class Bodies
+public final class Bodies
 {
     private Bodies()
     {
     }
 
-    static ObjectNode object(final byte[] body)
+    public static ObjectNode object(final byte[] body)
     {
         if (isBlank(body))
         {
@@ -44,7 +44,7 @@ final class Bodies
      *
      * @return the body, or {@code {}} for an empty one.
      */
-    static byte[] requireObject(final byte[] body)
+    public static byte[] requireObject(final byte[] body)
     {
         if (isBlank(body))
         {
@@ -69,10 +69,10 @@ final class Bodies
         }
     }
 
-    static final byte[] EMPTY_OBJECT = {'{', '}'};
+    public static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     /** Whether {@code needle} occurs in {@code body}: a cheap test before a parse that is rarely needed. */
-    static boolean mentions(final byte[] body, final byte[] needle)
+    public static boolean mentions(final byte[] body, final byte[] needle)
     {
         final byte first = needle[0];
         outer:

@@ -1,4 +1,6 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
+
+import dev.whisk.frontdoor.api.InvokeWaiter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -49,13 +51,13 @@ public final class NativeFeeds
      * Whether a native feed runs {@code action} (an action of one of their packages). On every invoke's path, so a
      * user's action is told apart by one prefix test: native feeds live in the system namespace's packages.
      */
-    boolean handles(final WhiskAction action)
+    public boolean handles(final WhiskAction action)
     {
         return action.namespace().startsWith(SYSTEM_PACKAGES) && feedOf(action) != null;
     }
 
     /** A wsk-style invoke of the feed action: answers as a blocking or non-blocking invoke would. */
-    void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
+    public void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
         final boolean blocking, final boolean resultOnly)
     {
         run(identity, feed, params, a ->
@@ -71,7 +73,7 @@ public final class NativeFeeds
     }
 
     /** Runs one lifecycle event of {@code feed} with merged {@code params}; {@code onDone} hears its record. */
-    void run(final Identity identity, final WhiskAction feed, final byte[] params, final Consumer<Activation> onDone)
+    public void run(final Identity identity, final WhiskAction feed, final byte[] params, final Consumer<Activation> onDone)
     {
         final long startMs = System.currentTimeMillis();
         final NativeFeed.Done done = new NativeFeed.Done()

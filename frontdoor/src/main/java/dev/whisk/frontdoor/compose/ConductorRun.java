@@ -1,4 +1,9 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.compose;
+
+import dev.whisk.frontdoor.api.InvokeApi;
+import dev.whisk.frontdoor.api.ActionDocs;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Bodies;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,13 +46,13 @@ import java.util.List;
  * Records: the conductor's own runs and the components have {@code cause} = this run's id; a nested sequence or
  * composition appears in the logs by its own id only. Threads: see {@link CompositeRun}.
  */
-final class ConductorRun extends CompositeRun
+public final class ConductorRun extends CompositeRun
 {
     static final int MAX_COMPONENTS = ActionDocs.MAX_SEQUENCE_ACTIONS;
     static final String ANNOTATION = "conductor";
 
     /** Steps taken so far, shared by a composition and the compositions nested in it. */
-    static final class Accounting
+    public static final class Accounting
     {
         int components;
         int conductors;
@@ -59,7 +64,7 @@ final class ConductorRun extends CompositeRun
     private final ActivationWaiter componentWaiter = childWaiter(this::onComponent);
     private ObjectNode state;
 
-    ConductorRun(final Services services, final Identity identity, final WhiskAction conductor,
+    public ConductorRun(final Services services, final Identity identity, final WhiskAction conductor,
         final List<Param> inherited, final String activationId, final String cause, final ActivationWaiter parent,
         final Accounting accounting)
     {
@@ -72,7 +77,7 @@ final class ConductorRun extends CompositeRun
      * OpenWhisk's test: an action (not a sequence) whose {@code conductor} annotation is not falsy (absent, null,
      * false, 0 or the empty string).
      */
-    static boolean isConductor(final WhiskAction action)
+    public static boolean isConductor(final WhiskAction action)
     {
         if (action.exec().isSequence())
         {
@@ -95,13 +100,13 @@ final class ConductorRun extends CompositeRun
     }
 
     @Override
-    void start(final byte[] input)
+    public void start(final byte[] input)
     {
         runConductor(input);
     }
 
     @Override
-    String recordKind()
+    public String recordKind()
     {
         return Activation.KIND_COMPOSITION;
     }

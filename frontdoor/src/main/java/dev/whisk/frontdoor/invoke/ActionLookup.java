@@ -1,4 +1,7 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.invoke;
+
+import dev.whisk.frontdoor.api.ActionsApi;
+import dev.whisk.frontdoor.api.PutFields;
 
 import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.FullyQualifiedName;
@@ -20,11 +23,11 @@ import java.util.List;
  * binds, and its parameters rank above that package's. A foreign entity that is missing or private gives the same
  * 403, so nothing about another namespace leaks. Stateless; any thread.
  */
-final class ActionLookup
+public final class ActionLookup
 {
     private final EntityStore store;
 
-    ActionLookup(final EntityStore store)
+    public ActionLookup(final EntityStore store)
     {
         this.store = store;
     }
@@ -34,11 +37,11 @@ final class ActionLookup
      *
      * @param path the path the action is reached under, {@code ns/[pkg/]name}: through a binding, the binding's.
      */
-    record Resolved(WhiskAction action, List<Param> inherited, String path)
+    public record Resolved(WhiskAction action, List<Param> inherited, String path)
     {
     }
 
-    Resolved action(final Identity identity, final String namespace, final String pkg, final String name)
+    public Resolved action(final Identity identity, final String namespace, final String pkg, final String name)
     {
         final boolean own = namespace.equals(identity.namespace());
         if (pkg == null)
@@ -65,7 +68,7 @@ final class ActionLookup
      *
      * @param shownPath what a 403 names.
      */
-    WhiskPackage readablePackage(final Identity identity, final String namespace, final String pkg,
+    public WhiskPackage readablePackage(final Identity identity, final String namespace, final String pkg,
         final String shownPath)
     {
         final boolean own = namespace.equals(identity.namespace());
@@ -90,7 +93,7 @@ final class ActionLookup
     }
 
     /** The package a binding refers to, if it still exists and the caller may still read it. */
-    WhiskPackage boundPackage(final Identity identity, final WhiskPackage binding, final String shownPath)
+    public WhiskPackage boundPackage(final Identity identity, final WhiskPackage binding, final String shownPath)
     {
         final WhiskEntity e = store.get(binding.binding().docId());
         if (!(e instanceof WhiskPackage target) || target.isBinding())
@@ -105,12 +108,12 @@ final class ActionLookup
         return target;
     }
 
-    static ApiError forbidden(final String what)
+    public static ApiError forbidden(final String what)
     {
         return new ApiError(HttpResponseStatus.FORBIDDEN, Messages.notAuthorized(what));
     }
 
-    static FullyQualifiedName name(final String namespace, final String pkg, final String name)
+    public static FullyQualifiedName name(final String namespace, final String pkg, final String name)
     {
         if (!EntityName.isValid(namespace) || (pkg != null && !EntityName.isValid(pkg)) ||
             !EntityName.isValid(name))

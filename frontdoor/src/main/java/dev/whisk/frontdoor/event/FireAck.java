@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.scheduler.ActivationWaiter;
@@ -16,23 +16,23 @@ import java.util.function.Consumer;
  * reach zero before every part has been counted: call {@link #expect} before starting each part, {@link #done} for
  * a part that will never report (it could not start), and {@link #done} once more when all are started.
  */
-final class FireAck implements ActivationWaiter, Consumer<Activation>
+public final class FireAck implements ActivationWaiter, Consumer<Activation>
 {
     private final AtomicInteger pending = new AtomicInteger(1);
     private final Runnable onDurable;
     private volatile boolean refused;
 
-    FireAck(final Runnable onDurable)
+    public FireAck(final Runnable onDurable)
     {
         this.onDurable = onDurable;
     }
 
-    void expect()
+    public void expect()
     {
         pending.incrementAndGet();
     }
 
-    void done()
+    public void done()
     {
         if (pending.decrementAndGet() == 0)
         {
@@ -41,14 +41,14 @@ final class FireAck implements ActivationWaiter, Consumer<Activation>
     }
 
     /** A part that could not start (the ring was full): counted as done, and remembered for {@link #isComplete}. */
-    void refuse()
+    public void refuse()
     {
         refused = true;
         done();
     }
 
     /** Whether every part that was expected became durable (none was refused); read once the fire is acknowledged. */
-    boolean isComplete()
+    public boolean isComplete()
     {
         return !refused;
     }
