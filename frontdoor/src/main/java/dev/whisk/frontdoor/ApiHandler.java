@@ -3,26 +3,16 @@ package dev.whisk.frontdoor;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.api.ActionsApi;
-import dev.whisk.frontdoor.event.AlarmFeed;
-import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.ActivationsApi;
+import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.InvokeApi;
 import dev.whisk.frontdoor.api.LogForwardingApi;
-import dev.whisk.frontdoor.api.LogForwardingStore;
-import dev.whisk.frontdoor.event.NativeFeed;
-import dev.whisk.frontdoor.event.NativeFeeds;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
-import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.frontdoor.api.RulesApi;
 import dev.whisk.frontdoor.api.TriggersApi;
 import dev.whisk.frontdoor.api.WebActionsApi;
 import dev.whisk.frontdoor.api.WebhooksApi;
-import dev.whisk.scheduler.Scheduler;
-import dev.whisk.scheduler.alarm.AlarmService;
-import dev.whisk.storage.ActivationStore;
-import dev.whisk.storage.EntityStore;
-import dev.whisk.storage.SubjectStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,12 +22,9 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
@@ -54,9 +41,6 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final String WEB_PREFIX = PREFIX + "/web/";
     private static final String NAMESPACES_PREFIX = PREFIX + "/namespaces";
     private static final String GATEWAY_PREFIX = "/api/";
-    private static final String INVOKERS = "/invokers";
-    private static final String METRICS_PATH = "/metrics";
-    private static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
 
     private final Authenticator authenticator;
     private final ActionsApi actions;
@@ -67,20 +51,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final TriggersApi triggers;
     private final RulesApi rules;
     private final WebActionsApi web;
-    private final Metrics metrics;
     private final WebhooksApi webhooks;
     private final ApiGateway gateway;
     private final LogForwardingApi logForwarding;
+    private final InvokersHandler invokers;
+    private final MetricsHandler metrics;
 
-    /** @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved. */
-    public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
+    /**
+     * Made by {@link ApiWiring}, which builds the services and APIs behind it.
+     *
+     * @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved.
+     */
+    ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
         final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks,
-        final Metrics metrics, final ApiGateway gateway, final LogForwardingApi logForwarding)
+        final ApiGateway gateway, final LogForwardingApi logForwarding, final InvokersHandler invokers,
+        final MetricsHandler metrics)
     {
         this.gateway = gateway;
         this.logForwarding = logForwarding;
-        this.metrics = metrics;
         this.web = web;
         this.webhooks = webhooks;
         this.authenticator = authenticator;
@@ -91,103 +80,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.packages = packages;
         this.triggers = triggers;
         this.rules = rules;
-    }
-
-    /** The handler of the whole API over these stores, with {@code admission} throttling invokes. */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, null);
-    }
-
-    /**
-     * As above, with the platform's timer service running the {@code /whisk.system/alarms} feeds and firing their
-     * triggers; {@code alarms} starts firing here.
-     */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms,
-            new Metrics(admission));
-    }
-
-    /** As above, answering {@code GET /metrics} from {@code metrics}, to which the caller may add more sources. */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics, null,
-            null);
-    }
-
-    /**
-     * As above, serving the API gateway's routes kept in {@code routes} ({@code null}: no gateway) and the
-     * namespaces' log forwarding destinations kept in {@code forwarding} ({@code null}: the platform's store only).
-     */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics, final RouteStore routes,
-        final LogForwardingStore forwarding)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics,
-            dev.whisk.core.entity.KeySeal.ephemeral(), List.of(), routes, forwarding);
-    }
-
-    /**
-     * As above, with {@code seal} sealing every key a run is handed and every webhook secret before it reaches the
-     * journal or a store (the invokers open them with the same key), and {@code nativeFeeds} (the event sources)
-     * running their feed packages' lifecycles and firing their triggers as the triggers' owners; each starts
-     * consuming here.
-     */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics,
-        final dev.whisk.core.entity.KeySeal seal, final List<NativeFeed> nativeFeeds, final RouteStore routes,
-        final LogForwardingStore forwarding)
-    {
-        final Authenticator authenticator = new Authenticator(subjects);
-        metrics.add(out ->
-        {
-            Metrics.counter(out, "whisk_auth_slow_checks_total",
-                "Credentials checked with the slow hash (off the event loops).", authenticator.slowChecks());
-            Metrics.counter(out, "whisk_auth_refused_over_budget_total",
-                "Requests refused with 429 because their client failed authentication too often.",
-                authenticator.refusedOverBudget());
-        });
-        final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore, seal);
-        final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
-        if (alarms != null)
-        {
-            invoke.runAlarmFeedsWith(new AlarmFeed(alarms, entities, activationStore));
-            alarms.start((owner, trigger, payload) ->
-                triggers.fireFromAlarm(subjects.findByNamespace(owner), trigger, payload));
-        }
-        if (!nativeFeeds.isEmpty())
-        {
-            invoke.runNativeFeedsWith(new NativeFeeds(nativeFeeds, entities, activationStore));
-            for (final NativeFeed feed : nativeFeeds)
-            {
-                feed.start((owner, trigger, payload, listener) ->
-                    triggers.fireFromFeed(subjects.findByNamespace(owner), trigger, payload, listener));
-            }
-        }
-        final WebActionsApi web = new WebActionsApi(subjects, entities, authenticator, invoke,
-            scheduler == null ? null : scheduler.waiters());
-        return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
-            new NamespacesApi(config.runtimeImages()), new PackagesApi(entities),
-            triggers,
-            new RulesApi(entities), web,
-            new WebhooksApi(entities, subjects, triggers, seal), metrics,
-            routes == null ? null : new ApiGateway(routes, entities, authenticator, web),
-            new LogForwardingApi(authenticator, forwarding));
+        this.invokers = invokers;
+        this.metrics = metrics;
     }
 
     /** What {@code GET /metrics} renders; the front door adds its connections' samples. */
     Metrics metrics()
     {
-        return metrics;
+        return metrics.metrics();
     }
 
     /**
@@ -240,31 +140,6 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         ex.run(() -> route(ex));
     }
 
-    /**
-     * OpenWhisk's operator view of the invokers, unauthenticated as there: {@code GET /invokers} answers each
-     * invoker's state ({@code {"invoker0":"up","invoker1":"unhealthy"}}), {@code GET /invokers/healthy/count} how
-     * many are up.
-     */
-    private void routeInvokers(final Exchange ex, final String path)
-    {
-        requireMethod(ex, HttpMethod.GET);
-        final java.util.Map<String, String> states = invoke.invokerStates();
-        if (path.equals(INVOKERS) || path.equals(INVOKERS + "/"))
-        {
-            ex.sendJson(HttpResponseStatus.OK, dev.whisk.core.json.Json.MAPPER.valueToTree(states).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        else if (path.equals(INVOKERS + "/healthy/count"))
-        {
-            final long up = states.values().stream().filter("up"::equals).count();
-            ex.sendJson(HttpResponseStatus.OK, Long.toString(up).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        else
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-    }
-
     private void route(final Exchange ex)
     {
         final String path = ex.path();
@@ -274,17 +149,14 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             ex.sendJson(HttpResponseStatus.OK, namespaces.deployment());
             return;
         }
-        if (path.startsWith(INVOKERS))
+        if (InvokersHandler.matches(path))
         {
-            routeInvokers(ex, path);
+            invokers.serve(ex, path);
             return;
         }
-        if (METRICS_PATH.equals(path))
+        if (MetricsHandler.PATH.equals(path))
         {
-            // Unauthenticated, as a metrics port usually is: counters only, nothing of any namespace.
-            requireMethod(ex, HttpMethod.GET);
-            ex.sendContent(HttpResponseStatus.OK, metrics.render().getBytes(StandardCharsets.UTF_8),
-                PROMETHEUS_TEXT, List.of(), null);
+            metrics.serve(ex);
             return;
         }
         if (path.startsWith(LogForwardingApi.PREFIX))
@@ -644,7 +516,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private static void requireMethod(final Exchange ex, final HttpMethod allowed)
+    static void requireMethod(final Exchange ex, final HttpMethod allowed)
     {
         if (ex.method() != allowed && !(allowed == HttpMethod.GET && ex.method() == HttpMethod.HEAD))
         {

@@ -27,7 +27,7 @@ import java.util.Map;
  * Turns a PUT body into an action: validation with the spec's messages, defaults on create, and OpenWhisk's merge
  * rules on update (omitted fields kept, each limit on its own, parameters replaced, annotations merged by key).
  */
-public final class ActionDocs
+final class ActionDocs
 {
     static final String DEFAULT_NODEJS = "nodejs:20";
     static final List<String> KINDS = List.of("nodejs:20", "nodejs:default", Exec.BLACKBOX);
@@ -35,7 +35,7 @@ public final class ActionDocs
     static final int MAX_PARAMETER_BYTES = 1024 * 1024;
     /** The parameter in which a sequence stores its components, as OpenWhisk does. */
     static final String SEQUENCE_PARAMETER = "_actions";
-    public static final int MAX_SEQUENCE_ACTIONS = 50;
+    static final int MAX_SEQUENCE_ACTIONS = dev.whisk.frontdoor.invoke.Compositions.MAX_ACTIONS;
     static final int MIN_TIMEOUT_MS = 100;
     static final int MAX_TIMEOUT_MS = 300_000;
     static final int MIN_MEMORY_MB = 128;

@@ -1,9 +1,5 @@
 package dev.whisk.frontdoor.api;
 
-import dev.whisk.frontdoor.invoke.Bodies;
-
-import dev.whisk.frontdoor.invoke.ActionLookup;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
@@ -16,6 +12,10 @@ import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Arguments;
+import dev.whisk.frontdoor.invoke.Invocations;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.EntityStore;
 import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -56,9 +56,9 @@ final class FeedLifecycle
     }
 
     private final EntityStore store;
-    private final InvokeApi invoke;
+    private final Invocations invoke;
 
-    FeedLifecycle(final EntityStore store, final InvokeApi invoke)
+    FeedLifecycle(final EntityStore store, final Invocations invoke)
     {
         this.store = store;
         this.invoke = invoke;
@@ -77,9 +77,9 @@ final class FeedLifecycle
         {
             return invoke.lookup().action(identity, n.namespace(), n.pkg(), n.name());
         }
-        catch (final ApiError unknown)
+        catch (final Refusal unknown)
         {
-            if (unknown.status() != HttpResponseStatus.NOT_FOUND)
+            if (unknown.kind() != Refusal.Kind.NOT_FOUND)
             {
                 throw unknown;
             }
@@ -95,7 +95,7 @@ final class FeedLifecycle
         if (!feed.action().exec().isSequence())
         {
             // refuses, before anything is stored, arguments the feed's final parameters do not allow
-            InvokeApi.mergeParams(feed.action(), feed.inherited(), args);
+            Arguments.forCaller(feed.action(), feed.inherited(), args);
         }
         store.put(t, null).whenComplete((result, failure) -> ex.executor().execute(() ->
         {
@@ -154,7 +154,7 @@ final class FeedLifecycle
         {
             feed = feedOf(identity, t);
         }
-        catch (final ApiError | IllegalArgumentException gone)
+        catch (final ApiError | Refusal | IllegalArgumentException gone)
         {
             deleteTrigger(ex, t, null, "feed action not run: " + gone.getMessage());
             return;
@@ -177,9 +177,9 @@ final class FeedLifecycle
             started = invoke.runForPlatform(identity, feed.action(), feed.inherited(), args,
                 a -> ex.executor().execute(() -> onDone.accept(a)));
         }
-        catch (final ApiError refused)
+        catch (final Refusal refused)
         {
-            ex.sendError(refused.status(), refused.getMessage());
+            ex.sendError(ApiError.statusOf(refused.kind()), refused.getMessage());
             return;
         }
         if (!started)

@@ -1,11 +1,10 @@
 package dev.whisk.frontdoor.api;
 
-import dev.whisk.frontdoor.invoke.ExpiringWaiter;
-
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ExpiringWaiter;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -15,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * One invoke caller waiting on the scheduler. Callbacks come from scheduler threads; the answer is written on the
  * connection's event loop by {@link Exchange}, which also makes sure only the first answer is sent.
  */
-public final class InvokeWaiter implements ExpiringWaiter
+final class InvokeWaiter implements ExpiringWaiter
 {
     private final Exchange ex;
     private final Waiters waiters;
@@ -45,9 +44,10 @@ public final class InvokeWaiter implements ExpiringWaiter
     }
 
     @Override
-    public void expireWith(final java.util.concurrent.Future<?> waitTimer)
+    public void startWait(final String activationId, final int waitMs)
     {
-        timer.set(waitTimer);
+        timer.set(ex.executor().schedule(() -> onWaitExpired(activationId), waitMs,
+            java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     @Override
@@ -102,7 +102,7 @@ public final class InvokeWaiter implements ExpiringWaiter
         }
     }
 
-    public static byte[] idBody(final String activationId)
+    static byte[] idBody(final String activationId)
     {
         return ("{\"activationId\":\"" + activationId + "\"}").getBytes(StandardCharsets.US_ASCII);
     }

@@ -1,22 +1,21 @@
 package dev.whisk.frontdoor.api;
 
-import dev.whisk.frontdoor.invoke.Bodies;
-import dev.whisk.frontdoor.invoke.ActionLookup;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
-import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.PackageBinding;
+import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskEntity;
 import dev.whisk.core.entity.WhiskPackage;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Bodies;
 import dev.whisk.storage.EntityStore;
 import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;

@@ -1,8 +1,5 @@
 package dev.whisk.frontdoor.api;
 
-import dev.whisk.frontdoor.invoke.Bodies;
-import dev.whisk.frontdoor.invoke.ActionLookup;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +17,9 @@ import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.EntityStore;
 import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -213,9 +213,9 @@ public final class RulesApi
         {
             lookup.action(identity, name.namespace(), name.pkg(), name.name());
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
-            if (ex.status().code() == HttpResponseStatus.FORBIDDEN.code())
+            if (ex.kind() == Refusal.Kind.FORBIDDEN)
             {
                 throw ex;
             }

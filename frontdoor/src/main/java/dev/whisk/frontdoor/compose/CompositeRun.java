@@ -1,9 +1,5 @@
 package dev.whisk.frontdoor.compose;
 
-import dev.whisk.frontdoor.api.InvokeApi;
-import dev.whisk.frontdoor.invoke.Bodies;
-import dev.whisk.frontdoor.invoke.ActionLookup;
-
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.activation.ActivationResults;
@@ -13,10 +9,9 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
-import dev.whisk.frontdoor.Admission;
+import dev.whisk.frontdoor.invoke.Arguments;
+import dev.whisk.frontdoor.invoke.Bodies;
 import dev.whisk.scheduler.ActivationWaiter;
-import dev.whisk.scheduler.Scheduler;
-import dev.whisk.storage.ActivationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,17 +30,11 @@ import java.util.function.Consumer;
  * in flight at a time, so a run's fields need no locks; the waiter registry orders the hand-over between the thread
  * that published a child and the one that hears its record.
  */
-public abstract class CompositeRun
+abstract class CompositeRun
 {
     private static final Logger LOG = LoggerFactory.getLogger(CompositeRun.class);
 
-    /** The services every run uses, made once by {@link InvokeApi}. */
-    public record Services(InvokeApi invoke, ActionLookup lookup, ActivationStore activations, Scheduler scheduler,
-                    Admission admission)
-    {
-    }
-
-    final Services services;
+    final Composer services;
     final Identity identity;
     final WhiskAction action;
     final String activationId;
@@ -61,7 +50,7 @@ public abstract class CompositeRun
      * @param parent who hears the record of a nested run; {@code null} for a topmost one, whose caller (if any) is
      *               registered under {@code activationId} with the waiters.
      */
-    public CompositeRun(final Services services, final Identity identity, final WhiskAction action,
+    CompositeRun(final Composer services, final Identity identity, final WhiskAction action,
         final String activationId, final String cause, final ActivationWaiter parent)
     {
         this.services = services;
@@ -74,7 +63,7 @@ public abstract class CompositeRun
     }
 
     /** Whether invoking {@code action} runs a composite: a sequence, or a conductor action. */
-    public static boolean isComposite(final WhiskAction action)
+    static boolean isComposite(final WhiskAction action)
     {
         return action.exec().isSequence() || ConductorRun.isConductor(action);
     }
@@ -87,13 +76,13 @@ public abstract class CompositeRun
      * @param input     the request's arguments: for a sequence the bare body, for a conductor the body merged over
      *                  the action's parameters.
      */
-    public static void startTopmost(final Services services, final Identity identity, final WhiskAction action,
+    static void startTopmost(final Composer services, final Identity identity, final WhiskAction action,
         final List<Param> inherited, final String activationId, final byte[] input)
     {
         create(services, identity, action, inherited, activationId, null, null, null).start(input);
     }
 
-    private static CompositeRun create(final Services services, final Identity identity, final WhiskAction action,
+    private static CompositeRun create(final Composer services, final Identity identity, final WhiskAction action,
         final List<Param> inherited, final String activationId, final String cause, final ActivationWaiter parent,
         final ConductorRun.Accounting accounting)
     {
@@ -112,22 +101,18 @@ public abstract class CompositeRun
      */
     private void journalStart()
     {
-        if (services.scheduler() == null)
-        {
-            return;
-        }
         final ActionLimits l = action.limits();
-        services.scheduler().records().appendCompositionStart(new Activation(activationId, identity.namespace(),
+        services.dispatch().journalCompositionStart(new Activation(activationId, identity.namespace(),
             identity.subject(), action.name(), action.version(), action.docId(), recordKind(), startMs, startMs,
             cause, ActivationStatus.WHISK_ERROR, ActivationResults.error(Messages.COMPOSITION_STOPPED), List.of(),
             l, false, 0, -1));
     }
 
     /** Runs the first step with the caller's {@code input}. */
-    public abstract void start(byte[] input);
+    abstract void start(byte[] input);
 
     /** The {@code kind} of this run's own record. */
-    public abstract String recordKind();
+    abstract String recordKind();
 
     /**
      * Starts {@code child} with {@code input}, caused by this run; {@code onRecord} hears its record. A primitive
@@ -137,9 +122,9 @@ public abstract class CompositeRun
      *
      * @param waiter hears the child's record: one made by {@link #childWaiter} for the life of the run.
      * @return false when the ring was full and nothing started.
-     * @throws dev.whisk.frontdoor.ApiError when {@code input} is not a JSON object.
+     * @throws dev.whisk.frontdoor.invoke.Refusal when {@code input} is not a JSON object.
      */
-    public final boolean startChild(final WhiskAction child, final List<Param> inherited, final byte[] input,
+    final boolean startChild(final WhiskAction child, final List<Param> inherited, final byte[] input,
         final ConductorRun.Accounting accounting, final ActivationWaiter waiter)
     {
         if (isComposite(child))
@@ -150,12 +135,12 @@ public abstract class CompositeRun
                 .start(params);
             return true;
         }
-        return services.invoke().publishComponent(identity, child, InvokeApi.mergeDefaults(child, inherited, input),
+        return services.invocations().publishComponent(identity, child, Arguments.forComponent(child, inherited, input),
             activationId, waiter);
     }
 
     /** Adds a child's record to this run's: its id to the logs, its duration and memory limit. */
-    public final void addChild(final Activation child)
+    final void addChild(final Activation child)
     {
         childIds.add(child.activationId());
         durationMs += child.durationMs();
@@ -163,24 +148,21 @@ public abstract class CompositeRun
     }
 
     /** Stores this run's own record, counts it out of admission, and tells whoever waits for it. */
-    public final void finish(final ActivationStatus status, final byte[] result)
+    final void finish(final ActivationStatus status, final byte[] result)
     {
         final ActionLimits l = action.limits();
         final Activation record = new Activation(activationId, identity.namespace(), identity.subject(),
             action.name(), action.version(), action.docId(), recordKind(), startMs, startMs + durationMs, cause,
             status, result, childIds, new ActionLimits(l.timeout(), maxMemoryMb, l.logs(), l.concurrency()), false,
             0, -1);
-        if (services.scheduler() != null)
-        {
-            // Before the store's writer takes it: a stop before the record is durable does not lose it.
-            services.scheduler().records().appendCompletion(record);
-        }
+        // Before the store's writer takes it: a stop before the record is durable does not lose it.
+        services.dispatch().journalCompletion(record);
         if (!services.activations().append(record))
         {
             LOG.warn("event=composite-record-dropped activationId={} reason=store-full", activationId);
         }
         services.admission().onCompleted(record);
-        final ActivationWaiter waiter = parent != null ? parent : services.scheduler().waiters().take(activationId);
+        final ActivationWaiter waiter = parent != null ? parent : services.dispatch().waiters().take(activationId);
         if (waiter != null)
         {
             waiter.onActivation(record);
@@ -188,7 +170,7 @@ public abstract class CompositeRun
     }
 
     /** A waiter that hands each child record it hears to {@code onRecord}; a run makes one and reuses it. */
-    public static ActivationWaiter childWaiter(final Consumer<Activation> onRecord)
+    static ActivationWaiter childWaiter(final Consumer<Activation> onRecord)
     {
         return new ChildWaiter(onRecord);
     }

@@ -1,10 +1,5 @@
 package dev.whisk.frontdoor.compose;
 
-import dev.whisk.frontdoor.api.InvokeApi;
-import dev.whisk.frontdoor.api.ActionDocs;
-import dev.whisk.frontdoor.invoke.ActionLookup;
-import dev.whisk.frontdoor.invoke.Bodies;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
@@ -16,9 +11,12 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Arguments;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.Compositions;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.scheduler.ActivationWaiter;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,13 +44,13 @@ import java.util.List;
  * Records: the conductor's own runs and the components have {@code cause} = this run's id; a nested sequence or
  * composition appears in the logs by its own id only. Threads: see {@link CompositeRun}.
  */
-public final class ConductorRun extends CompositeRun
+final class ConductorRun extends CompositeRun
 {
-    static final int MAX_COMPONENTS = ActionDocs.MAX_SEQUENCE_ACTIONS;
+    static final int MAX_COMPONENTS = Compositions.MAX_ACTIONS;
     static final String ANNOTATION = "conductor";
 
     /** Steps taken so far, shared by a composition and the compositions nested in it. */
-    public static final class Accounting
+    static final class Accounting
     {
         int components;
         int conductors;
@@ -64,7 +62,7 @@ public final class ConductorRun extends CompositeRun
     private final ActivationWaiter componentWaiter = childWaiter(this::onComponent);
     private ObjectNode state;
 
-    public ConductorRun(final Services services, final Identity identity, final WhiskAction conductor,
+    ConductorRun(final Composer services, final Identity identity, final WhiskAction conductor,
         final List<Param> inherited, final String activationId, final String cause, final ActivationWaiter parent,
         final Accounting accounting)
     {
@@ -100,13 +98,13 @@ public final class ConductorRun extends CompositeRun
     }
 
     @Override
-    public void start(final byte[] input)
+    void start(final byte[] input)
     {
         runConductor(input);
     }
 
     @Override
-    public String recordKind()
+    String recordKind()
     {
         return Activation.KIND_COMPOSITION;
     }
@@ -122,15 +120,15 @@ public final class ConductorRun extends CompositeRun
         final byte[] args;
         try
         {
-            args = InvokeApi.mergeDefaults(action, inherited, withState(payload));
+            args = Arguments.forComponent(action, inherited, withState(payload));
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
             finish(ActivationStatus.APPLICATION_ERROR, ActivationResults.error(ex.getMessage()));
             return;
         }
         accounting.conductors++;
-        if (!services.invoke().publishComponent(identity, action, args, activationId, conductorWaiter))
+        if (!services.invocations().publishComponent(identity, action, args, activationId, conductorWaiter))
         {
             finish(ActivationStatus.WHISK_ERROR, ActivationResults.error(Messages.COMPOSITION_FAILED));
         }
@@ -169,9 +167,9 @@ public final class ConductorRun extends CompositeRun
         {
             component = services.lookup().action(identity, name.namespace(), name.pkg(), name.name());
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
-            runConductor(ActivationResults.error(ex.status() == HttpResponseStatus.FORBIDDEN ?
+            runConductor(ActivationResults.error(ex.kind() == Refusal.Kind.FORBIDDEN ?
                 Messages.compositionComponentNotAccessible(name.path()) :
                 Messages.compositionComponentNotFound(name.path())));
             return;

@@ -1,7 +1,5 @@
 package dev.whisk.frontdoor.compose;
 
-import dev.whisk.frontdoor.invoke.ActionLookup;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.whisk.core.activation.Activation;
@@ -13,7 +11,8 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.scheduler.ActivationWaiter;
 
 import java.io.IOException;
@@ -23,25 +22,25 @@ import java.io.IOException;
  * parameters (package &lt; binding &lt; action) below that input. The run stops at the first component that fails or
  * returns a top-level {@code error}; its response is the sequence's. Records and threads: see {@link CompositeRun}.
  */
-public final class SequenceRun extends CompositeRun
+final class SequenceRun extends CompositeRun
 {
     private final ActivationWaiter componentWaiter = childWaiter(this::onComponent);
     private int next;
 
-    public SequenceRun(final Services services, final Identity identity, final WhiskAction sequence,
+    SequenceRun(final Composer services, final Identity identity, final WhiskAction sequence,
         final String activationId, final String cause, final ActivationWaiter parent)
     {
         super(services, identity, sequence, activationId, cause, parent);
     }
 
     @Override
-    public void start(final byte[] input)
+    void start(final byte[] input)
     {
         step(input);
     }
 
     @Override
-    public String recordKind()
+    String recordKind()
     {
         return Exec.SEQUENCE;
     }
@@ -55,7 +54,7 @@ public final class SequenceRun extends CompositeRun
             final FullyQualifiedName n = FullyQualifiedName.parse(component, identity.namespace());
             r = services.lookup().action(identity, n.namespace(), n.pkg(), n.name());
         }
-        catch (final ApiError | IllegalArgumentException ex)
+        catch (final Refusal | IllegalArgumentException ex)
         {
             finish(ActivationStatus.APPLICATION_ERROR, ActivationResults.error(Messages.SEQUENCE_COMPONENT_MISSING +
                 " " + component));
@@ -66,7 +65,7 @@ public final class SequenceRun extends CompositeRun
         {
             started = startChild(r.action(), r.inherited(), input, null, componentWaiter);
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
             finish(ActivationStatus.APPLICATION_ERROR, ActivationResults.error(ex.getMessage()));
             return;
@@ -92,7 +91,7 @@ public final class SequenceRun extends CompositeRun
     }
 
     /** Whether the result is an object with a top-level {@code error} field: the stop rule of sequences. */
-    public static boolean hasTopLevelError(final byte[] result)
+    static boolean hasTopLevelError(final byte[] result)
     {
         if (result == null || result.length == 0)
         {

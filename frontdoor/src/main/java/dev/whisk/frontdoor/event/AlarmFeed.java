@@ -1,12 +1,9 @@
 package dev.whisk.frontdoor.event;
 
-import dev.whisk.frontdoor.api.InvokeWaiter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
-import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.FullyQualifiedName;
@@ -14,12 +11,10 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.Exchange;
 import dev.whisk.scheduler.alarm.Alarm;
 import dev.whisk.scheduler.alarm.AlarmService;
 import dev.whisk.storage.ActivationStore;
 import dev.whisk.storage.EntityStore;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,7 +29,7 @@ import java.util.List;
  * {@code minutes}, {@code startDate}, {@code stopDate}; all: {@code trigger_payload} (a string becomes
  * {@code {"payload": ...}}).
  */
-public final class AlarmFeed
+public final class AlarmFeed implements dev.whisk.frontdoor.invoke.PlatformFeeds
 {
     static final String PACKAGE = "whisk.system/alarms";
 
@@ -49,22 +44,18 @@ public final class AlarmFeed
         this.activations = activations;
     }
 
+    @Override
     public boolean handles(final WhiskAction action)
     {
         return alarms != null && PACKAGE.equals(action.namespace());
     }
 
-    public void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
-        final boolean blocking, final boolean resultOnly)
+    /** Runs one lifecycle event of {@code feed}; {@code onDone} hears its record at once, on this thread. */
+    @Override
+    public void run(final Identity identity, final WhiskAction feed, final byte[] params,
+        final java.util.function.Consumer<Activation> onDone)
     {
-        final Activation a = run(identity, feed, params);
-        if (!blocking)
-        {
-            ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(a.activationId()), a.activationId());
-            return;
-        }
-        ex.send(a.status() == ActivationStatus.SUCCESS ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
-            resultOnly ? a.result() : ActivationJson.full(a), a.activationId());
+        onDone.accept(run(identity, feed, params));
     }
 
     /** Runs one lifecycle event of {@code feed} with merged {@code params} as {@code identity}; returns its record. */

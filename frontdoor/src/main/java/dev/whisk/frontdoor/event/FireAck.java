@@ -10,29 +10,29 @@ import java.util.function.Consumer;
  * Counts down what one trigger fire must make durable before its 202: each rule's invoke in the scheduler's journal
  * ({@link #onJournaled}) and the trigger's own record in the activation store ({@link #accept}). Then
  * {@code onDurable} runs once, on whichever thread finished last (a scheduler or store thread, or the firing one),
- * so it must only hand work on, e.g. {@link dev.whisk.frontdoor.Exchange#send}, which writes on the event loop.
+ * so it must only hand work on (a REST answer is written on its connection's event loop).
  *
  * <p>The count starts at one, held by the firing thread while it starts the rules, so that early completions cannot
  * reach zero before every part has been counted: call {@link #expect} before starting each part, {@link #done} for
  * a part that will never report (it could not start), and {@link #done} once more when all are started.
  */
-public final class FireAck implements ActivationWaiter, Consumer<Activation>
+final class FireAck implements ActivationWaiter, Consumer<Activation>
 {
     private final AtomicInteger pending = new AtomicInteger(1);
     private final Runnable onDurable;
     private volatile boolean refused;
 
-    public FireAck(final Runnable onDurable)
+    FireAck(final Runnable onDurable)
     {
         this.onDurable = onDurable;
     }
 
-    public void expect()
+    void expect()
     {
         pending.incrementAndGet();
     }
 
-    public void done()
+    void done()
     {
         if (pending.decrementAndGet() == 0)
         {
@@ -41,14 +41,14 @@ public final class FireAck implements ActivationWaiter, Consumer<Activation>
     }
 
     /** A part that could not start (the ring was full): counted as done, and remembered for {@link #isComplete}. */
-    public void refuse()
+    void refuse()
     {
         refused = true;
         done();
     }
 
     /** Whether every part that was expected became durable (none was refused); read once the fire is acknowledged. */
-    public boolean isComplete()
+    boolean isComplete()
     {
         return !refused;
     }

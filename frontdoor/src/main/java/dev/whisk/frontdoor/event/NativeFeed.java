@@ -6,7 +6,7 @@ import dev.whisk.core.entity.Identity;
 /**
  * A feed package whose lifecycle the platform runs itself, in-process, instead of in a container, as it does for
  * the alarms: a module beside the front door (the event sources) implements it and the launcher hands it to
- * {@link dev.whisk.frontdoor.ApiHandler}. The front door validates {@code lifecycleEvent} and {@code triggerName},
+ * {@link dev.whisk.frontdoor.ApiWiring}. The front door validates {@code lifecycleEvent} and {@code triggerName},
  * records each lifecycle run as an activation of the feed action, and answers the caller.
  */
 public interface NativeFeed

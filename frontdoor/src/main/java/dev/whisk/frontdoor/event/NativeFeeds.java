@@ -1,12 +1,9 @@
 package dev.whisk.frontdoor.event;
 
-import dev.whisk.frontdoor.api.InvokeWaiter;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
-import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.FullyQualifiedName;
@@ -14,10 +11,8 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.Exchange;
 import dev.whisk.storage.ActivationStore;
 import dev.whisk.storage.EntityStore;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
 import java.util.List;
@@ -29,10 +24,10 @@ import java.util.function.Consumer;
  * trigger must be the caller's, and exist for CREATE and UPDATE), hands the event to the feed that owns the action's
  * package, and records the run as an activation of the feed action, as {@link AlarmFeed} does for the alarms.
  *
- * <p>Threads: called on event loops; a feed may finish on its own control thread, so answers go through
- * {@link Exchange#send}, which writes on the exchange's event loop.
+ * <p>Threads: called on event loops; a feed may finish on its own control thread, where {@code onDone} then runs:
+ * whoever waits hands the record on to its own thread.
  */
-public final class NativeFeeds
+public final class NativeFeeds implements dev.whisk.frontdoor.invoke.PlatformFeeds
 {
     private static final String SYSTEM_PACKAGES = "whisk.system/";
 
@@ -51,29 +46,16 @@ public final class NativeFeeds
      * Whether a native feed runs {@code action} (an action of one of their packages). On every invoke's path, so a
      * user's action is told apart by one prefix test: native feeds live in the system namespace's packages.
      */
+    @Override
     public boolean handles(final WhiskAction action)
     {
         return action.namespace().startsWith(SYSTEM_PACKAGES) && feedOf(action) != null;
     }
 
-    /** A wsk-style invoke of the feed action: answers as a blocking or non-blocking invoke would. */
-    public void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
-        final boolean blocking, final boolean resultOnly)
-    {
-        run(identity, feed, params, a ->
-        {
-            if (!blocking)
-            {
-                ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(a.activationId()), a.activationId());
-                return;
-            }
-            ex.send(a.status() == ActivationStatus.SUCCESS ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
-                resultOnly ? a.result() : ActivationJson.full(a), a.activationId());
-        });
-    }
-
     /** Runs one lifecycle event of {@code feed} with merged {@code params}; {@code onDone} hears its record. */
-    public void run(final Identity identity, final WhiskAction feed, final byte[] params, final Consumer<Activation> onDone)
+    @Override
+    public void run(final Identity identity, final WhiskAction feed, final byte[] params,
+        final Consumer<Activation> onDone)
     {
         final long startMs = System.currentTimeMillis();
         final NativeFeed.Done done = new NativeFeed.Done()

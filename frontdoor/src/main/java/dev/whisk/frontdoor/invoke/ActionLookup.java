@@ -1,8 +1,5 @@
 package dev.whisk.frontdoor.invoke;
 
-import dev.whisk.frontdoor.api.ActionsApi;
-import dev.whisk.frontdoor.api.PutFields;
-
 import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Identity;
@@ -11,9 +8,7 @@ import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskEntity;
 import dev.whisk.core.entity.WhiskPackage;
-import dev.whisk.frontdoor.ApiError;
 import dev.whisk.storage.EntityStore;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.List;
 
@@ -30,6 +25,12 @@ public final class ActionLookup
     public ActionLookup(final EntityStore store)
     {
         this.store = store;
+    }
+
+    /** The store the entities are read from. */
+    public EntityStore store()
+    {
+        return store;
     }
 
     /**
@@ -50,17 +51,33 @@ public final class ActionLookup
             {
                 throw forbidden(namespace + "/" + name);
             }
-            return new Resolved(ActionsApi.find(store, namespace, null, name), List.of(), namespace + "/" + name);
+            return new Resolved(find(store, namespace, null, name), List.of(), namespace + "/" + name);
         }
         final String path = namespace + "/" + pkg + "/" + name;
         final WhiskPackage p = readablePackage(identity, namespace, pkg, path);
         if (!p.isBinding())
         {
-            return new Resolved(ActionsApi.find(store, namespace, pkg, name), p.parameters(), path);
+            return new Resolved(find(store, namespace, pkg, name), p.parameters(), path);
         }
         final WhiskPackage target = boundPackage(identity, p, path);
-        return new Resolved(ActionsApi.find(store, target.namespace(), target.name(), name),
-            PutFields.merge(target.parameters(), p.parameters()), path);
+        return new Resolved(find(store, target.namespace(), target.name(), name),
+            Arguments.layer(target.parameters(), p.parameters()), path);
+    }
+
+    /** The action at {@code ns/[pkg/]name}, or NOT_FOUND (CONFLICT when the name belongs to another collection). */
+    public static WhiskAction find(final EntityStore store, final String namespace, final String pkg,
+        final String name)
+    {
+        final WhiskEntity e = store.get(name(namespace, pkg, name).path());
+        if (e == null)
+        {
+            throw Refusal.notFound();
+        }
+        if (!(e instanceof WhiskAction action))
+        {
+            throw new Refusal(Refusal.Kind.CONFLICT, Messages.WRONG_COLLECTION);
+        }
+        return action;
     }
 
     /**
@@ -74,7 +91,7 @@ public final class ActionLookup
         final boolean own = namespace.equals(identity.namespace());
         if (!EntityName.isValid(pkg))
         {
-            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+            throw Refusal.badRequest(Messages.ILLEGAL_NAME);
         }
         final WhiskEntity e = store.get(namespace + "/" + pkg);
         if (!own && (!(e instanceof WhiskPackage) || !((WhiskPackage)e).publish()))
@@ -83,11 +100,11 @@ public final class ActionLookup
         }
         if (e == null)
         {
-            throw ApiError.notFound();
+            throw Refusal.notFound();
         }
         if (!(e instanceof WhiskPackage p))
         {
-            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.WRONG_COLLECTION);
+            throw new Refusal(Refusal.Kind.CONFLICT, Messages.WRONG_COLLECTION);
         }
         return p;
     }
@@ -98,7 +115,7 @@ public final class ActionLookup
         final WhiskEntity e = store.get(binding.binding().docId());
         if (!(e instanceof WhiskPackage target) || target.isBinding())
         {
-            throw ApiError.notFound();
+            throw Refusal.notFound();
         }
         if (!target.namespace().equals(identity.namespace()) && !target.publish() &&
             !target.namespace().equals(binding.namespace()))
@@ -108,9 +125,9 @@ public final class ActionLookup
         return target;
     }
 
-    public static ApiError forbidden(final String what)
+    public static Refusal forbidden(final String what)
     {
-        return new ApiError(HttpResponseStatus.FORBIDDEN, Messages.notAuthorized(what));
+        return new Refusal(Refusal.Kind.FORBIDDEN, Messages.notAuthorized(what));
     }
 
     public static FullyQualifiedName name(final String namespace, final String pkg, final String name)
@@ -118,7 +135,7 @@ public final class ActionLookup
         if (!EntityName.isValid(namespace) || (pkg != null && !EntityName.isValid(pkg)) ||
             !EntityName.isValid(name))
         {
-            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+            throw Refusal.badRequest(Messages.ILLEGAL_NAME);
         }
         return new FullyQualifiedName(namespace, pkg, name);
     }

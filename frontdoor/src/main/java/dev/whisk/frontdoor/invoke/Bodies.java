@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.ApiError;
 
 import java.io.IOException;
 
@@ -30,11 +29,11 @@ public final class Bodies
         }
         catch (final IOException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
+            throw Refusal.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
         if (node == null || !node.isObject())
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
+            throw Refusal.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
         }
         return (ObjectNode)node;
     }
@@ -54,18 +53,18 @@ public final class Bodies
         {
             if (p.nextToken() != JsonToken.START_OBJECT)
             {
-                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
+                throw Refusal.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
             }
             p.skipChildren();
             if (p.nextToken() != null)
             {
-                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "trailing content after the JSON object");
+                throw Refusal.badRequest(Messages.MALFORMED_PREFIX + "trailing content after the JSON object");
             }
             return body;
         }
         catch (final IOException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
+            throw Refusal.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
     }
 
