@@ -3,6 +3,8 @@ package dev.whisk.frontdoor.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whisk.core.activation.Activation;
+import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
@@ -12,10 +14,13 @@ import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.event.FeedLifecycle;
 import dev.whisk.frontdoor.event.TriggerFiring;
 import dev.whisk.frontdoor.invoke.Bodies;
 import dev.whisk.frontdoor.invoke.Invocations;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.EntityStore;
+import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
@@ -94,11 +99,11 @@ public final class TriggersApi
         }
         else if (existing == null)
         {
-            feeds.create(ex, identity, t, feedParameters);
+            feeds.create(ex.executor(), identity, t, feedParameters, new FeedAnswer(ex));
         }
         else
         {
-            feeds.update(ex, identity, t, existing, feedParameters);
+            feeds.update(ex.executor(), identity, t, existing, feedParameters, new FeedAnswer(ex));
         }
     }
 
@@ -108,7 +113,7 @@ public final class TriggersApi
         final WhiskTrigger t = find(store, namespace, name);
         if (t.feedByPlatform())
         {
-            feeds.delete(ex, identity, t);
+            feeds.delete(ex.executor(), identity, t, new FeedAnswer(ex));
             return;
         }
         Writes.answer(ex, store.delete(t.docId(), t), bytes(document(t)), Messages.CONCURRENT_MODIFICATION);
@@ -166,6 +171,70 @@ public final class TriggersApi
             giveUp.cancel(false);
             ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(activationId), activationId);
         });
+    }
+
+    /**
+     * Answers a feed lifecycle step ({@link FeedLifecycle}): the trigger with {@code feedActivationId} (and
+     * {@code feedError}) once written; a failed CREATE or UPDATE with the status a blocking invoke of the feed would
+     * have (502 for an application or developer error, 500 for a whisk error), the feed activation's id and its
+     * result; 503 when the feed could not start.
+     */
+    private static final class FeedAnswer implements FeedLifecycle.Outcome
+    {
+        private final Exchange ex;
+
+        FeedAnswer(final Exchange ex)
+        {
+            this.ex = ex;
+        }
+
+        @Override
+        public void written(final WriteResult result, final Throwable failure, final String conflictMessage,
+            final WhiskTrigger t, final Activation feedRun, final String feedError)
+        {
+            Writes.answer(ex, result, failure, conflictMessage, result == WriteResult.OK && failure == null ?
+                withFeedOutcome(t, feedRun, feedError) : null);
+        }
+
+        @Override
+        public void feedFailed(final FeedLifecycle.Event event, final String feedDocId, final Activation a)
+        {
+            final HttpResponseStatus status = a.status() == ActivationStatus.WHISK_ERROR ?
+                HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.BAD_GATEWAY;
+            final ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("error", "feed action '/" + feedDocId + "' failed on " + event + ": " +
+                FeedLifecycle.errorOf(a));
+            body.put("code", ex.transactionId());
+            body.put("activationId", a.activationId());
+            body.set("result", FeedLifecycle.resultOf(a));
+            ex.send(status, bytes(body), a.activationId());
+        }
+
+        @Override
+        public void unavailable()
+        {
+            ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE);
+        }
+
+        @Override
+        public void refused(final Refusal refusal)
+        {
+            ex.sendError(ApiError.statusOf(refusal.kind()), refusal.getMessage());
+        }
+
+        private static byte[] withFeedOutcome(final WhiskTrigger t, final Activation feedRun, final String feedError)
+        {
+            final ObjectNode doc = document(t);
+            if (feedRun != null)
+            {
+                doc.put("feedActivationId", feedRun.activationId());
+            }
+            if (feedError != null)
+            {
+                doc.put("feedError", feedError);
+            }
+            return bytes(doc);
+        }
     }
 
     static WhiskTrigger find(final EntityStore store, final String namespace, final String name)
