@@ -25,13 +25,19 @@ import io.netty.handler.codec.http.HttpUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
+
 
 /**
- * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
- * may act in the namespace it names, and hands the exchange to the API of the collection. Every failure becomes the
- * JSON error body here, one place; a stack trace never reaches a client. Stateless and shared by all channels.
- * Web actions and webhooks ({@code /api/v1/webhooks/...}, proven by a per-trigger secret) are routed before the
- * key is asked for.
+ * Routes requests by tables built once: the paths outside {@code /api/v1} ({@code /}, {@code /invokers},
+ * {@code /metrics}, log forwarding, API gateway routes) are tried in order; under {@code /api/v1/namespaces/{ns}/}
+ * the collection names its routes, and each entity path a table of methods (the 405 names them). It authenticates,
+ * resolves {@code _} to the caller's namespace, checks the caller may act in the namespace it names, and hands the
+ * exchange to the API of the collection. Every failure becomes the JSON error body in {@link Exchange#run}, one
+ * place; a stack trace never reaches a client. Stateless and shared by all channels; runs on the event loop that
+ * read the request. Web actions and webhooks ({@code /api/v1/webhooks/...}, proven by a per-trigger secret) are
+ * routed before the key is asked for. Made by {@link ApiWiring}.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
@@ -41,6 +47,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final String WEB_PREFIX = PREFIX + "/web/";
     private static final String NAMESPACES_PREFIX = PREFIX + "/namespaces";
     private static final String GATEWAY_PREFIX = "/api/";
+    private static final String ACTION_METHODS = "GET, PUT, DELETE, POST";
 
     private final Authenticator authenticator;
     private final ActionsApi actions;
@@ -56,6 +63,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final LogForwardingApi logForwarding;
     private final InvokersHandler invokers;
     private final MetricsHandler metrics;
+    private final List<PathRoute> pathRoutes;
+    private final java.util.Map<String, CollectionRoute> collections;
+    private final java.util.Map<HttpMethod, ActionOp> actionOps;
 
     /**
      * Made by {@link ApiWiring}, which builds the services and APIs behind it.
@@ -82,6 +92,10 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.rules = rules;
         this.invokers = invokers;
         this.metrics = metrics;
+        this.pathRoutes = pathRoutes();
+        this.collections = collectionRoutes();
+        this.actionOps = java.util.Map.of(HttpMethod.GET, actions::get, HttpMethod.PUT, actions::put,
+            HttpMethod.DELETE, actions::delete, HttpMethod.POST, invoke::invoke);
     }
 
     /** What {@code GET /metrics} renders; the front door adds its connections' samples. */
@@ -140,39 +154,189 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         ex.run(() -> route(ex));
     }
 
-    private void route(final Exchange ex)
+    /** Serves one request whose path a {@link PathRoute} matched. */
+    @FunctionalInterface
+    private interface Serve
     {
-        final String path = ex.path();
-        if (path.isEmpty() || "/".equals(path))
+        void serve(Exchange ex, String path);
+    }
+
+    /** A route outside {@code /api/v1}: the first whose test matches the path serves the request. */
+    private record PathRoute(java.util.function.Predicate<String> matches, Serve serve)
+    {
+    }
+
+    /** Serves the rest of a request under {@code /api/v1/namespaces/{ns}/{collection}} as an authenticated caller. */
+    @FunctionalInterface
+    private interface CollectionRoute
+    {
+        void route(Exchange ex, Identity identity, String namespace, String[] seg);
+    }
+
+    /** What one method does to one named entity of a collection. */
+    @FunctionalInterface
+    private interface EntityOp
+    {
+        void run(Exchange ex, Identity identity, String namespace, String name);
+    }
+
+    /** The methods an entity path answers, and the 405 that names them for any other method. */
+    private static final class Methods
+    {
+        private final java.util.Map<HttpMethod, EntityOp> ops = new java.util.HashMap<>();
+        private final StringBuilder supported = new StringBuilder();
+
+        /** GET, and HEAD with it (the front door drops a HEAD's body). */
+        Methods get(final EntityOp op)
+        {
+            ops.put(HttpMethod.HEAD, op);
+            return on(HttpMethod.GET, op);
+        }
+
+        Methods on(final HttpMethod method, final EntityOp op)
+        {
+            ops.put(method, op);
+            supported.append(supported.length() == 0 ? "" : ", ").append(method.name());
+            return this;
+        }
+
+        void run(final Exchange ex, final Identity identity, final String namespace, final String name)
+        {
+            final EntityOp op = ops.get(ex.method());
+            if (op == null)
+            {
+                throw methodNotAllowed(supported.toString());
+            }
+            op.run(ex, identity, namespace, name);
+        }
+    }
+
+    /** The routes outside {@code /api/v1}, in the order they are tried. */
+    private List<PathRoute> pathRoutes()
+    {
+        final List<PathRoute> routes = new ArrayList<>();
+        routes.add(new PathRoute(path -> path.isEmpty() || "/".equals(path), (ex, path) ->
         {
             requireMethod(ex, HttpMethod.GET);
             ex.sendJson(HttpResponseStatus.OK, namespaces.deployment());
-            return;
-        }
-        if (InvokersHandler.matches(path))
+        }));
+        routes.add(new PathRoute(InvokersHandler::matches, invokers::serve));
+        routes.add(new PathRoute(MetricsHandler.PATH::equals, (ex, path) -> metrics.serve(ex)));
+        routes.add(new PathRoute(path -> path.startsWith(LogForwardingApi.PREFIX),
+            (ex, path) -> logForwarding.handle(ex, ex.segments(1))));
+        if (gateway != null)
         {
-            invokers.serve(ex, path);
-            return;
+            routes.add(new PathRoute(path -> path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path),
+                (ex, path) -> gateway.serve(ex, ex.segments(1))));
         }
-        if (MetricsHandler.PATH.equals(path))
+        routes.add(new PathRoute(path -> path.startsWith(PREFIX), this::routeApi));
+        return List.copyOf(routes);
+    }
+
+    /** The collections under {@code /api/v1/namespaces/{ns}/}. */
+    private java.util.Map<String, CollectionRoute> collectionRoutes()
+    {
+        final java.util.Map<String, CollectionRoute> routes = new java.util.HashMap<>();
+        routes.put("actions", this::routeActions);
+        routes.put("packages", entities(false, (ex, identity, namespace) -> packages.list(ex, identity, namespace),
+            new Methods()
+                .get(packages::get)
+                .on(HttpMethod.PUT, packages::put)
+                .on(HttpMethod.DELETE, packages::delete), null));
+        routes.put("triggers", entities(true, (ex, identity, namespace) -> triggers.list(ex, namespace),
+            new Methods()
+                .get((ex, id, ns, name) -> triggers.get(ex, ns, name))
+                .on(HttpMethod.PUT, triggers::put)
+                .on(HttpMethod.DELETE, triggers::delete)
+                .on(HttpMethod.POST, triggers::fire),
+            new Methods()
+                .get((ex, id, ns, name) -> webhooks.get(ex, ns, name))
+                .on(HttpMethod.PUT, (ex, id, ns, name) -> webhooks.rotate(ex, ns, name))
+                .on(HttpMethod.DELETE, (ex, id, ns, name) -> webhooks.remove(ex, ns, name))));
+        routes.put("rules", entities(true, (ex, identity, namespace) -> rules.list(ex, namespace),
+            new Methods()
+                .get((ex, id, ns, name) -> rules.get(ex, ns, name))
+                .on(HttpMethod.PUT, rules::put)
+                .on(HttpMethod.DELETE, (ex, id, ns, name) -> rules.delete(ex, ns, name))
+                .on(HttpMethod.POST, (ex, id, ns, name) -> rules.setStatus(ex, ns, name)), null));
+        routes.put("activations", (ex, identity, namespace, seg) ->
         {
-            metrics.serve(ex);
-            return;
-        }
-        if (path.startsWith(LogForwardingApi.PREFIX))
+            requireOwn(identity, namespace);
+            routeActivations(ex, namespace, seg);
+        });
+        routes.put("limits", (ex, identity, namespace, seg) ->
         {
-            logForwarding.handle(ex, ex.segments(1));
-            return;
-        }
-        if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
+            requireOwn(identity, namespace);
+            if (seg.length != 3)
+            {
+                throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            }
+            requireMethod(ex, HttpMethod.GET);
+            namespaces.limits(ex, identity);
+        });
+        return java.util.Map.copyOf(routes);
+    }
+
+    /** Lists a collection of a namespace. */
+    @FunctionalInterface
+    private interface ListOp
+    {
+        void list(Exchange ex, Identity identity, String namespace);
+    }
+
+    /**
+     * A collection of named entities: {@code GET .../{collection}} lists, {@code .../{collection}/{name}} answers
+     * {@code entity}'s methods, and {@code .../{name}/webhook} the {@code webhook} sub-resource's (if any).
+     *
+     * @param ownOnly whether only the namespace's owner may see the collection (403 naming it otherwise).
+     */
+    private static CollectionRoute entities(final boolean ownOnly, final ListOp list, final Methods entity,
+        final Methods webhook)
+    {
+        return (ex, identity, namespace, seg) ->
         {
-            gateway.serve(ex, ex.segments(1));
-            return;
-        }
-        if (!path.startsWith(PREFIX))
+            if (ownOnly)
+            {
+                requireOwn(identity, namespace);
+            }
+            if (seg.length == 3)
+            {
+                requireMethod(ex, HttpMethod.GET);
+                list.list(ex, identity, namespace);
+            }
+            else if (seg.length == 4)
+            {
+                entity.run(ex, identity, namespace, seg[3]);
+            }
+            else if (webhook != null && seg.length == 5 && "webhook".equals(seg[4]))
+            {
+                webhook.run(ex, identity, namespace, seg[3]);
+            }
+            else
+            {
+                throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            }
+        };
+    }
+
+    private void route(final Exchange ex)
+    {
+        final String path = ex.path();
+        for (int i = 0; i < pathRoutes.size(); i++)
         {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            final PathRoute r = pathRoutes.get(i);
+            if (r.matches().test(path))
+            {
+                r.serve().serve(ex, path);
+                return;
+            }
         }
+        throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+    }
+
+    /** {@code /api/v1/...}: preflights, the API's info, web actions, webhooks, and the namespaces' collections. */
+    private void routeApi(final Exchange ex, final String path)
+    {
         if (ex.method() == HttpMethod.OPTIONS)
         {
             if (path.startsWith(WEB_PREFIX))
@@ -192,27 +356,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             ex.sendJson(HttpResponseStatus.OK, NamespacesApi.info());
             return;
         }
-        if ("web".equals(seg[0]))
+        switch (seg[0])
         {
-            if (gateway != null && ApiGateway.isManagement(seg))
+            case "web" ->
             {
-                gateway.manage(ex, seg);
-                return;
+                if (gateway != null && ApiGateway.isManagement(seg))
+                {
+                    gateway.manage(ex, seg);
+                    return;
+                }
+                web.handle(ex, seg);
             }
-            web.handle(ex, seg);
-            return;
+            case WebhooksApi.SEGMENT ->
+            {
+                requireJsonBody(ex);
+                webhooks.receive(ex, seg);
+            }
+            case "namespaces" -> authenticator.authenticate(ex, identity -> routeAs(ex, identity, seg));
+            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        if (WebhooksApi.SEGMENT.equals(seg[0]))
-        {
-            requireJsonBody(ex);
-            webhooks.receive(ex, seg);
-            return;
-        }
-        if (!"namespaces".equals(seg[0]))
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        authenticator.authenticate(ex, identity -> routeAs(ex, identity, seg));
     }
 
     /** The rest of {@link #route} for an authenticated caller of {@code /api/v1/namespaces/...}. */
@@ -232,37 +394,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        switch (seg[2])
+        final CollectionRoute collection = collections.get(seg[2]);
+        if (collection == null)
         {
-            case "actions" -> routeActions(ex, identity, namespace, seg);
-            case "packages" -> routePackages(ex, identity, namespace, seg);
-            case "activations" ->
-            {
-                requireOwn(identity, namespace);
-                routeActivations(ex, namespace, seg);
-            }
-            case "triggers" ->
-            {
-                requireOwn(identity, namespace);
-                routeTriggers(ex, identity, namespace, seg);
-            }
-            case "rules" ->
-            {
-                requireOwn(identity, namespace);
-                routeRules(ex, identity, namespace, seg);
-            }
-            case "limits" ->
-            {
-                requireOwn(identity, namespace);
-                if (seg.length != 3)
-                {
-                    throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-                }
-                requireMethod(ex, HttpMethod.GET);
-                namespaces.limits(ex, identity);
-            }
-            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
+        collection.route(ex, identity, namespace, seg);
     }
 
     /**
@@ -297,135 +434,17 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private void routePackages(final Exchange ex, final Identity identity, final String namespace,
-        final String[] seg)
+    /** What one method does to one action, {@code ns/[pkg/]name}. */
+    @FunctionalInterface
+    private interface ActionOp
     {
-        if (seg.length == 3)
-        {
-            requireMethod(ex, HttpMethod.GET);
-            packages.list(ex, identity, namespace);
-            return;
-        }
-        if (seg.length != 4)
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            packages.get(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            packages.put(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            packages.delete(ex, identity, namespace, seg[3]);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE");
-        }
+        void run(Exchange ex, Identity identity, String namespace, String pkg, String name);
     }
 
-    private void routeTriggers(final Exchange ex, final Identity identity, final String namespace,
-        final String[] seg)
-    {
-        if (seg.length == 3)
-        {
-            requireMethod(ex, HttpMethod.GET);
-            triggers.list(ex, namespace);
-            return;
-        }
-        if (seg.length == 5 && "webhook".equals(seg[4]))
-        {
-            routeWebhook(ex, namespace, seg[3]);
-            return;
-        }
-        if (seg.length != 4)
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            triggers.get(ex, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            triggers.put(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            triggers.delete(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.POST)
-        {
-            triggers.fire(ex, identity, namespace, seg[3]);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE, POST");
-        }
-    }
-
-    private void routeWebhook(final Exchange ex, final String namespace, final String trigger)
-    {
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            webhooks.get(ex, namespace, trigger);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            webhooks.rotate(ex, namespace, trigger);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            webhooks.remove(ex, namespace, trigger);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE");
-        }
-    }
-
-    private void routeRules(final Exchange ex, final Identity identity, final String namespace, final String[] seg)
-    {
-        if (seg.length == 3)
-        {
-            requireMethod(ex, HttpMethod.GET);
-            rules.list(ex, namespace);
-            return;
-        }
-        if (seg.length != 4)
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            rules.get(ex, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            rules.put(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            rules.delete(ex, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.POST)
-        {
-            rules.setStatus(ex, namespace, seg[3]);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE, POST");
-        }
-    }
-
+    /**
+     * {@code .../actions}: the namespace's list (its own only), {@code .../actions/pkg/} a package's list, and
+     * {@code .../actions/[pkg/]name} an action, where POST invokes it.
+     */
     private void routeActions(final Exchange ex, final Identity identity, final String namespace,
         final String[] seg)
     {
@@ -446,29 +465,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        final String pkg = seg.length == 5 ? seg[3] : null;
-        final String name = seg[seg.length - 1];
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET)
+        final ActionOp op = actionOps.get(ex.method());
+        if (op == null)
         {
-            actions.get(ex, identity, namespace, pkg, name);
+            throw methodNotAllowed(ACTION_METHODS);
         }
-        else if (m == HttpMethod.PUT)
-        {
-            actions.put(ex, identity, namespace, pkg, name);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            actions.delete(ex, identity, namespace, pkg, name);
-        }
-        else if (m == HttpMethod.POST)
-        {
-            invoke.invoke(ex, identity, namespace, pkg, name);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE, POST");
-        }
+        op.run(ex, identity, namespace, seg.length == 5 ? seg[3] : null, seg[seg.length - 1]);
     }
 
     private void routeActivations(final Exchange ex, final String namespace, final String[] seg)
