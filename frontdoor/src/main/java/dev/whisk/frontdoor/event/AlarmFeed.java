@@ -3,10 +3,8 @@ package dev.whisk.frontdoor.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskTrigger;
@@ -19,7 +17,6 @@ import dev.whisk.storage.EntityStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /**
  * The {@code /whisk.system/alarms} feed actions, run by the platform itself: an invoke with a {@code lifecycleEvent}
@@ -73,17 +70,13 @@ public final class AlarmFeed implements dev.whisk.frontdoor.invoke.PlatformFeeds
             status = ActivationStatus.APPLICATION_ERROR;
             result = ActivationResults.error(failure.getMessage());
         }
-        final Activation a = new Activation(ActivationId.random(), identity.namespace(), identity.subject(),
-            feed.name(), feed.version(), feed.docId(), feed.exec().kind(), startMs, System.currentTimeMillis(), null,
-            status, result, List.of(), feed.limits(), false, 0, -1);
-        activations.append(a);
-        return a;
+        return FeedRuns.record(activations, identity, feed, startMs, status, result);
     }
 
     private byte[] run(final Identity identity, final String feed, final ObjectNode p)
     {
         final String event = text(p, "lifecycleEvent");
-        final String trigger = triggerId(identity, text(p, "triggerName"));
+        final String trigger = FeedRuns.triggerId(identity, text(p, "triggerName"));
         switch (event == null ? "" : event.toUpperCase(java.util.Locale.ROOT))
         {
             case "CREATE", "UPDATE" ->
@@ -155,21 +148,6 @@ public final class AlarmFeed implements dev.whisk.frontdoor.invoke.PlatformFeeds
             }
             default -> throw new IllegalArgumentException("unknown alarms feed " + feed);
         };
-    }
-
-    /** {@code /ns/t} or {@code t}: the trigger must be in the caller's namespace. */
-    private static String triggerId(final Identity identity, final String name)
-    {
-        if (name == null)
-        {
-            throw new IllegalArgumentException("triggerName is required");
-        }
-        final FullyQualifiedName n = FullyQualifiedName.parse(name, identity.namespace());
-        if (!n.namespace().equals(identity.namespace()) || n.pkg() != null)
-        {
-            throw new IllegalArgumentException("trigger " + name + " is not in namespace " + identity.namespace());
-        }
-        return n.path();
     }
 
     private static String payload(final JsonNode node)

@@ -3,10 +3,8 @@ package dev.whisk.frontdoor.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskTrigger;
@@ -63,14 +61,15 @@ public final class NativeFeeds implements dev.whisk.frontdoor.invoke.PlatformFee
             @Override
             public void onResult(final byte[] result)
             {
-                onDone.accept(record(identity, feed, startMs, ActivationStatus.SUCCESS, result));
+                onDone.accept(FeedRuns.record(activations, identity, feed, startMs, ActivationStatus.SUCCESS,
+                    result));
             }
 
             @Override
             public void onError(final String message)
             {
-                onDone.accept(record(identity, feed, startMs, ActivationStatus.APPLICATION_ERROR,
-                    ActivationResults.error(message)));
+                onDone.accept(FeedRuns.record(activations, identity, feed, startMs,
+                    ActivationStatus.APPLICATION_ERROR, ActivationResults.error(message)));
             }
         };
         final ObjectNode p;
@@ -80,7 +79,8 @@ public final class NativeFeeds implements dev.whisk.frontdoor.invoke.PlatformFee
         {
             p = (ObjectNode)Json.MAPPER.readTree(params);
             event = event(p);
-            trigger = triggerId(identity, p.get("triggerName"));
+            final JsonNode name = p.get("triggerName");
+            trigger = FeedRuns.triggerId(identity, name == null || !name.isTextual() ? null : name.asText());
             if ((event == NativeFeed.Event.CREATE || event == NativeFeed.Event.UPDATE) &&
                 !(store.get(trigger) instanceof WhiskTrigger))
             {
@@ -107,16 +107,6 @@ public final class NativeFeeds implements dev.whisk.frontdoor.invoke.PlatformFee
         return null;
     }
 
-    private Activation record(final Identity identity, final WhiskAction feed, final long startMs,
-        final ActivationStatus status, final byte[] result)
-    {
-        final Activation a = new Activation(ActivationId.random(), identity.namespace(), identity.subject(),
-            feed.name(), feed.version(), feed.docId(), feed.exec().kind(), startMs, System.currentTimeMillis(), null,
-            status, result, List.of(), feed.limits(), false, 0, -1);
-        activations.append(a);
-        return a;
-    }
-
     private static NativeFeed.Event event(final ObjectNode p)
     {
         final JsonNode v = p.get("lifecycleEvent");
@@ -129,21 +119,5 @@ public final class NativeFeeds implements dev.whisk.frontdoor.invoke.PlatformFee
             throw new IllegalArgumentException("unsupported lifecycleEvent " + (v == null ? "(none)" : v.asText()) +
                 "; expected one of CREATE, READ, UPDATE, DELETE, PAUSE, UNPAUSE");
         }
-    }
-
-    /** {@code /ns/t} or {@code t}: the trigger must be in the caller's namespace. */
-    private static String triggerId(final Identity identity, final JsonNode name)
-    {
-        if (name == null || !name.isTextual())
-        {
-            throw new IllegalArgumentException("triggerName is required");
-        }
-        final FullyQualifiedName n = FullyQualifiedName.parse(name.asText(), identity.namespace());
-        if (!n.namespace().equals(identity.namespace()) || n.pkg() != null)
-        {
-            throw new IllegalArgumentException("trigger " + name.asText() + " is not in namespace " +
-                identity.namespace());
-        }
-        return n.path();
     }
 }
