@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The invocation, composition and event services wired as the platform wires them, over a {@link FakeDispatch}
@@ -33,9 +34,21 @@ final class Services
     final Admission admission = new Admission();
     final FakeDispatch dispatch = new FakeDispatch(admission::onCompleted);
     final KeySeal seal = KeySeal.ephemeral();
-    final Invocations invocations = new Invocations(new ActionLookup(entities), dispatch, admission, seal, MAX_BODY,
-        MAX_WAIT_MS, null, service -> new Composer(service, activations));
-    final TriggerFiring firing = new TriggerFiring(entities, invocations, activations);
+    final Invocations invocations;
+    final TriggerFiring firing;
+
+    Services()
+    {
+        this(services -> null);
+    }
+
+    /** @param feeds the feeds the platform runs itself, made over these stores ({@code null}: none). */
+    Services(final Function<Services, PlatformFeeds> feeds)
+    {
+        this.invocations = new Invocations(new ActionLookup(entities), dispatch, admission, seal, MAX_BODY,
+            MAX_WAIT_MS, feeds.apply(this), service -> new Composer(service, activations));
+        this.firing = new TriggerFiring(entities, invocations, activations);
+    }
 
     static Identity identity(final String namespace, final NamespaceLimits limits)
     {
