@@ -75,7 +75,7 @@ final class ConductorRun extends CompositeRun
      * OpenWhisk's test: an action (not a sequence) whose {@code conductor} annotation is not falsy (absent, null,
      * false, 0 or the empty string).
      */
-    public static boolean isConductor(final WhiskAction action)
+    static boolean isConductor(final WhiskAction action)
     {
         if (action.exec().isSequence())
         {

@@ -35,7 +35,8 @@ import java.util.function.Function;
  *
  * <p>Threads: called on the event loop that read the request (or, for a composition's next step, on the thread that
  * delivered the previous record); nothing here hands work to another thread. The request published is the calling
- * thread's own, reused: a warm blocking invoke allocates its waiter, its id and its wait timer, nothing more.
+ * thread's own, reused: a warm blocking invoke allocates what the REST invoke did before this service was split
+ * out of it (the caller's waiter, the id, the wait timer and its task), nothing more.
  */
 public final class Invocations
 {
