@@ -3,7 +3,7 @@ package dev.whisk.events;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.api.FeedFirer;
+import dev.whisk.frontdoor.event.FeedFirer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

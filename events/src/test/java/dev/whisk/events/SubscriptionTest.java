@@ -3,7 +3,7 @@ package dev.whisk.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.api.FeedFirer;
+import dev.whisk.frontdoor.event.FeedFirer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

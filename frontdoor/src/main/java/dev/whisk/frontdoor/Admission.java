@@ -3,7 +3,7 @@ package dev.whisk.frontdoor;
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.NamespaceLimits;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import dev.whisk.frontdoor.invoke.Refusal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,9 +117,9 @@ public final class Admission
     }
 
     /** The 503 of a payload that does not fit. */
-    public ApiError payloadRefusal(final int bytes)
+    public Refusal payloadRefusal(final int bytes)
     {
-        return new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE,
+        return new Refusal(Refusal.Kind.UNAVAILABLE,
             Messages.payloadsOverBudget(bytes, maxPayloadBytesQueued));
     }
 
@@ -204,9 +204,9 @@ public final class Admission
     }
 
     /** The 429 of a refused fire, with the per-minute text. */
-    public ApiError fireRefusal(final String namespace, final NamespaceLimits limits)
+    public Refusal fireRefusal(final String namespace, final NamespaceLimits limits)
     {
-        return new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, Messages.tooManyRequests(
+        return new Refusal(Refusal.Kind.THROTTLED, Messages.tooManyRequests(
             counters(namespace).fireWindow.get() & COUNT_MASK, limits.firesPerMinute()));
     }
 
@@ -259,13 +259,13 @@ public final class Admission
     }
 
     /** The 429 error of a refusal, with the spec's text and the current count. */
-    public ApiError refusal(final Decision decision, final String namespace, final NamespaceLimits limits)
+    public Refusal refusal(final Decision decision, final String namespace, final NamespaceLimits limits)
     {
         final Counters c = counters(namespace);
         final String message = decision == Decision.TOO_MANY_CONCURRENT ?
             Messages.tooManyConcurrentRequests(c.inFlight.get(), limits.concurrentInvocations()) :
             Messages.tooManyRequests(c.minuteWindow.get() & COUNT_MASK, limits.invocationsPerMinute());
-        return new ApiError(HttpResponseStatus.TOO_MANY_REQUESTS, message);
+        return new Refusal(Refusal.Kind.THROTTLED, message);
     }
 
     private Counters counters(final String namespace)

@@ -3,26 +3,16 @@ package dev.whisk.frontdoor;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.api.ActionsApi;
-import dev.whisk.frontdoor.api.AlarmFeed;
-import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.ActivationsApi;
+import dev.whisk.frontdoor.api.ApiGateway;
 import dev.whisk.frontdoor.api.InvokeApi;
 import dev.whisk.frontdoor.api.LogForwardingApi;
-import dev.whisk.frontdoor.api.LogForwardingStore;
-import dev.whisk.frontdoor.api.NativeFeed;
-import dev.whisk.frontdoor.api.NativeFeeds;
 import dev.whisk.frontdoor.api.NamespacesApi;
 import dev.whisk.frontdoor.api.PackagesApi;
-import dev.whisk.frontdoor.api.RouteStore;
 import dev.whisk.frontdoor.api.RulesApi;
 import dev.whisk.frontdoor.api.TriggersApi;
 import dev.whisk.frontdoor.api.WebActionsApi;
 import dev.whisk.frontdoor.api.WebhooksApi;
-import dev.whisk.scheduler.Scheduler;
-import dev.whisk.scheduler.alarm.AlarmService;
-import dev.whisk.storage.ActivationStore;
-import dev.whisk.storage.EntityStore;
-import dev.whisk.storage.SubjectStore;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,19 +22,22 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.AsciiString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
+
 /**
- * Routes {@code /api/v1} requests: authenticates, resolves {@code _} to the caller's namespace, checks the caller
- * may act in the namespace it names, and hands the exchange to the API of the collection. Every failure becomes the
- * JSON error body here, one place; a stack trace never reaches a client. Stateless and shared by all channels.
- * Web actions and webhooks ({@code /api/v1/webhooks/...}, proven by a per-trigger secret) are routed before the
- * key is asked for.
+ * Routes requests by tables built once: the paths outside {@code /api/v1} ({@code /}, {@code /invokers},
+ * {@code /metrics}, log forwarding, API gateway routes) are tried in order; under {@code /api/v1/namespaces/{ns}/}
+ * the collection names its routes, and each entity path a table of methods (the 405 names them). It authenticates,
+ * resolves {@code _} to the caller's namespace, checks the caller may act in the namespace it names, and hands the
+ * exchange to the API of the collection. Every failure becomes the JSON error body in {@link Exchange#run}, one
+ * place; a stack trace never reaches a client. Stateless and shared by all channels; runs on the event loop that
+ * read the request. Web actions and webhooks ({@code /api/v1/webhooks/...}, proven by a per-trigger secret) are
+ * routed before the key is asked for. Made by {@link ApiWiring}.
  */
 @ChannelHandler.Sharable
 public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest>
@@ -54,9 +47,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static final String WEB_PREFIX = PREFIX + "/web/";
     private static final String NAMESPACES_PREFIX = PREFIX + "/namespaces";
     private static final String GATEWAY_PREFIX = "/api/";
-    private static final String INVOKERS = "/invokers";
-    private static final String METRICS_PATH = "/metrics";
-    private static final AsciiString PROMETHEUS_TEXT = AsciiString.cached("text/plain; version=0.0.4; charset=utf-8");
+    private static final String ACTION_METHODS = "GET, PUT, DELETE, POST";
 
     private final Authenticator authenticator;
     private final ActionsApi actions;
@@ -67,20 +58,28 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final TriggersApi triggers;
     private final RulesApi rules;
     private final WebActionsApi web;
-    private final Metrics metrics;
     private final WebhooksApi webhooks;
     private final ApiGateway gateway;
     private final LogForwardingApi logForwarding;
+    private final InvokersHandler invokers;
+    private final MetricsHandler metrics;
+    private final List<PathRoute> pathRoutes;
+    private final java.util.Map<String, CollectionRoute> collections;
+    private final java.util.Map<HttpMethod, ActionOp> actionOps;
 
-    /** @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved. */
-    public ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
+    /**
+     * Made by {@link ApiWiring}, which builds the services and APIs behind it.
+     *
+     * @param gateway the API gateway's routes; {@code null} leaves {@code /api/{ns}/...} and apimgmt unserved.
+     */
+    ApiHandler(final Authenticator authenticator, final ActionsApi actions, final InvokeApi invoke,
         final ActivationsApi activations, final NamespacesApi namespaces, final PackagesApi packages,
         final TriggersApi triggers, final RulesApi rules, final WebActionsApi web, final WebhooksApi webhooks,
-        final Metrics metrics, final ApiGateway gateway, final LogForwardingApi logForwarding)
+        final ApiGateway gateway, final LogForwardingApi logForwarding, final InvokersHandler invokers,
+        final MetricsHandler metrics)
     {
         this.gateway = gateway;
         this.logForwarding = logForwarding;
-        this.metrics = metrics;
         this.web = web;
         this.webhooks = webhooks;
         this.authenticator = authenticator;
@@ -91,103 +90,18 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         this.packages = packages;
         this.triggers = triggers;
         this.rules = rules;
-    }
-
-    /** The handler of the whole API over these stores, with {@code admission} throttling invokes. */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, null);
-    }
-
-    /**
-     * As above, with the platform's timer service running the {@code /whisk.system/alarms} feeds and firing their
-     * triggers; {@code alarms} starts firing here.
-     */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms,
-            new Metrics(admission));
-    }
-
-    /** As above, answering {@code GET /metrics} from {@code metrics}, to which the caller may add more sources. */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics, null,
-            null);
-    }
-
-    /**
-     * As above, serving the API gateway's routes kept in {@code routes} ({@code null}: no gateway) and the
-     * namespaces' log forwarding destinations kept in {@code forwarding} ({@code null}: the platform's store only).
-     */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics, final RouteStore routes,
-        final LogForwardingStore forwarding)
-    {
-        return create(subjects, entities, activationStore, scheduler, config, admission, alarms, metrics,
-            dev.whisk.core.entity.KeySeal.ephemeral(), List.of(), routes, forwarding);
-    }
-
-    /**
-     * As above, with {@code seal} sealing every key a run is handed and every webhook secret before it reaches the
-     * journal or a store (the invokers open them with the same key), and {@code nativeFeeds} (the event sources)
-     * running their feed packages' lifecycles and firing their triggers as the triggers' owners; each starts
-     * consuming here.
-     */
-    public static ApiHandler create(final SubjectStore subjects, final EntityStore entities,
-        final ActivationStore activationStore, final Scheduler scheduler, final FrontDoorConfig config,
-        final Admission admission, final AlarmService alarms, final Metrics metrics,
-        final dev.whisk.core.entity.KeySeal seal, final List<NativeFeed> nativeFeeds, final RouteStore routes,
-        final LogForwardingStore forwarding)
-    {
-        final Authenticator authenticator = new Authenticator(subjects);
-        metrics.add(out ->
-        {
-            Metrics.counter(out, "whisk_auth_slow_checks_total",
-                "Credentials checked with the slow hash (off the event loops).", authenticator.slowChecks());
-            Metrics.counter(out, "whisk_auth_refused_over_budget_total",
-                "Requests refused with 429 because their client failed authentication too often.",
-                authenticator.refusedOverBudget());
-        });
-        final InvokeApi invoke = new InvokeApi(entities, scheduler, config, admission, activationStore, seal);
-        final TriggersApi triggers = new TriggersApi(entities, admission, invoke, activationStore);
-        if (alarms != null)
-        {
-            invoke.runAlarmFeedsWith(new AlarmFeed(alarms, entities, activationStore));
-            alarms.start((owner, trigger, payload) ->
-                triggers.fireFromAlarm(subjects.findByNamespace(owner), trigger, payload));
-        }
-        if (!nativeFeeds.isEmpty())
-        {
-            invoke.runNativeFeedsWith(new NativeFeeds(nativeFeeds, entities, activationStore));
-            for (final NativeFeed feed : nativeFeeds)
-            {
-                feed.start((owner, trigger, payload, listener) ->
-                    triggers.fireFromFeed(subjects.findByNamespace(owner), trigger, payload, listener));
-            }
-        }
-        final WebActionsApi web = new WebActionsApi(subjects, entities, authenticator, invoke,
-            scheduler == null ? null : scheduler.waiters());
-        return new ApiHandler(authenticator, new ActionsApi(entities), invoke, new ActivationsApi(activationStore),
-            new NamespacesApi(config.runtimeImages()), new PackagesApi(entities),
-            triggers,
-            new RulesApi(entities), web,
-            new WebhooksApi(entities, subjects, triggers, seal), metrics,
-            routes == null ? null : new ApiGateway(routes, entities, authenticator, web),
-            new LogForwardingApi(authenticator, forwarding));
+        this.invokers = invokers;
+        this.metrics = metrics;
+        this.pathRoutes = pathRoutes();
+        this.collections = collectionRoutes();
+        this.actionOps = java.util.Map.of(HttpMethod.GET, actions::get, HttpMethod.PUT, actions::put,
+            HttpMethod.DELETE, actions::delete, HttpMethod.POST, invoke::invoke);
     }
 
     /** What {@code GET /metrics} renders; the front door adds its connections' samples. */
     Metrics metrics()
     {
-        return metrics;
+        return metrics.metrics();
     }
 
     /**
@@ -240,67 +154,189 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         ex.run(() -> route(ex));
     }
 
-    /**
-     * OpenWhisk's operator view of the invokers, unauthenticated as there: {@code GET /invokers} answers each
-     * invoker's state ({@code {"invoker0":"up","invoker1":"unhealthy"}}), {@code GET /invokers/healthy/count} how
-     * many are up.
-     */
-    private void routeInvokers(final Exchange ex, final String path)
+    /** Serves one request whose path a {@link PathRoute} matched. */
+    @FunctionalInterface
+    private interface Serve
     {
-        requireMethod(ex, HttpMethod.GET);
-        final java.util.Map<String, String> states = invoke.invokerStates();
-        if (path.equals(INVOKERS) || path.equals(INVOKERS + "/"))
+        void serve(Exchange ex, String path);
+    }
+
+    /** A route outside {@code /api/v1}: the first whose test matches the path serves the request. */
+    private record PathRoute(java.util.function.Predicate<String> matches, Serve serve)
+    {
+    }
+
+    /** Serves the rest of a request under {@code /api/v1/namespaces/{ns}/{collection}} as an authenticated caller. */
+    @FunctionalInterface
+    private interface CollectionRoute
+    {
+        void route(Exchange ex, Identity identity, String namespace, String[] seg);
+    }
+
+    /** What one method does to one named entity of a collection. */
+    @FunctionalInterface
+    private interface EntityOp
+    {
+        void run(Exchange ex, Identity identity, String namespace, String name);
+    }
+
+    /** The methods an entity path answers, and the 405 that names them for any other method. */
+    private static final class Methods
+    {
+        private final java.util.Map<HttpMethod, EntityOp> ops = new java.util.HashMap<>();
+        private final StringBuilder supported = new StringBuilder();
+
+        /** GET, and HEAD with it (the front door drops a HEAD's body). */
+        Methods get(final EntityOp op)
         {
-            ex.sendJson(HttpResponseStatus.OK, dev.whisk.core.json.Json.MAPPER.valueToTree(states).toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ops.put(HttpMethod.HEAD, op);
+            return on(HttpMethod.GET, op);
         }
-        else if (path.equals(INVOKERS + "/healthy/count"))
+
+        Methods on(final HttpMethod method, final EntityOp op)
         {
-            final long up = states.values().stream().filter("up"::equals).count();
-            ex.sendJson(HttpResponseStatus.OK, Long.toString(up).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ops.put(method, op);
+            supported.append(supported.length() == 0 ? "" : ", ").append(method.name());
+            return this;
         }
-        else
+
+        void run(final Exchange ex, final Identity identity, final String namespace, final String name)
         {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            final EntityOp op = ops.get(ex.method());
+            if (op == null)
+            {
+                throw methodNotAllowed(supported.toString());
+            }
+            op.run(ex, identity, namespace, name);
         }
+    }
+
+    /** The routes outside {@code /api/v1}, in the order they are tried. */
+    private List<PathRoute> pathRoutes()
+    {
+        final List<PathRoute> routes = new ArrayList<>();
+        routes.add(new PathRoute(path -> path.isEmpty() || "/".equals(path), (ex, path) ->
+        {
+            requireMethod(ex, HttpMethod.GET);
+            ex.sendJson(HttpResponseStatus.OK, namespaces.deployment());
+        }));
+        routes.add(new PathRoute(InvokersHandler::matches, invokers::serve));
+        routes.add(new PathRoute(MetricsHandler.PATH::equals, (ex, path) -> metrics.serve(ex)));
+        routes.add(new PathRoute(path -> path.startsWith(LogForwardingApi.PREFIX),
+            (ex, path) -> logForwarding.handle(ex, ex.segments(1))));
+        if (gateway != null)
+        {
+            routes.add(new PathRoute(path -> path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path),
+                (ex, path) -> gateway.serve(ex, ex.segments(1))));
+        }
+        routes.add(new PathRoute(path -> path.startsWith(PREFIX), this::routeApi));
+        return List.copyOf(routes);
+    }
+
+    /** The collections under {@code /api/v1/namespaces/{ns}/}. */
+    private java.util.Map<String, CollectionRoute> collectionRoutes()
+    {
+        final java.util.Map<String, CollectionRoute> routes = new java.util.HashMap<>();
+        routes.put("actions", this::routeActions);
+        routes.put("packages", entities(false, (ex, identity, namespace) -> packages.list(ex, identity, namespace),
+            new Methods()
+                .get(packages::get)
+                .on(HttpMethod.PUT, packages::put)
+                .on(HttpMethod.DELETE, packages::delete), null));
+        routes.put("triggers", entities(true, (ex, identity, namespace) -> triggers.list(ex, namespace),
+            new Methods()
+                .get((ex, id, ns, name) -> triggers.get(ex, ns, name))
+                .on(HttpMethod.PUT, triggers::put)
+                .on(HttpMethod.DELETE, triggers::delete)
+                .on(HttpMethod.POST, triggers::fire),
+            new Methods()
+                .get((ex, id, ns, name) -> webhooks.get(ex, ns, name))
+                .on(HttpMethod.PUT, (ex, id, ns, name) -> webhooks.rotate(ex, ns, name))
+                .on(HttpMethod.DELETE, (ex, id, ns, name) -> webhooks.remove(ex, ns, name))));
+        routes.put("rules", entities(true, (ex, identity, namespace) -> rules.list(ex, namespace),
+            new Methods()
+                .get((ex, id, ns, name) -> rules.get(ex, ns, name))
+                .on(HttpMethod.PUT, rules::put)
+                .on(HttpMethod.DELETE, (ex, id, ns, name) -> rules.delete(ex, ns, name))
+                .on(HttpMethod.POST, (ex, id, ns, name) -> rules.setStatus(ex, ns, name)), null));
+        routes.put("activations", (ex, identity, namespace, seg) ->
+        {
+            requireOwn(identity, namespace);
+            routeActivations(ex, namespace, seg);
+        });
+        routes.put("limits", (ex, identity, namespace, seg) ->
+        {
+            requireOwn(identity, namespace);
+            if (seg.length != 3)
+            {
+                throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            }
+            requireMethod(ex, HttpMethod.GET);
+            namespaces.limits(ex, identity);
+        });
+        return java.util.Map.copyOf(routes);
+    }
+
+    /** Lists a collection of a namespace. */
+    @FunctionalInterface
+    private interface ListOp
+    {
+        void list(Exchange ex, Identity identity, String namespace);
+    }
+
+    /**
+     * A collection of named entities: {@code GET .../{collection}} lists, {@code .../{collection}/{name}} answers
+     * {@code entity}'s methods, and {@code .../{name}/webhook} the {@code webhook} sub-resource's (if any).
+     *
+     * @param ownOnly whether only the namespace's owner may see the collection (403 naming it otherwise).
+     */
+    private static CollectionRoute entities(final boolean ownOnly, final ListOp list, final Methods entity,
+        final Methods webhook)
+    {
+        return (ex, identity, namespace, seg) ->
+        {
+            if (ownOnly)
+            {
+                requireOwn(identity, namespace);
+            }
+            if (seg.length == 3)
+            {
+                requireMethod(ex, HttpMethod.GET);
+                list.list(ex, identity, namespace);
+            }
+            else if (seg.length == 4)
+            {
+                entity.run(ex, identity, namespace, seg[3]);
+            }
+            else if (webhook != null && seg.length == 5 && "webhook".equals(seg[4]))
+            {
+                webhook.run(ex, identity, namespace, seg[3]);
+            }
+            else
+            {
+                throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            }
+        };
     }
 
     private void route(final Exchange ex)
     {
         final String path = ex.path();
-        if (path.isEmpty() || "/".equals(path))
+        for (int i = 0; i < pathRoutes.size(); i++)
         {
-            requireMethod(ex, HttpMethod.GET);
-            ex.sendJson(HttpResponseStatus.OK, namespaces.deployment());
-            return;
+            final PathRoute r = pathRoutes.get(i);
+            if (r.matches().test(path))
+            {
+                r.serve().serve(ex, path);
+                return;
+            }
         }
-        if (path.startsWith(INVOKERS))
-        {
-            routeInvokers(ex, path);
-            return;
-        }
-        if (METRICS_PATH.equals(path))
-        {
-            // Unauthenticated, as a metrics port usually is: counters only, nothing of any namespace.
-            requireMethod(ex, HttpMethod.GET);
-            ex.sendContent(HttpResponseStatus.OK, metrics.render().getBytes(StandardCharsets.UTF_8),
-                PROMETHEUS_TEXT, List.of(), null);
-            return;
-        }
-        if (path.startsWith(LogForwardingApi.PREFIX))
-        {
-            logForwarding.handle(ex, ex.segments(1));
-            return;
-        }
-        if (gateway != null && path.startsWith(GATEWAY_PREFIX) && !isPrefixPath(path))
-        {
-            gateway.serve(ex, ex.segments(1));
-            return;
-        }
-        if (!path.startsWith(PREFIX))
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
+        throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+    }
+
+    /** {@code /api/v1/...}: preflights, the API's info, web actions, webhooks, and the namespaces' collections. */
+    private void routeApi(final Exchange ex, final String path)
+    {
         if (ex.method() == HttpMethod.OPTIONS)
         {
             if (path.startsWith(WEB_PREFIX))
@@ -320,27 +356,25 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
             ex.sendJson(HttpResponseStatus.OK, NamespacesApi.info());
             return;
         }
-        if ("web".equals(seg[0]))
+        switch (seg[0])
         {
-            if (gateway != null && ApiGateway.isManagement(seg))
+            case "web" ->
             {
-                gateway.manage(ex, seg);
-                return;
+                if (gateway != null && ApiGateway.isManagement(seg))
+                {
+                    gateway.manage(ex, seg);
+                    return;
+                }
+                web.handle(ex, seg);
             }
-            web.handle(ex, seg);
-            return;
+            case WebhooksApi.SEGMENT ->
+            {
+                requireJsonBody(ex);
+                webhooks.receive(ex, seg);
+            }
+            case "namespaces" -> authenticator.authenticate(ex, identity -> routeAs(ex, identity, seg));
+            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        if (WebhooksApi.SEGMENT.equals(seg[0]))
-        {
-            requireJsonBody(ex);
-            webhooks.receive(ex, seg);
-            return;
-        }
-        if (!"namespaces".equals(seg[0]))
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        authenticator.authenticate(ex, identity -> routeAs(ex, identity, seg));
     }
 
     /** The rest of {@link #route} for an authenticated caller of {@code /api/v1/namespaces/...}. */
@@ -360,37 +394,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        switch (seg[2])
+        final CollectionRoute collection = collections.get(seg[2]);
+        if (collection == null)
         {
-            case "actions" -> routeActions(ex, identity, namespace, seg);
-            case "packages" -> routePackages(ex, identity, namespace, seg);
-            case "activations" ->
-            {
-                requireOwn(identity, namespace);
-                routeActivations(ex, namespace, seg);
-            }
-            case "triggers" ->
-            {
-                requireOwn(identity, namespace);
-                routeTriggers(ex, identity, namespace, seg);
-            }
-            case "rules" ->
-            {
-                requireOwn(identity, namespace);
-                routeRules(ex, identity, namespace, seg);
-            }
-            case "limits" ->
-            {
-                requireOwn(identity, namespace);
-                if (seg.length != 3)
-                {
-                    throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-                }
-                requireMethod(ex, HttpMethod.GET);
-                namespaces.limits(ex, identity);
-            }
-            default -> throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
+            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
+        collection.route(ex, identity, namespace, seg);
     }
 
     /**
@@ -425,135 +434,17 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private void routePackages(final Exchange ex, final Identity identity, final String namespace,
-        final String[] seg)
+    /** What one method does to one action, {@code ns/[pkg/]name}. */
+    @FunctionalInterface
+    private interface ActionOp
     {
-        if (seg.length == 3)
-        {
-            requireMethod(ex, HttpMethod.GET);
-            packages.list(ex, identity, namespace);
-            return;
-        }
-        if (seg.length != 4)
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            packages.get(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            packages.put(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            packages.delete(ex, identity, namespace, seg[3]);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE");
-        }
+        void run(Exchange ex, Identity identity, String namespace, String pkg, String name);
     }
 
-    private void routeTriggers(final Exchange ex, final Identity identity, final String namespace,
-        final String[] seg)
-    {
-        if (seg.length == 3)
-        {
-            requireMethod(ex, HttpMethod.GET);
-            triggers.list(ex, namespace);
-            return;
-        }
-        if (seg.length == 5 && "webhook".equals(seg[4]))
-        {
-            routeWebhook(ex, namespace, seg[3]);
-            return;
-        }
-        if (seg.length != 4)
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            triggers.get(ex, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            triggers.put(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            triggers.delete(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.POST)
-        {
-            triggers.fire(ex, identity, namespace, seg[3]);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE, POST");
-        }
-    }
-
-    private void routeWebhook(final Exchange ex, final String namespace, final String trigger)
-    {
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            webhooks.get(ex, namespace, trigger);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            webhooks.rotate(ex, namespace, trigger);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            webhooks.remove(ex, namespace, trigger);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE");
-        }
-    }
-
-    private void routeRules(final Exchange ex, final Identity identity, final String namespace, final String[] seg)
-    {
-        if (seg.length == 3)
-        {
-            requireMethod(ex, HttpMethod.GET);
-            rules.list(ex, namespace);
-            return;
-        }
-        if (seg.length != 4)
-        {
-            throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
-        }
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET || m == HttpMethod.HEAD)
-        {
-            rules.get(ex, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.PUT)
-        {
-            rules.put(ex, identity, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            rules.delete(ex, namespace, seg[3]);
-        }
-        else if (m == HttpMethod.POST)
-        {
-            rules.setStatus(ex, namespace, seg[3]);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE, POST");
-        }
-    }
-
+    /**
+     * {@code .../actions}: the namespace's list (its own only), {@code .../actions/pkg/} a package's list, and
+     * {@code .../actions/[pkg/]name} an action, where POST invokes it.
+     */
     private void routeActions(final Exchange ex, final Identity identity, final String namespace,
         final String[] seg)
     {
@@ -574,29 +465,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         {
             throw new ApiError(HttpResponseStatus.NOT_FOUND, Messages.ROUTE_NOT_FOUND);
         }
-        final String pkg = seg.length == 5 ? seg[3] : null;
-        final String name = seg[seg.length - 1];
-        final HttpMethod m = ex.method();
-        if (m == HttpMethod.GET)
+        final ActionOp op = actionOps.get(ex.method());
+        if (op == null)
         {
-            actions.get(ex, identity, namespace, pkg, name);
+            throw methodNotAllowed(ACTION_METHODS);
         }
-        else if (m == HttpMethod.PUT)
-        {
-            actions.put(ex, identity, namespace, pkg, name);
-        }
-        else if (m == HttpMethod.DELETE)
-        {
-            actions.delete(ex, identity, namespace, pkg, name);
-        }
-        else if (m == HttpMethod.POST)
-        {
-            invoke.invoke(ex, identity, namespace, pkg, name);
-        }
-        else
-        {
-            throw methodNotAllowed("GET, PUT, DELETE, POST");
-        }
+        op.run(ex, identity, namespace, seg.length == 5 ? seg[3] : null, seg[seg.length - 1]);
     }
 
     private void routeActivations(final Exchange ex, final String namespace, final String[] seg)
@@ -644,7 +518,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    private static void requireMethod(final Exchange ex, final HttpMethod allowed)
+    static void requireMethod(final Exchange ex, final HttpMethod allowed)
     {
         if (ex.method() != allowed && !(allowed == HttpMethod.GET && ex.method() == HttpMethod.HEAD))
         {

@@ -194,7 +194,8 @@ public final class Exchange
 
     /**
      * Runs one step of this request's handling and answers its failure as the API does: an {@link ApiError} with its
-     * status and text, an {@link IllegalArgumentException} as 400, anything else as 500 (logged under the
+     * status and text, a service's {@link dev.whisk.frontdoor.invoke.Refusal} with the status of its kind, an
+     * {@link IllegalArgumentException} as 400, anything else as 500 (logged under the
      * transaction id, never shown). The first step runs when the request is read; a later one (after an
      * authentication hashed off the loop) runs on this connection's event loop.
      */
@@ -207,6 +208,10 @@ public final class Exchange
         catch (final ApiError error)
         {
             sendError(error.status(), error.getMessage());
+        }
+        catch (final dev.whisk.frontdoor.invoke.Refusal refusal)
+        {
+            sendError(ApiError.statusOf(refusal.kind()), refusal.getMessage());
         }
         catch (final IllegalArgumentException error)
         {

@@ -23,7 +23,8 @@ class AdmissionTest
         assertThat(admission.tryAdmit("ns", limits, t0 + 10)).isEqualTo(Admission.Decision.TOO_MANY_PER_MINUTE);
         assertThat(admission.refusal(Admission.Decision.TOO_MANY_PER_MINUTE, "ns", limits).getMessage())
             .isEqualTo("Too many requests in the last minute (count: 3, allowed: 3).");
-        assertThat(admission.refusal(Admission.Decision.TOO_MANY_PER_MINUTE, "ns", limits).status().code())
+        assertThat(ApiError.statusOf(admission.refusal(Admission.Decision.TOO_MANY_PER_MINUTE, "ns", limits).kind())
+            .code())
             .isEqualTo(429);
         assertThat(admission.tryAdmit("other", limits, t0 + 10)).isEqualTo(Admission.Decision.ADMITTED);
         assertThat(admission.tryAdmit("ns", limits, t0 + MINUTE_MS)).isEqualTo(Admission.Decision.ADMITTED);

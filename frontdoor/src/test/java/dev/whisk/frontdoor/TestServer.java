@@ -58,8 +58,8 @@ final class TestServer implements AutoCloseable
         final FrontDoorConfig base = new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs());
         final FrontDoorConfig config = custom == null ? base : custom;
-        frontDoor = new FrontDoor(config, ApiHandler.create(subjects, entities, activations, null, config,
-            admission, null, new Metrics(admission), routes, null));
+        frontDoor = new FrontDoor(config, ApiWiring.builder(subjects, entities, activations, config, admission)
+            .routes(routes).build().handler());
     }
 
     String createNamespace(final String namespace, final NamespaceLimits limits) throws Exception

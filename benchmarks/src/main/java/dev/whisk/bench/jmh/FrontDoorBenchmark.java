@@ -6,7 +6,7 @@ import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.core.entity.SemVer;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.frontdoor.Admission;
-import dev.whisk.frontdoor.ApiHandler;
+import dev.whisk.frontdoor.ApiWiring;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.storage.FileActivationStore;
 import dev.whisk.storage.FileEntityStore;
@@ -88,7 +88,7 @@ public class FrontDoorBenchmark
             ActionLimits.DEFAULT, System.currentTimeMillis()), null).get(10, TimeUnit.SECONDS);
         final FrontDoorConfig config = FrontDoorConfig.defaults();
         channel = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(config.maxBodyBytes()),
-            ApiHandler.create(subjects, entities, activations, null, config, new Admission()));
+            ApiWiring.builder(subjects, entities, activations, config, new Admission()).build().handler());
         getAction = request("/api/v1/namespaces/_/actions/noop", uuid + ":" + KEY);
         wrongKey = request("/api/v1/namespaces/_/actions/noop", uuid + ":" + "x".repeat(64));
         unknownRoute = request("/api/v2/nothing", null);

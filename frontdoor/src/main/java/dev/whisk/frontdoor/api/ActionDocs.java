@@ -35,7 +35,7 @@ final class ActionDocs
     static final int MAX_PARAMETER_BYTES = 1024 * 1024;
     /** The parameter in which a sequence stores its components, as OpenWhisk does. */
     static final String SEQUENCE_PARAMETER = "_actions";
-    static final int MAX_SEQUENCE_ACTIONS = 50;
+    static final int MAX_SEQUENCE_ACTIONS = dev.whisk.frontdoor.invoke.Compositions.MAX_ACTIONS;
     static final int MIN_TIMEOUT_MS = 100;
     static final int MAX_TIMEOUT_MS = 300_000;
     static final int MIN_MEMORY_MB = 128;

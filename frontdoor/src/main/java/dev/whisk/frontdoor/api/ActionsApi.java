@@ -12,6 +12,9 @@ import dev.whisk.core.entity.WhiskPackage;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.EntityStore;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -137,9 +140,9 @@ public final class ActionsApi
             {
                 component = lookup.action(identity, n.namespace(), n.pkg(), n.name()).action();
             }
-            catch (final ApiError ex)
+            catch (final Refusal ex)
             {
-                if (ex.status().code() == HttpResponseStatus.FORBIDDEN.code())
+                if (ex.kind() == Refusal.Kind.FORBIDDEN)
                 {
                     throw ex;
                 }
@@ -200,17 +203,7 @@ public final class ActionsApi
     /** The action at {@code ns/[pkg/]name}, or a 404 (409 when the name belongs to another collection). */
     static WhiskAction find(final EntityStore store, final String namespace, final String pkg, final String name)
     {
-        final FullyQualifiedName fqn = name(namespace, pkg, name);
-        final WhiskEntity e = store.get(fqn.path());
-        if (e == null)
-        {
-            throw ApiError.notFound();
-        }
-        if (!(e instanceof WhiskAction action))
-        {
-            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.WRONG_COLLECTION);
-        }
-        return action;
+        return ActionLookup.find(store, namespace, pkg, name);
     }
 
     private static FullyQualifiedName name(final String namespace, final String pkg, final String name)

@@ -10,6 +10,7 @@ import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Authenticator;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ActionLookup;
 import dev.whisk.storage.EntityStore;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;

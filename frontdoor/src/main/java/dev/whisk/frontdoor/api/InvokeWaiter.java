@@ -4,6 +4,7 @@ import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ExpiringWaiter;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -43,9 +44,10 @@ final class InvokeWaiter implements ExpiringWaiter
     }
 
     @Override
-    public void expireWith(final java.util.concurrent.Future<?> waitTimer)
+    public void startWait(final String activationId, final int waitMs)
     {
-        timer.set(waitTimer);
+        timer.set(ex.executor().schedule(() -> onWaitExpired(activationId), waitMs,
+            java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.SemVer;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.invoke.Arguments;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.ArrayList;
@@ -109,26 +110,9 @@ final class PutFields
         }
     }
 
-    /** Parameters merged by key, later lists overriding earlier ones; init parameters included. */
-    static List<Param> merge(final List<Param> lower, final List<Param> higher)
+    /** Parameters merged by key, later lists overriding earlier ones; see {@link Arguments#layer}. */
+    public static List<Param> merge(final List<Param> lower, final List<Param> higher)
     {
-        if (lower.isEmpty())
-        {
-            return higher;
-        }
-        if (higher.isEmpty())
-        {
-            return lower;
-        }
-        final Map<String, Param> merged = new LinkedHashMap<>();
-        for (final Param p : lower)
-        {
-            merged.put(p.key(), p);
-        }
-        for (final Param p : higher)
-        {
-            merged.put(p.key(), p);
-        }
-        return new ArrayList<>(merged.values());
+        return Arguments.layer(lower, higher);
     }
 }

@@ -17,6 +17,9 @@ import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.EntityStore;
 import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -210,9 +213,9 @@ public final class RulesApi
         {
             lookup.action(identity, name.namespace(), name.pkg(), name.name());
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
-            if (ex.status().code() == HttpResponseStatus.FORBIDDEN.code())
+            if (ex.kind() == Refusal.Kind.FORBIDDEN)
             {
                 throw ex;
             }

@@ -4,64 +4,50 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationId;
 import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.ActionLimits;
 import dev.whisk.core.entity.EntityName;
-import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
-import dev.whisk.core.entity.RuleLink;
-import dev.whisk.core.entity.RuleStatus;
 import dev.whisk.core.entity.WhiskEntity;
 import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Exchange;
-import dev.whisk.storage.ActivationStore;
+import dev.whisk.frontdoor.event.FeedLifecycle;
+import dev.whisk.frontdoor.event.TriggerFiring;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.Invocations;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.EntityStore;
+import dev.whisk.storage.WriteResult;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Triggers: create, update (keeping their rules), read, list, delete, and fire. A fire with no active rule answers
- * 204 and records nothing, as OpenWhisk does; otherwise each active rule's action is started, non-blocking, as the
- * firing identity, with the trigger's parameters below the event's, and the trigger's own activation (result: the
- * arguments; logs: one JSON line per rule) is recorded and its id answered with 202. The 202 means durable: it is
- * sent only once every rule's invoke is in the scheduler's journal and the trigger's record is on disk, so an
- * accepted fire survives a crash, and its runs, like any journaled invoke, happen at most once.
+ * Triggers: create, update (keeping their rules), read, list, delete, and fire. A fire goes to the event service
+ * ({@link TriggerFiring}): with no active rule it answers 204 and records nothing, as OpenWhisk does; otherwise the
+ * trigger activation's id is answered with 202 once the fire is durable (every rule's invoke in the scheduler's
+ * journal and the trigger's record on disk), so an accepted fire survives a crash.
  *
  * <p>A PUT with {@code feedParameters} has the platform run the feed lifecycle (see {@link FeedLifecycle}).
  */
 public final class TriggersApi
 {
-    private static final Logger LOG = LoggerFactory.getLogger(TriggersApi.class);
-    private static final Runnable NOTHING = () -> { };
-
     private final EntityStore store;
-    private final Admission admission;
-    private final InvokeApi invoke;
-    private final ActivationStore activations;
+    private final TriggerFiring firing;
     private final FeedLifecycle feeds;
 
-    public TriggersApi(final EntityStore store, final Admission admission, final InvokeApi invoke,
-        final ActivationStore activations)
+    /** @param firing fires the triggers; @param invocations runs the feed lifecycles the platform runs. */
+    public TriggersApi(final EntityStore store, final TriggerFiring firing, final Invocations invocations)
     {
         this.store = store;
-        this.admission = admission;
-        this.invoke = invoke;
-        this.activations = activations;
-        this.feeds = new FeedLifecycle(store, invoke);
+        this.firing = firing;
+        this.feeds = new FeedLifecycle(store, invocations);
     }
 
     public void get(final Exchange ex, final String namespace, final String name)
@@ -113,11 +99,11 @@ public final class TriggersApi
         }
         else if (existing == null)
         {
-            feeds.create(ex, identity, t, feedParameters);
+            feeds.create(ex.executor(), identity, t, feedParameters, new FeedAnswer(ex));
         }
         else
         {
-            feeds.update(ex, identity, t, existing, feedParameters);
+            feeds.update(ex.executor(), identity, t, existing, feedParameters, new FeedAnswer(ex));
         }
     }
 
@@ -127,7 +113,7 @@ public final class TriggersApi
         final WhiskTrigger t = find(store, namespace, name);
         if (t.feedByPlatform())
         {
-            feeds.delete(ex, identity, t);
+            feeds.delete(ex.executor(), identity, t, new FeedAnswer(ex));
             return;
         }
         Writes.answer(ex, store.delete(t.docId(), t), bytes(document(t)), Messages.CONCURRENT_MODIFICATION);
@@ -169,164 +155,85 @@ public final class TriggersApi
     /** Fires {@code t} as {@code identity} with the event {@code body} and answers {@code ex} (see above). */
     void fire(final Exchange ex, final Identity identity, final WhiskTrigger t, final byte[] body)
     {
-        if (body.length > invoke.maxInvokeBodyBytes())
-        {
-            throw new ApiError(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                Messages.requestTooLarge(body.length, invoke.maxInvokeBodyBytes()));
-        }
-        final ObjectNode payload = Bodies.object(body);
-        invoke.refuseWhileShortOfSpace();
-        if (admission.tryFire(identity.namespace(), identity.limits(), System.currentTimeMillis()) !=
-            Admission.Decision.ADMITTED)
-        {
-            throw admission.fireRefusal(identity.namespace(), identity.limits());
-        }
-        if (!t.hasActiveRule())
+        final ObjectNode payload = firing.admit(identity, t, body);
+        if (payload == null)
         {
             ex.sendJson(HttpResponseStatus.NO_CONTENT, null);
             return;
         }
-        final String activationId = ActivationId.random();
-        final byte[] idBody = InvokeWaiter.idBody(activationId);
         // Should the journal or the store never report (a store that closed or failed to write), the caller hears
         // 503 rather than waiting for ever.
         final ScheduledFuture<?> giveUp = ex.executor().schedule(() -> ex.sendError(
-            HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE), invoke.maxBlockingWaitMs(),
+            HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE), firing.maxWaitMs(),
             TimeUnit.MILLISECONDS);
-        fire(identity, t, payload, activationId, new FireAck(() ->
+        firing.fire(identity, t, payload, activationId ->
         {
             giveUp.cancel(false);
-            ex.send(HttpResponseStatus.ACCEPTED, idBody, activationId);
-        }));
+            ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(activationId), activationId);
+        });
     }
 
     /**
-     * An alarm's fire: as {@code owner}'s identity, counted against its fires per minute.
-     *
-     * @return false when the owner or the trigger no longer exists.
+     * Answers a feed lifecycle step ({@link FeedLifecycle}): the trigger with {@code feedActivationId} (and
+     * {@code feedError}) once written; a failed CREATE or UPDATE with the status a blocking invoke of the feed would
+     * have (502 for an application or developer error, 500 for a whisk error), the feed activation's id and its
+     * result; 503 when the feed could not start.
      */
-    public boolean fireFromAlarm(final Identity owner, final String trigger, final byte[] payload)
+    private static final class FeedAnswer implements FeedLifecycle.Outcome
     {
-        if (owner == null || !(store.get(trigger) instanceof WhiskTrigger t))
-        {
-            return false;
-        }
-        if (invoke.refusal() != null)
-        {
-            LOG.warn("event=alarm-fire-refused trigger={} reason=disk-space", trigger);
-            return true;
-        }
-        if (admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) ==
-            Admission.Decision.ADMITTED && t.hasActiveRule())
-        {
-            fire(owner, t, Bodies.object(payload), ActivationId.random(), new FireAck(NOTHING));
-        }
-        return true;
-    }
+        private final Exchange ex;
 
-    /**
-     * An event-source feed's fire (see {@link FeedFirer}): as {@code owner}, refused with
-     * {@link FeedFirer.Outcome#THROTTLED} while its namespace is at its concurrent invocations or over its fires per
-     * minute, so that the feed pauses instead of piling up runs.
-     */
-    public FeedFirer.Outcome fireFromFeed(final Identity owner, final String trigger, final byte[] payload,
-        final FeedFirer.Listener listener)
-    {
-        if (owner == null)
+        FeedAnswer(final Exchange ex)
         {
-            return FeedFirer.Outcome.OWNER_GONE;
+            this.ex = ex;
         }
-        if (!(store.get(trigger) instanceof WhiskTrigger t))
-        {
-            return FeedFirer.Outcome.TRIGGER_GONE;
-        }
-        if (payload.length > invoke.maxInvokeBodyBytes())
-        {
-            return FeedFirer.Outcome.TOO_LARGE;
-        }
-        if (invoke.refusal() != null ||
-            admission.inFlight(owner.namespace()) >= owner.limits().concurrentInvocations() ||
-            admission.tryFire(owner.namespace(), owner.limits(), System.currentTimeMillis()) !=
-            Admission.Decision.ADMITTED)
-        {
-            return FeedFirer.Outcome.THROTTLED;
-        }
-        if (!t.hasActiveRule())
-        {
-            return FeedFirer.Outcome.NO_ACTIVE_RULE;
-        }
-        final FireAck[] ack = new FireAck[1];
-        ack[0] = new FireAck(() -> listener.onDurable(ack[0].isComplete()));
-        fire(owner, t, Bodies.object(payload), ActivationId.random(), ack[0]);
-        return FeedFirer.Outcome.ACCEPTED;
-    }
 
-    /**
-     * Runs the active rules of {@code t} and records the trigger activation {@code activationId}; {@code ack} hears
-     * each rule's invoke journaled and the record durable.
-     */
-    private void fire(final Identity identity, final WhiskTrigger t, final ObjectNode payload,
-        final String activationId, final FireAck ack)
-    {
-        final ObjectNode args = Json.MAPPER.createObjectNode();
-        for (final Param p : t.parameters())
+        @Override
+        public void written(final WriteResult result, final Throwable failure, final String conflictMessage,
+            final WhiskTrigger t, final Activation feedRun, final String feedError)
         {
-            args.set(p.key(), p.value());
+            Writes.answer(ex, result, failure, conflictMessage, result == WriteResult.OK && failure == null ?
+                withFeedOutcome(t, feedRun, feedError) : null);
         }
-        args.setAll(payload);
-        final byte[] argBytes = bytes(args);
-        final long startMs = System.currentTimeMillis();
-        final List<String> logs = new ArrayList<>(t.rules().size());
-        for (final Map.Entry<String, RuleLink> rule : t.rules().entrySet())
-        {
-            logs.add(startRule(identity, rule.getKey(), rule.getValue(), argBytes, ack));
-        }
-        ack.expect();
-        final boolean taken = activations.append(new Activation(activationId, identity.namespace(),
-            identity.subject(), t.name(), t.version(), t.docId(), "trigger", startMs, 0, null,
-            ActivationStatus.SUCCESS, argBytes, logs, ActionLimits.DEFAULT, false, 0, -1), ack);
-        if (!taken)
-        {
-            // the fire is not durable, so it is never acknowledged: the caller hears 503 when its wait runs out
-            LOG.warn("event=trigger-record-refused trigger={} activationId={}", t.docId(), activationId);
-            return;
-        }
-        ack.done();
-    }
 
-    /** Starts one rule's action and returns the trigger record's log line for it, as OpenWhisk writes them. */
-    private String startRule(final Identity identity, final String rule, final RuleLink link, final byte[] args,
-        final FireAck ack)
-    {
-        final ObjectNode line = Json.MAPPER.createObjectNode();
-        final String action = link.action().docId();
-        if (link.status() != RuleStatus.ACTIVE)
+        @Override
+        public void feedFailed(final FeedLifecycle.Event event, final String feedDocId, final Activation a)
         {
-            return line.put("statusCode", 1).put("success", false).put("rule", rule).put("action", action)
-                .put("error", "Rule '" + rule + "' is inactive, action '" + action + "' was not activated.")
-                .toString();
+            final HttpResponseStatus status = a.status() == ActivationStatus.WHISK_ERROR ?
+                HttpResponseStatus.INTERNAL_SERVER_ERROR : HttpResponseStatus.BAD_GATEWAY;
+            final ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("error", "feed action '/" + feedDocId + "' failed on " + event + ": " +
+                FeedLifecycle.errorOf(a));
+            body.put("code", ex.transactionId());
+            body.put("activationId", a.activationId());
+            body.set("result", FeedLifecycle.resultOf(a));
+            ex.send(status, bytes(body), a.activationId());
         }
-        ack.expect();
-        try
+
+        @Override
+        public void unavailable()
         {
-            final FullyQualifiedName n = FullyQualifiedName.parse("/" + action, identity.namespace());
-            final ActionLookup.Resolved resolved = invoke.lookup().action(identity, n.namespace(), n.pkg(),
-                n.name());
-            final String id = invoke.startForRule(identity, resolved.action(), resolved.inherited(), args, ack);
-            if (id == null)
+            ex.sendError(HttpResponseStatus.SERVICE_UNAVAILABLE, Messages.SERVICE_UNAVAILABLE);
+        }
+
+        @Override
+        public void refused(final Refusal refusal)
+        {
+            ex.sendError(ApiError.statusOf(refusal.kind()), refusal.getMessage());
+        }
+
+        private static byte[] withFeedOutcome(final WhiskTrigger t, final Activation feedRun, final String feedError)
+        {
+            final ObjectNode doc = document(t);
+            if (feedRun != null)
             {
-                ack.refuse();
-                return line.put("statusCode", 3).put("success", false).put("rule", rule).put("action", action)
-                    .put("error", Messages.SERVICE_UNAVAILABLE).toString();
+                doc.put("feedActivationId", feedRun.activationId());
             }
-            return line.put("statusCode", 0).put("success", true).put("activationId", id).put("rule", rule)
-                .put("action", action).toString();
-        }
-        catch (final ApiError | IllegalArgumentException failure)
-        {
-            ack.done();
-            return line.put("statusCode", 1).put("success", false).put("rule", rule).put("action", action)
-                .put("error", failure.getMessage()).toString();
+            if (feedError != null)
+            {
+                doc.put("feedError", feedError);
+            }
+            return bytes(doc);
         }
     }
 

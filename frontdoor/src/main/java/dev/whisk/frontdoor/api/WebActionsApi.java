@@ -12,8 +12,10 @@ import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.ApiError;
 import dev.whisk.frontdoor.Authenticator;
 import dev.whisk.frontdoor.Exchange;
-import dev.whisk.scheduler.Waiters;
-import dev.whisk.storage.EntityStore;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Arguments;
+import dev.whisk.frontdoor.invoke.Invocations;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.storage.SubjectStore;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -32,8 +34,8 @@ import java.util.Map;
  * {@code /api/v1/web/{ns}/{pkg|default}/{action}[.ext][/path]}: actions annotated {@code web-export} answer plain HTTP.
  * The action runs as, is recorded under and is throttled as the owner of {@code ns}. Arguments merge
  * package &lt; binding &lt; action &lt; query &lt; body, plus the {@code __ow_*} request fields ({@code raw-http}
- * passes query and body unparsed); {@code final} parameters cannot be overridden. The result is rendered by the
- * extension ({@link WebResponses}). An unknown namespace, an unknown action and a missing {@code web-export} all give
+ * passes query and body unparsed), by the one rule of {@link Arguments}: {@code final} parameters cannot be
+ * overridden. The result is rendered by the extension ({@link WebResponses}). An unknown namespace, an unknown action and a missing {@code web-export} all give
  * the same 404.
  */
 public final class WebActionsApi
@@ -43,18 +45,16 @@ public final class WebActionsApi
 
     private final SubjectStore subjects;
     private final Authenticator authenticator;
-    private final InvokeApi invoke;
-    private final Waiters waiters;
+    private final Invocations invocations;
     private final ActionLookup lookup;
 
-    public WebActionsApi(final SubjectStore subjects, final EntityStore store, final Authenticator authenticator,
-        final InvokeApi invoke, final Waiters waiters)
+    public WebActionsApi(final SubjectStore subjects, final Authenticator authenticator,
+        final Invocations invocations)
     {
         this.subjects = subjects;
         this.authenticator = authenticator;
-        this.invoke = invoke;
-        this.waiters = waiters;
-        this.lookup = new ActionLookup(store);
+        this.invocations = invocations;
+        this.lookup = invocations.lookup();
     }
 
     /**
@@ -118,7 +118,7 @@ public final class WebActionsApi
         {
             resolved = lookup.action(owner, namespace, pkg, name);
         }
-        catch (final ApiError notThere)
+        catch (final Refusal notThere)
         {
             throw ApiError.notFound();
         }
@@ -131,8 +131,8 @@ public final class WebActionsApi
         {
             requireWhiskAuth(ex, action, caller);
             final byte[] params = arguments(ex, action, resolved.inherited(), owPath, caller, routeParams);
-            invoke.submit(ex, owner, action, resolved.inherited(), params, true, invoke.maxBlockingWaitMs(),
-                new WebWaiter(ex, waiters, extension));
+            invocations.submit(owner, action, resolved.inherited(), params, true, invocations.maxWaitMs(),
+                new WebWaiter(ex, invocations.waiters(), extension));
         });
     }
 
@@ -194,22 +194,7 @@ public final class WebActionsApi
                 }
             }
         }
-        final List<Param> defaults = PutFields.merge(inherited, action.parameters());
-        final boolean isFinal = Param.isTrue(action.annotations(), "final");
-        final ObjectNode args = Json.MAPPER.createObjectNode();
-        for (final Param p : defaults)
-        {
-            if (p.init())
-            {
-                continue;
-            }
-            if (isFinal && request.has(p.key()) && p.value() != null && !p.value().isNull())
-            {
-                throw ApiError.badRequest(Messages.PARAMS_NOT_ALLOWED);
-            }
-            args.set(p.key(), p.value());
-        }
-        args.setAll(request);
+        final ObjectNode args = Arguments.over(action, inherited, request);
         args.put("__ow_method", ex.method().name().toLowerCase(Locale.ROOT));
         final ObjectNode headers = args.putObject("__ow_headers");
         for (final Map.Entry<String, String> h : ex.requestHeaders())

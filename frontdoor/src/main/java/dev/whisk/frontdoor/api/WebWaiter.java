@@ -2,6 +2,7 @@ package dev.whisk.frontdoor.api;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.frontdoor.Exchange;
+import dev.whisk.frontdoor.invoke.ExpiringWaiter;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -36,9 +37,10 @@ final class WebWaiter implements ExpiringWaiter
     }
 
     @Override
-    public void expireWith(final java.util.concurrent.Future<?> waitTimer)
+    public void startWait(final String activationId, final int waitMs)
     {
-        timer.set(waitTimer);
+        timer.set(ex.executor().schedule(() -> onWaitExpired(activationId), waitMs,
+            java.util.concurrent.TimeUnit.MILLISECONDS));
     }
 
     @Override

@@ -16,13 +16,13 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Webhooks: lets an outside system (a git host, a chat tool) fire a trigger with its JSON payload by proving a
@@ -180,7 +180,7 @@ public final class WebhooksApi
         {
             triggers.fire(ex, owner, t, body);
         }
-        catch (final ApiError refused)
+        catch (final ApiError | dev.whisk.frontdoor.invoke.Refusal refused)
         {
             // Not fired (over the fire rate, a body that is not an object): the sender's retry is not a replay.
             if (delivery != null)

@@ -5,6 +5,7 @@ import dev.whisk.core.entity.NamespaceLimits;
 import dev.whisk.events.EventFeeds;
 import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.ApiHandler;
+import dev.whisk.frontdoor.ApiWiring;
 import dev.whisk.frontdoor.FrontDoor;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.frontdoor.Metrics;
@@ -124,8 +125,10 @@ final class ControlPlane implements AutoCloseable
             watchDisk(dataDir, schedulerConfig, frontDoorConfig, journal, activations, scheduler);
             metrics.add(own(new LogForwarder(activations, forwarding, FORWARD_PERIOD_MS, FORWARD_MAX_LINES,
                 FORWARD_TIMEOUT_MS)));
-            final ApiHandler api = ApiHandler.create(subjects, entities, activations, scheduler, frontDoorConfig,
-                admission, alarms, metrics, this.seal, java.util.List.of(events), routes, forwarding);
+            final ApiHandler api = ApiWiring.builder(subjects, entities, activations, frontDoorConfig, admission)
+                .scheduler(scheduler).alarms(alarms).metrics(metrics).seal(this.seal)
+                .nativeFeeds(java.util.List.of(events)).routes(routes).forwarding(forwarding).build().start()
+                .handler();
             frontDoor = own(new FrontDoor(frontDoorConfig, api, ioLoop));
             apiHost = "http://" + frontDoor.localAddress().getHostString() + ":" + frontDoor.localAddress().getPort();
             started = true;

@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.scheduler.ActivationWaiter;
@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * Counts down what one trigger fire must make durable before its 202: each rule's invoke in the scheduler's journal
  * ({@link #onJournaled}) and the trigger's own record in the activation store ({@link #accept}). Then
  * {@code onDurable} runs once, on whichever thread finished last (a scheduler or store thread, or the firing one),
- * so it must only hand work on, e.g. {@link dev.whisk.frontdoor.Exchange#send}, which writes on the event loop.
+ * so it must only hand work on (a REST answer is written on its connection's event loop).
  *
  * <p>The count starts at one, held by the firing thread while it starts the rules, so that early completions cannot
  * reach zero before every part has been counted: call {@link #expect} before starting each part, {@link #done} for

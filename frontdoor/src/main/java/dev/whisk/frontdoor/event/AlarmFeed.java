@@ -1,28 +1,22 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationId;
-import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.Exchange;
 import dev.whisk.scheduler.alarm.Alarm;
 import dev.whisk.scheduler.alarm.AlarmService;
 import dev.whisk.storage.ActivationStore;
 import dev.whisk.storage.EntityStore;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /**
  * The {@code /whisk.system/alarms} feed actions, run by the platform itself: an invoke with a {@code lifecycleEvent}
@@ -32,7 +26,7 @@ import java.util.List;
  * {@code minutes}, {@code startDate}, {@code stopDate}; all: {@code trigger_payload} (a string becomes
  * {@code {"payload": ...}}).
  */
-public final class AlarmFeed
+public final class AlarmFeed implements dev.whisk.frontdoor.invoke.PlatformFeeds
 {
     static final String PACKAGE = "whisk.system/alarms";
 
@@ -47,26 +41,22 @@ public final class AlarmFeed
         this.activations = activations;
     }
 
-    boolean handles(final WhiskAction action)
+    @Override
+    public boolean handles(final WhiskAction action)
     {
         return alarms != null && PACKAGE.equals(action.namespace());
     }
 
-    void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
-        final boolean blocking, final boolean resultOnly)
+    /** Runs one lifecycle event of {@code feed}; {@code onDone} hears its record at once, on this thread. */
+    @Override
+    public void run(final Identity identity, final WhiskAction feed, final byte[] params,
+        final java.util.function.Consumer<Activation> onDone)
     {
-        final Activation a = run(identity, feed, params);
-        if (!blocking)
-        {
-            ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(a.activationId()), a.activationId());
-            return;
-        }
-        ex.send(a.status() == ActivationStatus.SUCCESS ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
-            resultOnly ? a.result() : ActivationJson.full(a), a.activationId());
+        onDone.accept(run(identity, feed, params));
     }
 
     /** Runs one lifecycle event of {@code feed} with merged {@code params} as {@code identity}; returns its record. */
-    Activation run(final Identity identity, final WhiskAction feed, final byte[] params)
+    public Activation run(final Identity identity, final WhiskAction feed, final byte[] params)
     {
         final long startMs = System.currentTimeMillis();
         byte[] result;
@@ -80,17 +70,13 @@ public final class AlarmFeed
             status = ActivationStatus.APPLICATION_ERROR;
             result = ActivationResults.error(failure.getMessage());
         }
-        final Activation a = new Activation(ActivationId.random(), identity.namespace(), identity.subject(),
-            feed.name(), feed.version(), feed.docId(), feed.exec().kind(), startMs, System.currentTimeMillis(), null,
-            status, result, List.of(), feed.limits(), false, 0, -1);
-        activations.append(a);
-        return a;
+        return FeedRuns.record(activations, identity, feed, startMs, status, result);
     }
 
     private byte[] run(final Identity identity, final String feed, final ObjectNode p)
     {
         final String event = text(p, "lifecycleEvent");
-        final String trigger = triggerId(identity, text(p, "triggerName"));
+        final String trigger = FeedRuns.triggerId(identity, text(p, "triggerName"));
         switch (event == null ? "" : event.toUpperCase(java.util.Locale.ROOT))
         {
             case "CREATE", "UPDATE" ->
@@ -162,21 +148,6 @@ public final class AlarmFeed
             }
             default -> throw new IllegalArgumentException("unknown alarms feed " + feed);
         };
-    }
-
-    /** {@code /ns/t} or {@code t}: the trigger must be in the caller's namespace. */
-    private static String triggerId(final Identity identity, final String name)
-    {
-        if (name == null)
-        {
-            throw new IllegalArgumentException("triggerName is required");
-        }
-        final FullyQualifiedName n = FullyQualifiedName.parse(name, identity.namespace());
-        if (!n.namespace().equals(identity.namespace()) || n.pkg() != null)
-        {
-            throw new IllegalArgumentException("trigger " + name + " is not in namespace " + identity.namespace());
-        }
-        return n.path();
     }
 
     private static String payload(final JsonNode node)

@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.Identity;
@@ -6,19 +6,19 @@ import dev.whisk.core.entity.Identity;
 /**
  * A feed package whose lifecycle the platform runs itself, in-process, instead of in a container, as it does for
  * the alarms: a module beside the front door (the event sources) implements it and the launcher hands it to
- * {@link dev.whisk.frontdoor.ApiHandler}. The front door validates {@code lifecycleEvent} and {@code triggerName},
+ * {@link dev.whisk.frontdoor.ApiWiring}. The front door validates {@code lifecycleEvent} and {@code triggerName},
  * records each lifecycle run as an activation of the feed action, and answers the caller.
  */
 public interface NativeFeed
 {
     /** The lifecycle events a native feed hears, as wsk sends them. */
-    enum Event
+    public enum Event
     {
         CREATE, READ, UPDATE, DELETE, PAUSE, UNPAUSE
     }
 
     /** Hears the end of one lifecycle run. */
-    interface Done
+    public interface Done
     {
         /** The run succeeded with this JSON result. */
         void onResult(byte[] result);
@@ -28,15 +28,15 @@ public interface NativeFeed
     }
 
     /** Whether this feed runs the actions of package {@code packageId} ({@code whisk.system/messaging}). */
-    boolean handles(String packageId);
+    public boolean handles(String packageId);
 
     /** Starts consuming: from now on the feed may fire triggers through {@code firer}. */
-    void start(FeedFirer firer);
+    public void start(FeedFirer firer);
 
     /**
      * Runs {@code event} of feed action {@code feedName} for {@code trigger} (document id {@code ns/name}, in the
      * caller's namespace) with the merged parameters {@code params}. May finish on another thread; must call
      * {@code done} exactly once.
      */
-    void onLifecycle(Identity identity, String feedName, Event event, String trigger, ObjectNode params, Done done);
+    public void onLifecycle(Identity identity, String feedName, Event event, String trigger, ObjectNode params, Done done);
 }

@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.compose;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,7 +11,8 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.scheduler.ActivationWaiter;
 
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class SequenceRun extends CompositeRun
     private final ActivationWaiter componentWaiter = childWaiter(this::onComponent);
     private int next;
 
-    SequenceRun(final Services services, final Identity identity, final WhiskAction sequence,
+    SequenceRun(final Composer services, final Identity identity, final WhiskAction sequence,
         final String activationId, final String cause, final ActivationWaiter parent)
     {
         super(services, identity, sequence, activationId, cause, parent);
@@ -53,7 +54,7 @@ final class SequenceRun extends CompositeRun
             final FullyQualifiedName n = FullyQualifiedName.parse(component, identity.namespace());
             r = services.lookup().action(identity, n.namespace(), n.pkg(), n.name());
         }
-        catch (final ApiError | IllegalArgumentException ex)
+        catch (final Refusal | IllegalArgumentException ex)
         {
             finish(ActivationStatus.APPLICATION_ERROR, ActivationResults.error(Messages.SEQUENCE_COMPONENT_MISSING +
                 " " + component));
@@ -64,7 +65,7 @@ final class SequenceRun extends CompositeRun
         {
             started = startChild(r.action(), r.inherited(), input, null, componentWaiter);
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
             finish(ActivationStatus.APPLICATION_ERROR, ActivationResults.error(ex.getMessage()));
             return;

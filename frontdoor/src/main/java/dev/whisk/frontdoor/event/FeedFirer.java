@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
 
 /**
  * Fires a trigger for an event-source feed, as the trigger's owner, and reports when the fire is durable: every
@@ -11,7 +11,7 @@ package dev.whisk.frontdoor.api;
 public interface FeedFirer
 {
     /** What became of one fire. */
-    enum Outcome
+    public enum Outcome
     {
         /** Started: the listener hears once whether every part became durable. */
         ACCEPTED,
@@ -28,7 +28,7 @@ public interface FeedFirer
     }
 
     /** Hears a fire's end. */
-    interface Listener
+    public interface Listener
     {
         /**
          * @param complete true when every rule's invoke was journaled and the record forced; false when some part
@@ -44,5 +44,5 @@ public interface FeedFirer
      * @return {@link Outcome#ACCEPTED} when {@code listener} will hear the outcome; any other value means it never
      * will.
      */
-    Outcome fire(String ownerNamespace, String trigger, byte[] payload, Listener listener);
+    public Outcome fire(String ownerNamespace, String trigger, byte[] payload, Listener listener);
 }

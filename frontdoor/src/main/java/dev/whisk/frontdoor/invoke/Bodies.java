@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.invoke;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -6,18 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.ApiError;
 
 import java.io.IOException;
 
 /** Parsing of request bodies: an empty body is {@code {}}; anything that is not a JSON object is a 400. */
-final class Bodies
+public final class Bodies
 {
     private Bodies()
     {
     }
 
-    static ObjectNode object(final byte[] body)
+    public static ObjectNode object(final byte[] body)
     {
         if (isBlank(body))
         {
@@ -30,11 +29,11 @@ final class Bodies
         }
         catch (final IOException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
+            throw Refusal.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
         if (node == null || !node.isObject())
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
+            throw Refusal.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
         }
         return (ObjectNode)node;
     }
@@ -44,7 +43,7 @@ final class Bodies
      *
      * @return the body, or {@code {}} for an empty one.
      */
-    static byte[] requireObject(final byte[] body)
+    public static byte[] requireObject(final byte[] body)
     {
         if (isBlank(body))
         {
@@ -54,25 +53,25 @@ final class Bodies
         {
             if (p.nextToken() != JsonToken.START_OBJECT)
             {
-                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
+                throw Refusal.badRequest(Messages.MALFORMED_PREFIX + "expected a JSON object");
             }
             p.skipChildren();
             if (p.nextToken() != null)
             {
-                throw ApiError.badRequest(Messages.MALFORMED_PREFIX + "trailing content after the JSON object");
+                throw Refusal.badRequest(Messages.MALFORMED_PREFIX + "trailing content after the JSON object");
             }
             return body;
         }
         catch (final IOException ex)
         {
-            throw ApiError.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
+            throw Refusal.badRequest(Messages.MALFORMED_PREFIX + Json.problem(ex));
         }
     }
 
-    static final byte[] EMPTY_OBJECT = {'{', '}'};
+    public static final byte[] EMPTY_OBJECT = {'{', '}'};
 
     /** Whether {@code needle} occurs in {@code body}: a cheap test before a parse that is rarely needed. */
-    static boolean mentions(final byte[] body, final byte[] needle)
+    public static boolean mentions(final byte[] body, final byte[] needle)
     {
         final byte first = needle[0];
         outer:

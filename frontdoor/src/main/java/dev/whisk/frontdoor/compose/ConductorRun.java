@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.compose;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,9 +11,12 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.ApiError;
+import dev.whisk.frontdoor.invoke.ActionLookup;
+import dev.whisk.frontdoor.invoke.Arguments;
+import dev.whisk.frontdoor.invoke.Bodies;
+import dev.whisk.frontdoor.invoke.Compositions;
+import dev.whisk.frontdoor.invoke.Refusal;
 import dev.whisk.scheduler.ActivationWaiter;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +46,7 @@ import java.util.List;
  */
 final class ConductorRun extends CompositeRun
 {
-    static final int MAX_COMPONENTS = ActionDocs.MAX_SEQUENCE_ACTIONS;
+    static final int MAX_COMPONENTS = Compositions.MAX_ACTIONS;
     static final String ANNOTATION = "conductor";
 
     /** Steps taken so far, shared by a composition and the compositions nested in it. */
@@ -59,7 +62,7 @@ final class ConductorRun extends CompositeRun
     private final ActivationWaiter componentWaiter = childWaiter(this::onComponent);
     private ObjectNode state;
 
-    ConductorRun(final Services services, final Identity identity, final WhiskAction conductor,
+    ConductorRun(final Composer services, final Identity identity, final WhiskAction conductor,
         final List<Param> inherited, final String activationId, final String cause, final ActivationWaiter parent,
         final Accounting accounting)
     {
@@ -117,15 +120,15 @@ final class ConductorRun extends CompositeRun
         final byte[] args;
         try
         {
-            args = InvokeApi.mergeDefaults(action, inherited, withState(payload));
+            args = Arguments.forComponent(action, inherited, withState(payload));
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
             finish(ActivationStatus.APPLICATION_ERROR, ActivationResults.error(ex.getMessage()));
             return;
         }
         accounting.conductors++;
-        if (!services.invoke().publishComponent(identity, action, args, activationId, conductorWaiter))
+        if (!services.invocations().publishComponent(identity, action, args, activationId, conductorWaiter))
         {
             finish(ActivationStatus.WHISK_ERROR, ActivationResults.error(Messages.COMPOSITION_FAILED));
         }
@@ -164,9 +167,9 @@ final class ConductorRun extends CompositeRun
         {
             component = services.lookup().action(identity, name.namespace(), name.pkg(), name.name());
         }
-        catch (final ApiError ex)
+        catch (final Refusal ex)
         {
-            runConductor(ActivationResults.error(ex.status() == HttpResponseStatus.FORBIDDEN ?
+            runConductor(ActivationResults.error(ex.kind() == Refusal.Kind.FORBIDDEN ?
                 Messages.compositionComponentNotAccessible(name.path()) :
                 Messages.compositionComponentNotFound(name.path())));
             return;

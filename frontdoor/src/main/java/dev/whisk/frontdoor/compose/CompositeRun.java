@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.compose;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;
@@ -9,10 +9,9 @@ import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
-import dev.whisk.frontdoor.Admission;
+import dev.whisk.frontdoor.invoke.Arguments;
+import dev.whisk.frontdoor.invoke.Bodies;
 import dev.whisk.scheduler.ActivationWaiter;
-import dev.whisk.scheduler.Scheduler;
-import dev.whisk.storage.ActivationStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,13 +34,7 @@ abstract class CompositeRun
 {
     private static final Logger LOG = LoggerFactory.getLogger(CompositeRun.class);
 
-    /** The services every run uses, made once by {@link InvokeApi}. */
-    record Services(InvokeApi invoke, ActionLookup lookup, ActivationStore activations, Scheduler scheduler,
-                    Admission admission)
-    {
-    }
-
-    final Services services;
+    final Composer services;
     final Identity identity;
     final WhiskAction action;
     final String activationId;
@@ -57,7 +50,7 @@ abstract class CompositeRun
      * @param parent who hears the record of a nested run; {@code null} for a topmost one, whose caller (if any) is
      *               registered under {@code activationId} with the waiters.
      */
-    CompositeRun(final Services services, final Identity identity, final WhiskAction action,
+    CompositeRun(final Composer services, final Identity identity, final WhiskAction action,
         final String activationId, final String cause, final ActivationWaiter parent)
     {
         this.services = services;
@@ -83,13 +76,13 @@ abstract class CompositeRun
      * @param input     the request's arguments: for a sequence the bare body, for a conductor the body merged over
      *                  the action's parameters.
      */
-    static void startTopmost(final Services services, final Identity identity, final WhiskAction action,
+    static void startTopmost(final Composer services, final Identity identity, final WhiskAction action,
         final List<Param> inherited, final String activationId, final byte[] input)
     {
         create(services, identity, action, inherited, activationId, null, null, null).start(input);
     }
 
-    private static CompositeRun create(final Services services, final Identity identity, final WhiskAction action,
+    private static CompositeRun create(final Composer services, final Identity identity, final WhiskAction action,
         final List<Param> inherited, final String activationId, final String cause, final ActivationWaiter parent,
         final ConductorRun.Accounting accounting)
     {
@@ -108,12 +101,8 @@ abstract class CompositeRun
      */
     private void journalStart()
     {
-        if (services.scheduler() == null)
-        {
-            return;
-        }
         final ActionLimits l = action.limits();
-        services.scheduler().records().appendCompositionStart(new Activation(activationId, identity.namespace(),
+        services.dispatch().journalCompositionStart(new Activation(activationId, identity.namespace(),
             identity.subject(), action.name(), action.version(), action.docId(), recordKind(), startMs, startMs,
             cause, ActivationStatus.WHISK_ERROR, ActivationResults.error(Messages.COMPOSITION_STOPPED), List.of(),
             l, false, 0, -1));
@@ -133,7 +122,7 @@ abstract class CompositeRun
      *
      * @param waiter hears the child's record: one made by {@link #childWaiter} for the life of the run.
      * @return false when the ring was full and nothing started.
-     * @throws dev.whisk.frontdoor.ApiError when {@code input} is not a JSON object.
+     * @throws dev.whisk.frontdoor.invoke.Refusal when {@code input} is not a JSON object.
      */
     final boolean startChild(final WhiskAction child, final List<Param> inherited, final byte[] input,
         final ConductorRun.Accounting accounting, final ActivationWaiter waiter)
@@ -146,7 +135,7 @@ abstract class CompositeRun
                 .start(params);
             return true;
         }
-        return services.invoke().publishComponent(identity, child, InvokeApi.mergeDefaults(child, inherited, input),
+        return services.invocations().publishComponent(identity, child, Arguments.forComponent(child, inherited, input),
             activationId, waiter);
     }
 
@@ -166,17 +155,14 @@ abstract class CompositeRun
             action.name(), action.version(), action.docId(), recordKind(), startMs, startMs + durationMs, cause,
             status, result, childIds, new ActionLimits(l.timeout(), maxMemoryMb, l.logs(), l.concurrency()), false,
             0, -1);
-        if (services.scheduler() != null)
-        {
-            // Before the store's writer takes it: a stop before the record is durable does not lose it.
-            services.scheduler().records().appendCompletion(record);
-        }
+        // Before the store's writer takes it: a stop before the record is durable does not lose it.
+        services.dispatch().journalCompletion(record);
         if (!services.activations().append(record))
         {
             LOG.warn("event=composite-record-dropped activationId={} reason=store-full", activationId);
         }
         services.admission().onCompleted(record);
-        final ActivationWaiter waiter = parent != null ? parent : services.scheduler().waiters().take(activationId);
+        final ActivationWaiter waiter = parent != null ? parent : services.dispatch().waiters().take(activationId);
         if (waiter != null)
         {
             waiter.onActivation(record);

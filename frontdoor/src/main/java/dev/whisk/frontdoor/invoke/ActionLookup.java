@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.invoke;
 
 import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.entity.FullyQualifiedName;
@@ -8,9 +8,7 @@ import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskEntity;
 import dev.whisk.core.entity.WhiskPackage;
-import dev.whisk.frontdoor.ApiError;
 import dev.whisk.storage.EntityStore;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.util.List;
 
@@ -20,13 +18,19 @@ import java.util.List;
  * binds, and its parameters rank above that package's. A foreign entity that is missing or private gives the same
  * 403, so nothing about another namespace leaks. Stateless; any thread.
  */
-final class ActionLookup
+public final class ActionLookup
 {
     private final EntityStore store;
 
-    ActionLookup(final EntityStore store)
+    public ActionLookup(final EntityStore store)
     {
         this.store = store;
+    }
+
+    /** The store the entities are read from. */
+    public EntityStore store()
+    {
+        return store;
     }
 
     /**
@@ -34,11 +38,11 @@ final class ActionLookup
      *
      * @param path the path the action is reached under, {@code ns/[pkg/]name}: through a binding, the binding's.
      */
-    record Resolved(WhiskAction action, List<Param> inherited, String path)
+    public record Resolved(WhiskAction action, List<Param> inherited, String path)
     {
     }
 
-    Resolved action(final Identity identity, final String namespace, final String pkg, final String name)
+    public Resolved action(final Identity identity, final String namespace, final String pkg, final String name)
     {
         final boolean own = namespace.equals(identity.namespace());
         if (pkg == null)
@@ -47,17 +51,33 @@ final class ActionLookup
             {
                 throw forbidden(namespace + "/" + name);
             }
-            return new Resolved(ActionsApi.find(store, namespace, null, name), List.of(), namespace + "/" + name);
+            return new Resolved(find(store, namespace, null, name), List.of(), namespace + "/" + name);
         }
         final String path = namespace + "/" + pkg + "/" + name;
         final WhiskPackage p = readablePackage(identity, namespace, pkg, path);
         if (!p.isBinding())
         {
-            return new Resolved(ActionsApi.find(store, namespace, pkg, name), p.parameters(), path);
+            return new Resolved(find(store, namespace, pkg, name), p.parameters(), path);
         }
         final WhiskPackage target = boundPackage(identity, p, path);
-        return new Resolved(ActionsApi.find(store, target.namespace(), target.name(), name),
-            PutFields.merge(target.parameters(), p.parameters()), path);
+        return new Resolved(find(store, target.namespace(), target.name(), name),
+            Arguments.layer(target.parameters(), p.parameters()), path);
+    }
+
+    /** The action at {@code ns/[pkg/]name}, or NOT_FOUND (CONFLICT when the name belongs to another collection). */
+    public static WhiskAction find(final EntityStore store, final String namespace, final String pkg,
+        final String name)
+    {
+        final WhiskEntity e = store.get(name(namespace, pkg, name).path());
+        if (e == null)
+        {
+            throw Refusal.notFound();
+        }
+        if (!(e instanceof WhiskAction action))
+        {
+            throw new Refusal(Refusal.Kind.CONFLICT, Messages.WRONG_COLLECTION);
+        }
+        return action;
     }
 
     /**
@@ -65,13 +85,13 @@ final class ActionLookup
      *
      * @param shownPath what a 403 names.
      */
-    WhiskPackage readablePackage(final Identity identity, final String namespace, final String pkg,
+    public WhiskPackage readablePackage(final Identity identity, final String namespace, final String pkg,
         final String shownPath)
     {
         final boolean own = namespace.equals(identity.namespace());
         if (!EntityName.isValid(pkg))
         {
-            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+            throw Refusal.badRequest(Messages.ILLEGAL_NAME);
         }
         final WhiskEntity e = store.get(namespace + "/" + pkg);
         if (!own && (!(e instanceof WhiskPackage) || !((WhiskPackage)e).publish()))
@@ -80,22 +100,22 @@ final class ActionLookup
         }
         if (e == null)
         {
-            throw ApiError.notFound();
+            throw Refusal.notFound();
         }
         if (!(e instanceof WhiskPackage p))
         {
-            throw new ApiError(HttpResponseStatus.CONFLICT, Messages.WRONG_COLLECTION);
+            throw new Refusal(Refusal.Kind.CONFLICT, Messages.WRONG_COLLECTION);
         }
         return p;
     }
 
     /** The package a binding refers to, if it still exists and the caller may still read it. */
-    WhiskPackage boundPackage(final Identity identity, final WhiskPackage binding, final String shownPath)
+    public WhiskPackage boundPackage(final Identity identity, final WhiskPackage binding, final String shownPath)
     {
         final WhiskEntity e = store.get(binding.binding().docId());
         if (!(e instanceof WhiskPackage target) || target.isBinding())
         {
-            throw ApiError.notFound();
+            throw Refusal.notFound();
         }
         if (!target.namespace().equals(identity.namespace()) && !target.publish() &&
             !target.namespace().equals(binding.namespace()))
@@ -105,17 +125,17 @@ final class ActionLookup
         return target;
     }
 
-    static ApiError forbidden(final String what)
+    public static Refusal forbidden(final String what)
     {
-        return new ApiError(HttpResponseStatus.FORBIDDEN, Messages.notAuthorized(what));
+        return new Refusal(Refusal.Kind.FORBIDDEN, Messages.notAuthorized(what));
     }
 
-    static FullyQualifiedName name(final String namespace, final String pkg, final String name)
+    public static FullyQualifiedName name(final String namespace, final String pkg, final String name)
     {
         if (!EntityName.isValid(namespace) || (pkg != null && !EntityName.isValid(pkg)) ||
             !EntityName.isValid(name))
         {
-            throw ApiError.badRequest(Messages.ILLEGAL_NAME);
+            throw Refusal.badRequest(Messages.ILLEGAL_NAME);
         }
         return new FullyQualifiedName(namespace, pkg, name);
     }

@@ -1,21 +1,16 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.core.activation.Activation;
-import dev.whisk.core.activation.ActivationId;
-import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.activation.ActivationResults;
 import dev.whisk.core.activation.ActivationStatus;
-import dev.whisk.core.entity.FullyQualifiedName;
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.entity.WhiskTrigger;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.Exchange;
 import dev.whisk.storage.ActivationStore;
 import dev.whisk.storage.EntityStore;
-import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
 import java.util.List;
@@ -27,10 +22,10 @@ import java.util.function.Consumer;
  * trigger must be the caller's, and exist for CREATE and UPDATE), hands the event to the feed that owns the action's
  * package, and records the run as an activation of the feed action, as {@link AlarmFeed} does for the alarms.
  *
- * <p>Threads: called on event loops; a feed may finish on its own control thread, so answers go through
- * {@link Exchange#send}, which writes on the exchange's event loop.
+ * <p>Threads: called on event loops; a feed may finish on its own control thread, where {@code onDone} then runs:
+ * whoever waits hands the record on to its own thread.
  */
-public final class NativeFeeds
+public final class NativeFeeds implements dev.whisk.frontdoor.invoke.PlatformFeeds
 {
     private static final String SYSTEM_PACKAGES = "whisk.system/";
 
@@ -49,29 +44,16 @@ public final class NativeFeeds
      * Whether a native feed runs {@code action} (an action of one of their packages). On every invoke's path, so a
      * user's action is told apart by one prefix test: native feeds live in the system namespace's packages.
      */
-    boolean handles(final WhiskAction action)
+    @Override
+    public boolean handles(final WhiskAction action)
     {
         return action.namespace().startsWith(SYSTEM_PACKAGES) && feedOf(action) != null;
     }
 
-    /** A wsk-style invoke of the feed action: answers as a blocking or non-blocking invoke would. */
-    void invoke(final Exchange ex, final Identity identity, final WhiskAction feed, final byte[] params,
-        final boolean blocking, final boolean resultOnly)
-    {
-        run(identity, feed, params, a ->
-        {
-            if (!blocking)
-            {
-                ex.send(HttpResponseStatus.ACCEPTED, InvokeWaiter.idBody(a.activationId()), a.activationId());
-                return;
-            }
-            ex.send(a.status() == ActivationStatus.SUCCESS ? HttpResponseStatus.OK : HttpResponseStatus.BAD_GATEWAY,
-                resultOnly ? a.result() : ActivationJson.full(a), a.activationId());
-        });
-    }
-
     /** Runs one lifecycle event of {@code feed} with merged {@code params}; {@code onDone} hears its record. */
-    void run(final Identity identity, final WhiskAction feed, final byte[] params, final Consumer<Activation> onDone)
+    @Override
+    public void run(final Identity identity, final WhiskAction feed, final byte[] params,
+        final Consumer<Activation> onDone)
     {
         final long startMs = System.currentTimeMillis();
         final NativeFeed.Done done = new NativeFeed.Done()
@@ -79,14 +61,15 @@ public final class NativeFeeds
             @Override
             public void onResult(final byte[] result)
             {
-                onDone.accept(record(identity, feed, startMs, ActivationStatus.SUCCESS, result));
+                onDone.accept(FeedRuns.record(activations, identity, feed, startMs, ActivationStatus.SUCCESS,
+                    result));
             }
 
             @Override
             public void onError(final String message)
             {
-                onDone.accept(record(identity, feed, startMs, ActivationStatus.APPLICATION_ERROR,
-                    ActivationResults.error(message)));
+                onDone.accept(FeedRuns.record(activations, identity, feed, startMs,
+                    ActivationStatus.APPLICATION_ERROR, ActivationResults.error(message)));
             }
         };
         final ObjectNode p;
@@ -96,7 +79,8 @@ public final class NativeFeeds
         {
             p = (ObjectNode)Json.MAPPER.readTree(params);
             event = event(p);
-            trigger = triggerId(identity, p.get("triggerName"));
+            final JsonNode name = p.get("triggerName");
+            trigger = FeedRuns.triggerId(identity, name == null || !name.isTextual() ? null : name.asText());
             if ((event == NativeFeed.Event.CREATE || event == NativeFeed.Event.UPDATE) &&
                 !(store.get(trigger) instanceof WhiskTrigger))
             {
@@ -123,16 +107,6 @@ public final class NativeFeeds
         return null;
     }
 
-    private Activation record(final Identity identity, final WhiskAction feed, final long startMs,
-        final ActivationStatus status, final byte[] result)
-    {
-        final Activation a = new Activation(ActivationId.random(), identity.namespace(), identity.subject(),
-            feed.name(), feed.version(), feed.docId(), feed.exec().kind(), startMs, System.currentTimeMillis(), null,
-            status, result, List.of(), feed.limits(), false, 0, -1);
-        activations.append(a);
-        return a;
-    }
-
     private static NativeFeed.Event event(final ObjectNode p)
     {
         final JsonNode v = p.get("lifecycleEvent");
@@ -145,21 +119,5 @@ public final class NativeFeeds
             throw new IllegalArgumentException("unsupported lifecycleEvent " + (v == null ? "(none)" : v.asText()) +
                 "; expected one of CREATE, READ, UPDATE, DELETE, PAUSE, UNPAUSE");
         }
-    }
-
-    /** {@code /ns/t} or {@code t}: the trigger must be in the caller's namespace. */
-    private static String triggerId(final Identity identity, final JsonNode name)
-    {
-        if (name == null || !name.isTextual())
-        {
-            throw new IllegalArgumentException("triggerName is required");
-        }
-        final FullyQualifiedName n = FullyQualifiedName.parse(name.asText(), identity.namespace());
-        if (!n.namespace().equals(identity.namespace()) || n.pkg() != null)
-        {
-            throw new IllegalArgumentException("trigger " + name.asText() + " is not in namespace " +
-                identity.namespace());
-        }
-        return n.path();
     }
 }
