@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,5 +1,7 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.DockerSocketProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.FrontDoorConfig;

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.FrontDoorConfig;

@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.scheduler.SchedulerConfig;
 import org.junit.jupiter.api.AfterEach;

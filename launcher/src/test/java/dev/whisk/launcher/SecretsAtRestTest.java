@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

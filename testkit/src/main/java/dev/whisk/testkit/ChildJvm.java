@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.testkit;
 
 import java.io.File;
 import java.io.IOException;
@@ -11,20 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starting {@code whisk} commands in child JVMs for multi-process tests, with this JVM's flags and classpath. */
-final class ChildJvm
+public final class ChildJvm
 {
     private ChildJvm()
     {
     }
 
     /** Runs {@code whisk <args>} in a new JVM, its output going to {@code log}. */
-    static Process whisk(final List<String> args, final File log) throws IOException
+    public static Process whisk(final List<String> args, final File log) throws IOException
     {
         return whisk(List.of(), args, log);
     }
 
     /** Runs {@code whisk <args>} in a new JVM with {@code jvmArgs} added, its output going to {@code log}. */
-    static Process whisk(final List<String> jvmArgs, final List<String> args, final File log) throws IOException
+    public static Process whisk(final List<String> jvmArgs, final List<String> args, final File log) throws IOException
     {
         final List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -44,7 +44,7 @@ final class ChildJvm
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
     }
 
-    static int freeUdpPort() throws IOException
+    public static int freeUdpPort() throws IOException
     {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
         {
@@ -52,7 +52,7 @@ final class ChildJvm
         }
     }
 
-    static int freeTcpPort() throws IOException
+    public static int freeTcpPort() throws IOException
     {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
         {
@@ -61,7 +61,7 @@ final class ChildJvm
     }
 
     /** Asks every process to stop (SIGTERM), then kills those still running after 30 s. */
-    static void stopAll(final java.util.List<Process> processes) throws InterruptedException
+    public static void stopAll(final java.util.List<Process> processes) throws InterruptedException
     {
         for (final Process p : processes)
         {
