@@ -76,11 +76,11 @@ final class TestServer extends Fixture
     TestServer(final Path dir, final boolean withRoutes, final FrontDoorConfig custom) throws Exception
     {
         this(withRoutes, custom);
-        start(dir);
+        open(dir);
     }
 
     @Override
-    protected void start(final Path dir) throws Exception
+    protected void open(final Path dir) throws Exception
     {
         routes = withRoutes ? RouteStore.open(dir.resolve("routes")) : null;
         entities = FileEntityStore.open(dir.resolve("entities"));

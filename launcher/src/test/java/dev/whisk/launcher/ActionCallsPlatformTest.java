@@ -1,11 +1,9 @@
 package dev.whisk.launcher;
 
 import dev.whisk.core.json.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,26 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ActionCallsPlatformTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone().before(dir -> clientDir = NpmClientTest.installClient());
     static Path clientDir;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        clientDir = NpmClientTest.installClient();
-        platform = TestPlatform.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
-    }
 
     @Test
     void anActionInvokesAnotherActionThroughTheNpmClient() throws Exception

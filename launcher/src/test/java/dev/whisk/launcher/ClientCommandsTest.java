@@ -1,7 +1,6 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,18 +37,8 @@ class ClientCommandsTest
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
         props = work.resolve("wskprops");
         Files.writeString(props, "APIHOST=" + platform.apiHost() + "\nAUTH=" + platform.guestAuth() + "\n");
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

@@ -2,13 +2,11 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,16 +33,13 @@ class ConductorTest
         "  return { action: '/_/triple', params: { n: p.n }, state: { $done: true } };\n" +
         "}";
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api guest = platform.guest();
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
-        guest = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(guest.putAction("half", "function main(p) { return { n: p.n / 2, went: 'even' }; }", null)
             .status()).isEqualTo(200);
         assertThat(guest.putAction("triple", "function main(p) { return { n: p.n * 3 + 1, went: 'odd' }; }", null)
@@ -53,15 +48,6 @@ class ConductorTest
             .isEqualTo(200);
         assertThat(guest.putAction("boom", "function main(p) { return { error: 'boom at ' + p.n }; }", null)
             .status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

@@ -2,11 +2,11 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.pool.docker.DockerDriver;
+import dev.whisk.testkit.Docker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -77,13 +77,8 @@ class DeepResultsAndLabelsTest
     }
 
     /** The labels of each container of invoker {@code label}, as {@code docker ps} prints them. */
-    private static List<String> containerLabels(final String label) throws Exception
+    private static List<String> containerLabels(final String label)
     {
-        final Process ps = new ProcessBuilder("docker", "ps", "-a", "--filter",
-            "label=" + DockerDriver.LABEL_INVOKER + "=" + label, "--format", "{{.Labels}}")
-            .redirectErrorStream(true).start();
-        final String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(ps.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return out.lines().filter(l -> !l.isBlank()).toList();
+        return Docker.labelsOf(java.util.Map.of(DockerDriver.LABEL_INVOKER, label));
     }
 }

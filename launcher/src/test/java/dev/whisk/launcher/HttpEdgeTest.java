@@ -2,11 +2,10 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,17 +33,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
 class HttpEdgeTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api api = platform.guest();
     static String authHeader;
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
-        api = new Api(platform.apiHost(), platform.guestAuth());
         authHeader = "Basic " + Base64.getEncoder().encodeToString(
             platform.guestAuth().getBytes(StandardCharsets.UTF_8));
         assertThat(api.putAction("slow", """
@@ -53,15 +48,6 @@ class HttpEdgeTest
               await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
               return { n: p.n };
             }""", null).status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.whisk.launcher;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
@@ -30,16 +28,14 @@ class InFlightTimeoutsTest
     private static final long TIMEOUT_MS = 1_000;
     private static final int RUN_MS = 3_500;
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone(f -> f.withBounds(f.bounds()
+        .withTimeoutsMs(TIMEOUT_MS, TIMEOUT_MS, TIMEOUT_MS)));
     static String authHeader;
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir, f -> f.withBounds(f.bounds()
-            .withTimeoutsMs(TIMEOUT_MS, TIMEOUT_MS, TIMEOUT_MS)));
         final Api api = new Api(platform.apiHost(), platform.guestAuth());
         authHeader = "Basic " + Base64.getEncoder().encodeToString(
             platform.guestAuth().getBytes(StandardCharsets.UTF_8));
@@ -51,15 +47,6 @@ class InFlightTimeoutsTest
         // Warm: the run below is then as long as the action sleeps.
         assertThat(api.post("/namespaces/_/actions/slow?blocking=true&result=true", "{\"n\":0}").status())
             .isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

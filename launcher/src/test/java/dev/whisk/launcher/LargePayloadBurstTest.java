@@ -1,13 +1,11 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,31 +31,19 @@ class LargePayloadBurstTest
     private static final int PAYLOAD_CHARS = 900_000;
     private static final long PAYLOADS_QUEUED_BYTES = 24L * 1024 * 1024;
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone(f -> f.withBounds(f.bounds()
+        .withMemory(f.bounds().maxBodyBytesInFlight(), PAYLOADS_QUEUED_BYTES)));
+    static final Api api = platform.guest();
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir, f -> f.withBounds(f.bounds()
-            .withMemory(f.bounds().maxBodyBytesInFlight(), PAYLOADS_QUEUED_BYTES)));
-        api = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(api.putAction("weigh", """
             async function main(p) {
               await new Promise((resolve) => setTimeout(resolve, 300));
               return { n: p.n, size: (p.blob || '').length };
             }""", null).status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

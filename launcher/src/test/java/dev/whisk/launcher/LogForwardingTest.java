@@ -3,11 +3,12 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.whisk.core.json.Json;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -15,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,14 +35,15 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class LogForwardingTest
 {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = Http.client();
     private static final String LOGGER = "function main(p) { console.log('forward me ' + p.n); return { n: p.n }; }";
     private static final String SETTINGS = "/runtime/namespaces/guest/logForwarding";
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api guest = platform.guest();
+    /** The guest's client with paths from the root, for the runtime settings outside {@code /api/v1}. */
+    static final Http root = new Http(platform::apiHost, platform::guestAuth);
     static HttpServer sink;
     static HttpServer hanging;
     static final List<String> received = new CopyOnWriteArrayList<>();
@@ -78,8 +79,6 @@ class LogForwardingTest
             ex.close();
         });
         hanging.start();
-        platform = TestPlatform.start(dataDir);
-        guest = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(guest.putAction("logger", LOGGER, null).status()).isEqualTo(200);
     }
 
@@ -87,10 +86,6 @@ class LogForwardingTest
     static void stop()
     {
         release.countDown();
-        if (platform != null)
-        {
-            platform.close();
-        }
         if (sink != null)
         {
             sink.stop(0);
@@ -165,15 +160,7 @@ class LogForwardingTest
 
     private static Api.Reply send(final String method, final String path, final String body) throws Exception
     {
-        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(platform.apiHost() + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                platform.guestAuth().getBytes(StandardCharsets.UTF_8)))
-            .header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
-                HttpRequest.BodyPublishers.ofString(body));
-        final HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Api.Reply(r.statusCode(), r.body(), null);
+        return root.send(method, path, body);
     }
 
     private static double metric(final String name) throws Exception

@@ -1,17 +1,14 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,26 +25,9 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PlatformEndToEndTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        platform = TestPlatform.start(dataDir);
-        api = new Api(platform.apiHost(), platform.guestAuth());
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
-    }
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api api = platform.guest();
 
     @Test
     void blockingInvokeOfANewActionReturnsItsResult() throws Exception

@@ -1,8 +1,9 @@
 package dev.whisk.launcher;
 
-import dev.whisk.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Messages;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.Docker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -362,24 +363,9 @@ class StandaloneCrashTest
     }
 
     /** The engine's output (stdout and stderr) of each container of this test's platforms, by container id. */
-    private static Map<String, String> logsById() throws IOException, InterruptedException
+    private static Map<String, String> logsById()
     {
-        final Process ps = new ProcessBuilder("docker", "ps", "-aq", "--no-trunc", "--filter",
-            "label=" + dev.whisk.pool.docker.DockerDriver.LABEL_INVOKER + "=" + LABEL).redirectErrorStream(true)
-            .start();
-        final String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ps.waitFor(30, TimeUnit.SECONDS);
-        final Map<String, String> logs = new java.util.TreeMap<>();
-        for (final String id : ids.split("\\s+"))
-        {
-            if (!id.isBlank())
-            {
-                final Process p = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
-                logs.put(id, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                p.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        return logs;
+        return Docker.logsById(Map.of(dev.whisk.pool.docker.DockerDriver.LABEL_INVOKER, LABEL));
     }
 
     private Process start(final int port, final String name) throws IOException

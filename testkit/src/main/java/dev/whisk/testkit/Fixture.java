@@ -1,7 +1,9 @@
 package dev.whisk.testkit;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
@@ -18,17 +20,22 @@ import java.nio.file.attribute.BasicFileAttributes;
  * &#64;RegisterExtension
  * static final TestServer server = new TestServer();
  * </pre>
- * A subclass {@link #start(Path) starts} in the directory and {@link #close() closes}; the directory is deleted
- * after the close. A start that throws a {@code TestAbortedException} (no Docker engine, say) skips the class.
+ * Declared as an instance field ({@code @RegisterExtension final TestServer server = new TestServer();}), it
+ * starts before each test and closes after it instead.
+ * <p>
+ * A subclass {@link #open(Path) opens} in the directory and {@link #close() closes}; the directory is deleted
+ * after the close. An open that throws a {@code TestAbortedException} (no Docker engine, say) skips the class.
  */
-public abstract class Fixture implements BeforeAllCallback, AfterAllCallback, AutoCloseable
+public abstract class Fixture implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback,
+    AutoCloseable
 {
     private Path dir;
+    private boolean perClass;
 
     /** Starts in {@code dir}, a new empty directory. */
-    protected abstract void start(Path dir) throws Exception;
+    protected abstract void open(Path dir) throws Exception;
 
-    /** Stops what {@link #start(Path)} started (also after a start that failed half way). */
+    /** Stops what {@link #open(Path)} started (also after a start that failed half way). */
     @Override
     public abstract void close() throws Exception;
 
@@ -41,12 +48,41 @@ public abstract class Fixture implements BeforeAllCallback, AfterAllCallback, Au
     @Override
     public final void beforeAll(final ExtensionContext context) throws Exception
     {
-        dir = Files.createTempDirectory("whisk-" + context.getRequiredTestClass().getSimpleName() + "-");
-        start(dir);
+        perClass = true;
+        startIn(context);
     }
 
     @Override
     public final void afterAll(final ExtensionContext context) throws Exception
+    {
+        stop();
+    }
+
+    @Override
+    public final void beforeEach(final ExtensionContext context) throws Exception
+    {
+        if (!perClass)
+        {
+            startIn(context);
+        }
+    }
+
+    @Override
+    public final void afterEach(final ExtensionContext context) throws Exception
+    {
+        if (!perClass)
+        {
+            stop();
+        }
+    }
+
+    private void startIn(final ExtensionContext context) throws Exception
+    {
+        dir = Files.createTempDirectory("whisk-" + context.getRequiredTestClass().getSimpleName() + "-");
+        open(dir);
+    }
+
+    private void stop() throws Exception
     {
         try
         {
@@ -57,6 +93,7 @@ public abstract class Fixture implements BeforeAllCallback, AfterAllCallback, Au
             if (dir != null)
             {
                 deleteTree(dir);
+                dir = null;
             }
         }
     }
