@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,11 +28,10 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClientCommandsTest
 {
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
     @TempDir
     static Path work;
-    static Standalone platform;
     static Path props;
 
     @BeforeAll

@@ -41,8 +41,7 @@ class HttpEdgeTest
     @BeforeAll
     static void start() throws Exception
     {
-        authHeader = "Basic " + Base64.getEncoder().encodeToString(
-            platform.guestAuth().getBytes(StandardCharsets.UTF_8));
+        authHeader = platform.guest().authHeader();
         assertThat(api.putAction("slow", """
             async function main(p) {
               await new Promise((resolve) => setTimeout(resolve, p.ms || 0));

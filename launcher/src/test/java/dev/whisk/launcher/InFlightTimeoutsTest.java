@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,8 +36,7 @@ class InFlightTimeoutsTest
     static void start() throws Exception
     {
         final Api api = new Api(platform.apiHost(), platform.guestAuth());
-        authHeader = "Basic " + Base64.getEncoder().encodeToString(
-            platform.guestAuth().getBytes(StandardCharsets.UTF_8));
+        authHeader = platform.guest().authHeader();
         assertThat(api.putAction("slow", """
             async function main(p) {
               await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
