@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.core.json.Json;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code 127.0.0.1} is the container itself, so this passes only when the API listens on the network's gateway.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ActionCallsPlatformTest
 {
     @RegisterExtension

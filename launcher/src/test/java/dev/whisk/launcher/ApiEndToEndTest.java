@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * {@code whisk.system} catalog, cross-namespace refusals, and per-namespace throttles set with {@code whisk admin}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ApiEndToEndTest
 {
     private static final String SHOW_PARAMS = "function main(p) { return p; }";

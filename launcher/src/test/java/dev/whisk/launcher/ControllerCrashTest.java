@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +30,7 @@ import static org.awaitility.Awaitility.await;
  * lines in the containers' logs).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ControllerCrashTest
 {
     private static final String TOKEN = "controller-crash-test-token-0123";

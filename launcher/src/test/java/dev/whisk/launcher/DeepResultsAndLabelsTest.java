@@ -3,6 +3,7 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.pool.docker.DockerDriver;
 import dev.whisk.testkit.Docker;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import static org.awaitility.Awaitility.await;
  * names only an action a container was created for.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class DeepResultsAndLabelsTest
 {
     /** Answers {@code p.depth} objects one inside the other, {@code {"a":{"a":...{}}}}, and the depth it was given. */

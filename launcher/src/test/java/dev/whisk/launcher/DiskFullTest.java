@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * again by itself.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class DiskFullTest
 {
     private static final long MB = 1024 * 1024;

@@ -1,8 +1,9 @@
 package dev.whisk.launcher;
 
-import dev.whisk.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,7 @@ import static org.awaitility.Awaitility.await;
  * whose fire was not yet durable at the kill are delivered again, and the duplicate count is printed.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class FeedCrashTest
 {
     private static Engines.Engine kafka;

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,6 +20,7 @@ import static org.awaitility.Awaitility.await;
  * annotation, no {@code feedParameters}) leaves the lifecycle to the client, as before.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class FeedLifecycleTest
 {
     /** A feed action as OpenWhisk's are written: it switches on lifecycleEvent and rejects what it cannot do. */

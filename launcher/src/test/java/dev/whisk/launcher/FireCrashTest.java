@@ -1,8 +1,9 @@
 package dev.whisk.launcher;
 
-import dev.whisk.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * lists ends in exactly one record, and none ran twice (counted from the action's own log lines in the containers).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class FireCrashTest
 {
     private static final String TOKEN = "fire-crash-test-token-0123456789";

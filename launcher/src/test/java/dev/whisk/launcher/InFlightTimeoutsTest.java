@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closed only once it has then been idle for its keep-alive timeout.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class InFlightTimeoutsTest
 {
     private static final long TIMEOUT_MS = 1_000;

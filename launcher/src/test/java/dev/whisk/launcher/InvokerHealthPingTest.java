@@ -1,12 +1,13 @@
 package dev.whisk.launcher;
 
-import dev.whisk.testkit.ChildJvm;
-import dev.whisk.testkit.DockerSocketProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.scheduler.SchedulerConfig;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.DockerSocketProxy;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * with whisk errors is taken out; and with no invoker able to run anything, callers get 503 and nothing is accepted.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class InvokerHealthPingTest
 {
     private static final String TOKEN = "health-ping-test-token-0123456789";

@@ -1,10 +1,11 @@
 package dev.whisk.launcher;
 
-import dev.whisk.testkit.ChildJvm;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.scheduler.SchedulerConfig;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * invocations, still runs 3 at once: no run kept a slot.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class LargeRecordsTest
 {
     private static final String TOKEN = "large-records-test-token-0123456789";

@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * commit order; deleting the trigger drops its replication slot and publication.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class PostgresFeedTest
 {
     private static final String PUBLICATIONS = "select count(*) from pg_publication where pubname like 'whisk_%'";

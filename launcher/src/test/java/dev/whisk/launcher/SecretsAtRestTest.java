@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,6 +36,7 @@ import static org.awaitility.Awaitility.await;
  * it. Restarted on the same data and key file, the sealed secret still proves a webhook.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class SecretsAtRestTest
 {
     private static final String HASH_OF = "const crypto = require('crypto');" +

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * every invoke acknowledged before, during or after the stall ends in a record.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class StallTest
 {
     private static final String TOKEN = "stall-test-token-0123456789abcdef";

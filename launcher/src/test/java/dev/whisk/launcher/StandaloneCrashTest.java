@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.Docker;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * the actions write straight to their stdout, past the platform.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class StandaloneCrashTest
 {
     /** A label of its own, so that its containers are no other test's and its restart reaps only its own. */

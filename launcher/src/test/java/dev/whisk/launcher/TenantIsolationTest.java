@@ -11,6 +11,7 @@ import dev.whisk.core.json.Json;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.DockerDriver;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * {@code /tmp}; and the limits are read back with {@code docker inspect}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class TenantIsolationTest
 {
     /** 2048 MB is the test platform's budget: 512 MB gets 256 shares, 128 MB gets 64 (OpenWhisk's rule). */

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,6 +17,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Firing a trigger runs the actions of its active rules, with the trigger's parameters under the event's. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class TriggerFireTest
 {
     @RegisterExtension

@@ -3,6 +3,7 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Web actions on the real platform, called as plain HTTP without credentials. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class WebActionsTest
 {
     private static final String ECHO = "function main(p) { return p; }";
