@@ -2,9 +2,9 @@ package dev.whisk.launcher;
 
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -37,17 +37,14 @@ class ControllerCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() ->
     {
-        ChildJvm.stopAll(processes);
         for (int id = 0; id < 2; id++)
         {
             TestPlatform.removeContainersOf("invoker-" + id);
         }
-    }
+    });
 
     @Test
     void everyAcknowledgedRequestEndsInExactlyOneRecordAfterAControllerCrash() throws Exception

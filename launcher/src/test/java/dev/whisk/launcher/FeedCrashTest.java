@@ -8,7 +8,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,7 +23,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -61,8 +59,15 @@ class FeedCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
     private final String label = "feedcrash-" + ProcessHandle.current().pid();
+    /** The platform stopping removes its containers too, and Docker answers 409 to a second removal meanwhile. */
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() -> await().atMost(Duration.ofSeconds(60))
+        .ignoreExceptions().until(() ->
+        {
+            TestPlatform.removeContainersOf(label);
+            return TestPlatform.containersOf(label) == 0;
+        }));
 
     /** Writes event {@code i} to the engine. */
     private interface Writer extends AutoCloseable
@@ -71,18 +76,6 @@ class FeedCrashTest
 
         @Override
         void close() throws Exception;
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        // the platform stopping removes its containers too, and Docker answers 409 to a second removal meanwhile
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-        {
-            TestPlatform.removeContainersOf(label);
-            return TestPlatform.containersOf(label) == 0;
-        });
     }
 
     @Test

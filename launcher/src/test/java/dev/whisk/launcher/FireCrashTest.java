@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -41,14 +41,9 @@ class FireCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf("invoker-" + INVOKER_ID);
-    }
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() ->
+        TestPlatform.removeContainersOf("invoker-" + INVOKER_ID));
 
     @Test
     void everyAcknowledgedFireRunsItsRuleExactlyOnceAcrossAControllerCrash() throws Exception

@@ -2,9 +2,9 @@ package dev.whisk.launcher;
 
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -44,15 +44,9 @@ class SecretsAtRestTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
     private final String label = "secrets-" + ProcessHandle.current().pid();
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf(label);
-    }
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() -> TestPlatform.removeContainersOf(label));
 
     @Test
     void noKeyOrSecretIsInTheDataDirectoryOrTheLogsAndTheSealKeyLivesOutside() throws Exception

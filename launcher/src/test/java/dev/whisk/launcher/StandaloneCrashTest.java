@@ -5,9 +5,9 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.Docker;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -50,14 +50,8 @@ class StandaloneCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf(LABEL);
-    }
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() -> TestPlatform.removeContainersOf(LABEL));
 
     @Test
     void aSequenceKilledMidRunEndsInOneRecordAndNoStepRunsTwice() throws Exception

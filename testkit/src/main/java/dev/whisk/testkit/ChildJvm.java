@@ -1,5 +1,8 @@
 package dev.whisk.testkit;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -10,11 +13,57 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Starting {@code whisk} commands in child JVMs for multi-process tests, with this JVM's flags and classpath. */
+/**
+ * Starting {@code whisk} commands in child JVMs for multi-process tests, with this JVM's flags and classpath. The
+ * main class is named, not referenced ({@link #WHISK_MAIN}): the testkit does not depend on the launcher.
+ */
 public final class ChildJvm
 {
+    /** The launcher's main class, which {@link #whisk(List, File)} runs. */
+    public static final String WHISK_MAIN = "dev.whisk.launcher.Whisk";
+
     private ChildJvm()
     {
+    }
+
+    /** What runs after a test's processes stopped (removing the containers they left, say). */
+    public interface AfterStop
+    {
+        void run() throws Exception;
+    }
+
+    /**
+     * The child processes of a test, as a list it adds to, stopped after each test ({@link #stopAll(List)}), then
+     * {@code afterStop} runs. Declared as {@code @RegisterExtension final ChildJvm.Processes processes = ...}.
+     */
+    public static Processes processes(final AfterStop afterStop)
+    {
+        return new Processes(afterStop);
+    }
+
+    /** See {@link #processes(AfterStop)}. */
+    public static final class Processes extends ArrayList<Process> implements AfterEachCallback
+    {
+        private final transient AfterStop afterStop;
+
+        private Processes(final AfterStop afterStop)
+        {
+            this.afterStop = afterStop;
+        }
+
+        @Override
+        public void afterEach(final ExtensionContext context) throws Exception
+        {
+            try
+            {
+                stopAll(this);
+                clear();
+            }
+            finally
+            {
+                afterStop.run();
+            }
+        }
     }
 
     /** Runs {@code whisk <args>} in a new JVM, its output going to {@code log}. */
@@ -39,7 +88,7 @@ public final class ChildJvm
         }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.whisk.launcher.Whisk");
+        cmd.add(WHISK_MAIN);
         cmd.addAll(args);
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
     }
