@@ -11,19 +11,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.whisk.launcher.CrashChecks.contains;
+import static dev.whisk.launcher.CrashChecks.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -151,29 +150,5 @@ class SecretsAtRestTest
                 .header("Content-Type", "application/json").header("X-Webhook-Token", secret)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
             .statusCode();
-    }
-
-    private static boolean contains(final byte[] haystack, final String needle)
-    {
-        final byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++)
-        {
-            for (int j = 0; j < n.length; j++)
-            {
-                if (haystack[i + j] != n[j])
-                {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static String sha256(final String s) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }
