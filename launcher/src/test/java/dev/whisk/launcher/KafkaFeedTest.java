@@ -9,7 +9,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -44,16 +43,14 @@ class KafkaFeedTest
     private static Engines.Engine kafka;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> kafka = Engines.kafka(context);
+    static final BeforeAllCallback ENGINE = (ExtensionContext context) ->
+    {
+        TestPlatform.requireDockerAndImage();
+        kafka = Engines.kafka(context);
+    };
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void docker() throws Exception
-    {
-        TestPlatform.requireDockerAndImage();
-    }
 
     @Test
     void deliversRecordsOnceInOrderDeadLettersOversizeOnesAndCleansUp() throws Exception

@@ -3,7 +3,6 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -38,16 +37,14 @@ class PostgresFeedTest
     private static Engines.Engine pg;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> pg = Engines.postgres(context);
+    static final BeforeAllCallback ENGINE = (ExtensionContext context) ->
+    {
+        TestPlatform.requireDockerAndImage();
+        pg = Engines.postgres(context);
+    };
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void docker() throws Exception
-    {
-        TestPlatform.requireDockerAndImage();
-    }
 
     @Test
     void deliversFilteredRowChangesAndDeleteDropsTheSlot() throws Exception

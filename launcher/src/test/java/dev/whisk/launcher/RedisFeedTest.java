@@ -2,7 +2,6 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -38,18 +37,16 @@ class RedisFeedTest
     private static Engines.Engine redis;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> redis = Engines.redis(context);
+    static final BeforeAllCallback ENGINE = (ExtensionContext context) ->
+    {
+        TestPlatform.requireDockerAndImage();
+        redis = Engines.redis(context);
+    };
 
     @TempDir
     Path dataDir;
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void docker() throws Exception
-    {
-        TestPlatform.requireDockerAndImage();
-    }
 
     @Test
     void aThrottledNamespacePausesTheFeedAndLosesNothing() throws Exception
