@@ -38,17 +38,19 @@ class HttpEdgeTest
     @RegisterExtension
     static final TestPlatform platform = TestPlatform.standalone();
     static final Api api = platform.guest();
+    /** Answers {@code p.n} after sleeping {@code p.ms} milliseconds (also InFlightTimeoutsTest's action). */
+    static final String SLOW = """
+        async function main(p) {
+          await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
+          return { n: p.n };
+        }""";
     static String authHeader;
 
     @BeforeAll
     static void start() throws Exception
     {
         authHeader = platform.guest().authHeader();
-        assertThat(api.putAction("slow", """
-            async function main(p) {
-              await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
-              return { n: p.n };
-            }""", null).status()).isEqualTo(200);
+        assertThat(api.putAction("slow", SLOW, null).status()).isEqualTo(200);
     }
 
     @Test

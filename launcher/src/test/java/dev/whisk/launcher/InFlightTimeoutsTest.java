@@ -39,11 +39,7 @@ class InFlightTimeoutsTest
     {
         final Api api = new Api(platform.apiHost(), platform.guestAuth());
         authHeader = platform.guest().authHeader();
-        assertThat(api.putAction("slow", """
-            async function main(p) {
-              await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
-              return { n: p.n };
-            }""", null).status()).isEqualTo(200);
+        assertThat(api.putAction("slow", HttpEdgeTest.SLOW, null).status()).isEqualTo(200);
         // Warm: the run below is then as long as the action sleeps.
         assertThat(api.post("/namespaces/_/actions/slow?blocking=true&result=true", "{\"n\":0}").status())
             .isEqualTo(200);
