@@ -1,5 +1,6 @@
 package dev.whisk.frontdoor;
 
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -175,7 +176,7 @@ class UploadBoundsTest
 
     private double metric(final String name) throws Exception
     {
-        final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        final java.net.http.HttpResponse<String> r = Http.client().send(
             java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() +
                 "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return MetricsEndpointTest.value(r.body(), name);

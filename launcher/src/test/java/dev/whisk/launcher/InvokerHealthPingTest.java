@@ -7,6 +7,7 @@ import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.scheduler.SchedulerConfig;
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.DockerSocketProxy;
+import dev.whisk.testkit.Http;
 import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class InvokerHealthPingTest
     private DockerSocketProxy proxy;
     private Controller controller;
     private final List<InvokerNode> invokers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = Http.client();
 
     @AfterEach
     void stop() throws IOException

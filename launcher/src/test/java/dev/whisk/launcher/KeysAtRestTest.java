@@ -1,12 +1,12 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.Http;
 import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -74,7 +74,7 @@ class KeysAtRestTest
             final Api.Reply hook = bob.put("/namespaces/_/triggers/hooked/webhook", "");
             assertThat(hook.status()).isEqualTo(200);
             secret = hook.json().path("secret").asText();
-            final HttpResponse<String> fired = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            final HttpResponse<String> fired = Http.client().send(HttpRequest.newBuilder(
                     URI.create(platform.apiHost() + hook.json().path("path").asText()))
                 .header("Content-Type", "application/json").header("X-Webhook-Token", secret)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,13 +1,13 @@
 package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.whisk.testkit.Http;
 import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -244,7 +244,7 @@ class PlatformEndToEndTest
 
     private static String metrics() throws Exception
     {
-        final HttpResponse<String> r = HttpClient.newHttpClient().send(
+        final HttpResponse<String> r = Http.client().send(
             HttpRequest.newBuilder(URI.create(platform.apiHost() + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);

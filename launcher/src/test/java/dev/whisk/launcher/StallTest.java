@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.Http;
 import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -178,7 +179,7 @@ class StallTest
     /** What {@code GET /invokers} shows for the invoker. */
     private static String invokerState(final int port) throws IOException, InterruptedException
     {
-        final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        final java.net.http.HttpResponse<String> r = Http.client().send(
             java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/invokers"))
                 .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return dev.whisk.core.json.Json.MAPPER.readTree(r.body()).path("invoker" + INVOKER_ID).asText();

@@ -11,6 +11,7 @@ import dev.whisk.core.json.Json;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.DockerDriver;
+import dev.whisk.testkit.Http;
 import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -317,6 +317,6 @@ class TenantIsolationTest
         {
             b.header("X-Whisk-Proxy-Token", token);
         }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return Http.client().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }
