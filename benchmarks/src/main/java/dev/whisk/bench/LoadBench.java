@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * {@code whisk bench <scenario> [results-dir]}: the open- and closed-loop load harness. The platform runs as a child
  * JVM ({@link ChildPlatform}); every scenario stands beside a baseline measured in the same run, and reports latency
  * percentiles, throughput and the platform's CPU time and allocation per call. Scenarios: {@code latency},
- * {@code connections}, {@code nonblocking}, {@code floor}, {@code starts}, {@code eviction}, {@code mixed},
- * {@code all}, and {@code profile} (a short run of latency, connections and floor for CI). Every run is bounded in
+ * {@code connections}, {@code nonblocking}, {@code floor}, {@code frontdoor}, {@code starts}, {@code eviction},
+ * {@code mixed}, {@code all}, and {@code profile} (a short run of latency, connections and floor for CI). Every run is bounded in
  * calls and seconds and sends traffic only to 127.0.0.1 and to the platform's own containers.
  */
 public final class LoadBench
@@ -49,6 +49,7 @@ public final class LoadBench
         switch (scenario)
         {
             case "latency", "connections", "nonblocking", "floor", "profile" -> bench.warmPlatform(scenario);
+            case "frontdoor" -> bench.frontDoor();
             case "starts" -> new PoolScenarios(bench.out, false, bench.summary).starts();
             case "eviction" -> new PoolScenarios(bench.out, false, bench.summary).eviction();
             case "mixed" -> new PoolScenarios(bench.out, false, bench.summary).mixed(mixedRate(args));
@@ -87,7 +88,7 @@ public final class LoadBench
             default ->
             {
                 System.err.println("unknown scenario " + scenario + "; one of latency, connections, nonblocking, " +
-                    "floor, starts, eviction, mixed, burst, all, profile");
+                    "floor, frontdoor, starts, eviction, mixed, burst, all, profile");
                 System.exit(2);
             }
         }
@@ -144,6 +145,50 @@ public final class LoadBench
             if (all || "floor".equals(which))
             {
                 floor(platform);
+            }
+        }
+    }
+
+    /**
+     * The front door's own throughput, closed loop: an authenticated {@code GET} of an action (no invoke) and a
+     * blocking no-op invoke, each at 1, 8 and 32 keep-alive connections; every answer must be a 200.
+     */
+    private void frontDoor() throws Exception
+    {
+        final double seconds = quick ? 3 : 10;
+        try (ChildPlatform platform = new ChildPlatform("frontdoor", WARM_PLATFORM))
+        {
+            platform.putNodeAction(NOOP, 0, 256);
+            final byte[] invoke = platform.invokeRequest(NOOP, true);
+            try (RawHttpClient c = new RawHttpClient("127.0.0.1", platform.port()))
+            {
+                check(c.exchange(invoke, null), "first invoke of noop");
+            }
+            final byte[] get = RawHttpClient.get("127.0.0.1", "/api/v1/namespaces/_/actions/" + NOOP,
+                platform.authHeader());
+            System.out.printf("%nfrontdoor: closed-loop throughput of an authenticated GET and a blocking no-op " +
+                "invoke%n");
+            summary.line("frontdoor, closed loop, requests/s at 1 / 8 / 32 keep-alive connections:");
+            for (final String what : new String[] {"GET action", "blocking no-op invoke"})
+            {
+                final byte[] request = what.startsWith("GET") ? get : invoke;
+                final StringBuilder row = new StringBuilder("  " + what + ":");
+                for (final int c : new int[] {1, 8, 32})
+                {
+                    final List<Load.Connection> conns = new ArrayList<>();
+                    for (int i = 0; i < c; i++)
+                    {
+                        conns.add(Load.fixed("127.0.0.1", platform.port(), request));
+                    }
+                    Load.run(Load.Plan.closed("warm-up " + what + " x" + c, conns, 1_000_000, quick ? 1 : 3));
+                    final Load.Outcome o = Load.run(Load.Plan.closed(what + " x" + c, conns, 10_000_000, seconds));
+                    if (o.errors() > 0)
+                    {
+                        throw new IllegalStateException(what + " x" + c + ": " + o.errors() + " answers not 200");
+                    }
+                    row.append(String.format(Locale.ROOT, " %,.0f", o.throughput()));
+                }
+                summary.line(row.toString());
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.whisk.pool;
 
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.Messages;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@NeedsDocker
 class BlackboxTest
 {
     @Test

@@ -2,6 +2,7 @@ package dev.whisk.pool;
 
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.Messages;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@NeedsDocker
 class CapacityTest
 {
     private static final String OK = "function main() { return { ok: true }; }";

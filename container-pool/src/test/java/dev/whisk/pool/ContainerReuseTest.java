@@ -1,6 +1,7 @@
 package dev.whisk.pool;
 
 import dev.whisk.core.activation.ActivationStatus;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@NeedsDocker
 class ContainerReuseTest
 {
     private static final String PID = "function main(p) { console.log('run ' + p.n); return { pid: process.pid }; }";

@@ -2,6 +2,7 @@ package dev.whisk.pool;
 
 import dev.whisk.core.activation.ActivationStatus;
 import dev.whisk.core.entity.ActionLimits;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@NeedsDocker
 class DemandTest
 {
     private static final String SHORT =

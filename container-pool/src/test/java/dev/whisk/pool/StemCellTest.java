@@ -1,6 +1,7 @@
 package dev.whisk.pool;
 
 import dev.whisk.core.activation.ActivationStatus;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@NeedsDocker
 class StemCellTest
 {
     @Test

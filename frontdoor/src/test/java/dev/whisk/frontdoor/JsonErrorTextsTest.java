@@ -1,12 +1,10 @@
 package dev.whisk.frontdoor;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -20,21 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 1, unit = TimeUnit.MINUTES)
 class JsonErrorTextsTest
 {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        server = new TestServer(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     @Test
     void malformedBodiesAreDescribedWithoutNamingClasses() throws Exception

@@ -1,12 +1,10 @@
 package dev.whisk.frontdoor;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,26 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LogForwardingApiTest
 {
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Http alice;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        server = new TestServer(dir);
-        alice = new Http("http://127.0.0.1:" + server.frontDoor.localAddress().getPort(), server.aliceAuth);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (server != null)
-        {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+    static final Http alice = server.aliceAtRoot();
 
     @Test
     void getAnswersThePlatformsOwnStoreAndPutSetsIt() throws Exception

@@ -1,16 +1,14 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.NamespaceLimits;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -19,23 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code GET /metrics}: Prometheus text without credentials, whose counters follow what the process does. */
 class MetricsEndpointTest
 {
-    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final HttpClient CLIENT = Http.client();
 
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        server = new TestServer(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     @Test
     void answersPrometheusTextWithoutCredentials() throws Exception

@@ -3,6 +3,8 @@ package dev.whisk.frontdoor;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.EntityName;
 import dev.whisk.core.json.Json;
+import dev.whisk.testkit.Fixture;
+import dev.whisk.testkit.Http;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -17,9 +19,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,16 +47,13 @@ class RequestValidationPropertyTest
     }
 
     @AfterContainer
-    static void stop() throws IOException
+    static void stop()
     {
         if (server != null)
         {
             server.close();
         }
-        try (Stream<Path> files = Files.walk(dir))
-        {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        Fixture.deleteTree(dir);
     }
 
     @Property(tries = 300)

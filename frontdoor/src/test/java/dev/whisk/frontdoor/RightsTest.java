@@ -1,12 +1,11 @@
 package dev.whisk.frontdoor;
 
-import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,33 +19,20 @@ class RightsTest
 {
     private static final String CODE = "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main(p){return p}\"}}";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Http alice;
-    static Http bob;
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+    static final Http alice = server.alice();
+    static final Http bob = server.bob();
 
     @BeforeAll
     static void start() throws Exception
     {
-        server = new TestServer(dir);
-        alice = server.alice();
-        bob = server.bob();
         bob.put("/namespaces/_/actions/private", CODE);
         bob.put("/namespaces/_/packages/hidden", "{}");
         bob.put("/namespaces/_/actions/hidden/inner", CODE);
         bob.put("/namespaces/_/packages/shared", "{\"publish\":true}");
         bob.put("/namespaces/_/actions/shared/open", CODE);
         bob.put("/namespaces/_/triggers/t", "{}");
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (server != null)
-        {
-            server.close();
-        }
     }
 
     @Test

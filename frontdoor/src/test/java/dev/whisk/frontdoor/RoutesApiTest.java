@@ -1,10 +1,11 @@
 package dev.whisk.frontdoor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -25,26 +26,15 @@ class RoutesApiTest
     private static final String MGMT = "/web/whisk.system/apimgmt/";
     private static final String WEB = "\"annotations\":[{\"key\":\"web-export\",\"value\":true}]";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
+    @RegisterExtension
+    static final TestServer server = new TestServer(true, null);
 
     @BeforeAll
     static void start() throws Exception
     {
-        server = new TestServer(dir, true);
         putAction(server.alice(), "hello", WEB);
         putAction(server.alice(), "plain", "\"annotations\":[]");
         putAction(server.bob(), "hello", WEB);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (server != null)
-        {
-            server.close();
-        }
     }
 
     static void putAction(final Http client, final String name, final String annotations) throws Exception

@@ -1,13 +1,12 @@
 package dev.whisk.frontdoor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
@@ -20,28 +19,16 @@ class SequencesApiTest
 {
     private static final String CODE = "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main(p){return p}\"}}";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Http alice;
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+    static final Http alice = server.alice();
 
     @BeforeAll
     static void start() throws Exception
     {
-        server = new TestServer(dir);
-        alice = server.alice();
         alice.put("/namespaces/_/actions/a", CODE);
         alice.put("/namespaces/_/packages/p", "{}");
         alice.put("/namespaces/_/actions/p/b", CODE);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (server != null)
-        {
-            server.close();
-        }
     }
 
     @Test

@@ -3,12 +3,12 @@ package dev.whisk.frontdoor;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.whisk.testkit.Http;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
@@ -20,7 +20,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,30 +43,26 @@ class SlowClientTest
     /** The attack comes from another loopback address than the legitimate caller (127.0.0.1). */
     private static final String ATTACKER = "127.0.0.2";
 
-    @TempDir
-    Path dir;
-    TestServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer(false, config());
     final List<Socket> sockets = new ArrayList<>();
 
-    @BeforeEach
-    void start() throws Exception
+    private static FrontDoorConfig config()
     {
         final FrontDoorConfig d = FrontDoorConfig.defaults();
-        final FrontDoorConfig config = new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
+        return new FrontDoorConfig("127.0.0.1", 0, 1, d.maxBodyBytes(),
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs()).withBounds(d.bounds()
             .withTimeoutsMs(HEADER_TIMEOUT_MS, BODY_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS)
             .withConnections(500, PER_CLIENT));
-        server = new TestServer(dir, false, config);
     }
 
     @AfterEach
-    void stop() throws IOException
+    void closeSockets() throws IOException
     {
         for (final Socket s : sockets)
         {
             s.close();
         }
-        server.close();
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.whisk.storage.FileActivationStore;
 import dev.whisk.storage.FileEntityStore;
 import dev.whisk.storage.FileSubjectStore;
 import dev.whisk.storage.WriteResult;
+import dev.whisk.testkit.Fixture;
+import dev.whisk.testkit.Http;
 import org.agrona.CloseHelper;
 
 import java.nio.file.Path;
@@ -16,19 +18,45 @@ import java.util.concurrent.TimeUnit;
  * The real front door over real file stores in a temporary directory, with two namespaces, {@code alice} and
  * {@code bob}, each with its own credential. No scheduler: routes that invoke are exercised by the launcher's
  * platform tests.
+ * <p>
+ * A test class declares it as one field, started once for the class (or, as an instance field, for each test):
+ * <pre>
+ * &#64;RegisterExtension
+ * static final TestServer server = new TestServer();
+ * static final Http alice = server.alice();
+ * </pre>
+ * The constructors that take a directory start at once, for a test that restarts a server over the same data.
  */
-final class TestServer implements AutoCloseable
+final class TestServer extends Fixture
 {
     static final String KEY = "k".repeat(64);
 
-    final FileEntityStore entities;
-    final FileSubjectStore subjects;
-    final FileActivationStore activations;
-    final RouteStore routes;
+    private final boolean withRoutes;
+    private final FrontDoorConfig custom;
+    FileEntityStore entities;
+    FileSubjectStore subjects;
+    FileActivationStore activations;
+    RouteStore routes;
     final Admission admission = new Admission();
-    final FrontDoor frontDoor;
-    final String aliceAuth;
-    final String bobAuth;
+    FrontDoor frontDoor;
+    String aliceAuth;
+    String bobAuth;
+
+    /** A server with the default settings on a free port, started by JUnit as an extension. */
+    TestServer()
+    {
+        this(false, null);
+    }
+
+    /**
+     * As above: {@code withRoutes} serves the API gateway from a route store in {@code dir/routes}, and
+     * {@code custom} settings of the front door ({@code null}: the defaults on a free port).
+     */
+    TestServer(final boolean withRoutes, final FrontDoorConfig custom)
+    {
+        this.withRoutes = withRoutes;
+        this.custom = custom;
+    }
 
     TestServer(final Path dir) throws Exception
     {
@@ -46,6 +74,13 @@ final class TestServer implements AutoCloseable
 
     /** As above, with {@code custom} settings of the front door ({@code null}: the defaults on a free port). */
     TestServer(final Path dir, final boolean withRoutes, final FrontDoorConfig custom) throws Exception
+    {
+        this(withRoutes, custom);
+        open(dir);
+    }
+
+    @Override
+    protected void open(final Path dir) throws Exception
     {
         routes = withRoutes ? RouteStore.open(dir.resolve("routes")) : null;
         entities = FileEntityStore.open(dir.resolve("entities"));
@@ -89,19 +124,31 @@ final class TestServer implements AutoCloseable
         return "http://127.0.0.1:" + frontDoor.localAddress().getPort() + "/api/v1";
     }
 
+    /** Alice's client of the REST API; usable once the server runs (it may be made before). */
     Http alice()
     {
-        return new Http(baseUrl(), aliceAuth);
+        return new Http(this::baseUrl, () -> aliceAuth);
+    }
+
+    /** Alice's client with paths relative to the server's root rather than {@code /api/v1}. */
+    Http aliceAtRoot()
+    {
+        return new Http(() -> "http://127.0.0.1:" + port(), () -> aliceAuth);
     }
 
     Http bob()
     {
-        return new Http(baseUrl(), bobAuth);
+        return new Http(this::baseUrl, () -> bobAuth);
     }
 
     @Override
     public void close()
     {
         CloseHelper.closeAll(frontDoor, routes, entities, subjects, activations);
+        frontDoor = null;
+        routes = null;
+        entities = null;
+        subjects = null;
+        activations = null;
     }
 }

@@ -2,13 +2,11 @@ package dev.whisk.frontdoor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.NamespaceLimits;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,26 +17,9 @@ class TriggersAndRulesApiTest
 {
     private static final String CODE = "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main(p){return p}\"}}";
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static Http alice;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        server = new TestServer(dir);
-        alice = server.alice();
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (server != null)
-        {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
+    static final Http alice = server.alice();
 
     @Test
     void triggerIsCreatedUpdatedListedAndDeleted() throws Exception

@@ -1,10 +1,10 @@
 package dev.whisk.frontdoor;
 
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,29 +32,25 @@ class UploadBoundsTest
     private static final long BUDGET_BYTES = 12L * 1024 * 1024;
     private static final int UPLOAD_BYTES = 7 * 1024 * 1024;
 
-    @TempDir
-    Path dir;
-    TestServer server;
+    @RegisterExtension
+    final TestServer server = new TestServer(false, config());
     final List<Socket> sockets = new ArrayList<>();
 
-    @BeforeEach
-    void start() throws Exception
+    private static FrontDoorConfig config()
     {
         final FrontDoorConfig d = FrontDoorConfig.defaults();
-        final FrontDoorConfig config = new FrontDoorConfig("127.0.0.1", 0, 1, MAX_BODY_BYTES,
+        return new FrontDoorConfig("127.0.0.1", 0, 1, MAX_BODY_BYTES,
             d.maxInvokeBodyBytes(), d.maxBlockingWaitMs()).withBounds(d.bounds()
             .withMemory(BUDGET_BYTES, d.bounds().maxPayloadBytesQueued()));
-        server = new TestServer(dir, false, config);
     }
 
     @AfterEach
-    void stop() throws IOException
+    void closeSockets() throws IOException
     {
         for (final Socket s : sockets)
         {
             s.close();
         }
-        server.close();
     }
 
     @Test
@@ -181,7 +176,7 @@ class UploadBoundsTest
 
     private double metric(final String name) throws Exception
     {
-        final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        final java.net.http.HttpResponse<String> r = Http.client().send(
             java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port() +
                 "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return MetricsEndpointTest.value(r.body(), name);

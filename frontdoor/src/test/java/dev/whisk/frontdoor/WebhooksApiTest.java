@@ -1,17 +1,15 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.NamespaceLimits;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -24,26 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WebhooksApiTest
 {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = Http.client();
 
-    @TempDir
-    static Path dir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        server = new TestServer(dir);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (server != null)
-        {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
 
     @Test
     void postsCountAgainstTheOwnersFiresPerMinute() throws Exception

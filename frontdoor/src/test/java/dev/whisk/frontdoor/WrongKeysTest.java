@@ -1,15 +1,13 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.Messages;
-import dev.whisk.storage.WriteResult;
 import dev.whisk.core.entity.NamespaceLimits;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.whisk.storage.WriteResult;
+import dev.whisk.testkit.Http;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -27,21 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WrongKeysTest
 {
-    @TempDir
-    Path dir;
-    private TestServer server;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        server = new TestServer(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        server.close();
-    }
+    @RegisterExtension
+    final TestServer server = new TestServer();
 
     @Test
     void unknownAndKnownUuidsAreRefusedWithTheSameAnswer() throws Exception

@@ -4,9 +4,10 @@ import dev.whisk.core.json.Json;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,28 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code 127.0.0.1} is the container itself, so this passes only when the API listens on the network's gateway.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ActionCallsPlatformTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone().before(dir -> clientDir = NpmClientTest.installClient());
     static Path clientDir;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        clientDir = NpmClientTest.installClient();
-        platform = TestPlatform.start(dataDir);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
-    }
 
     @Test
     void anActionInvokesAnotherActionThroughTheNpmClient() throws Exception

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,39 +26,25 @@ import static org.awaitility.Awaitility.await;
  * {@code whisk.system} catalog, cross-namespace refusals, and per-namespace throttles set with {@code whisk admin}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ApiEndToEndTest
 {
     private static final String SHOW_PARAMS = "function main(p) { return p; }";
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
-    static Api perMinute;
-    static Api narrow;
+    static String perMinuteAuth;
+    static String narrowAuth;
 
-    @BeforeAll
-    static void start() throws Exception
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone().before(dir ->
     {
-        TestPlatform.requireDockerAndImage();
-        final String perMinuteAuth = admin("user", "create", "perminute", "--invocations-per-minute", "2",
-            "--data-dir", dataDir.toString());
-        final String narrowAuth = admin("user", "create", "narrow", "--concurrent-invocations", "1",
-            "--invocations-per-minute", "1000", "--data-dir", dataDir.toString());
-        platform = TestPlatform.start(dataDir);
-        guest = new Api(platform.apiHost(), platform.guestAuth());
-        perMinute = new Api(platform.apiHost(), perMinuteAuth);
-        narrow = new Api(platform.apiHost(), narrowAuth);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
-    }
+        perMinuteAuth = admin("user", "create", "perminute", "--invocations-per-minute", "2",
+            "--data-dir", dir.toString());
+        narrowAuth = admin("user", "create", "narrow", "--concurrent-invocations", "1",
+            "--invocations-per-minute", "1000", "--data-dir", dir.toString());
+    });
+    static final Api guest = platform.guest();
+    static final Api perMinute = platform.api(() -> perMinuteAuth);
+    static final Api narrow = platform.api(() -> narrowAuth);
 
     @Test
     void invokeThroughABindingMergesPackageThenBindingThenActionThenBody() throws Exception

@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import dev.whisk.frontdoor.api.BlockingTimeout;
 import dev.whisk.launcher.node.Standalone;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * arrives. A value other than 202 or 504 fails the start.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class BlockingTimeoutTest
 {
     @Test

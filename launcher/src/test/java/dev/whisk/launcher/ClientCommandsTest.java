@@ -3,9 +3,11 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -27,30 +29,20 @@ import static org.awaitility.Awaitility.await;
  * error texts.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ClientCommandsTest
 {
-    @TempDir
-    static Path dataDir;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
     @TempDir
     static Path work;
-    static Standalone platform;
     static Path props;
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
         props = work.resolve("wskprops");
         Files.writeString(props, "APIHOST=" + platform.apiHost() + "\nAUTH=" + platform.guestAuth() + "\n");
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

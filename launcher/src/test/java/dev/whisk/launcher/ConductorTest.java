@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
  * a sequence. Also a sequence of three whose middle component fails.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ConductorTest
 {
     private static final String CONDUCTOR = "\"annotations\":[{\"key\":\"conductor\",\"value\":true}," +
@@ -36,16 +37,13 @@ class ConductorTest
         "  return { action: '/_/triple', params: { n: p.n }, state: { $done: true } };\n" +
         "}";
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api guest = platform.guest();
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
-        guest = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(guest.putAction("half", "function main(p) { return { n: p.n / 2, went: 'even' }; }", null)
             .status()).isEqualTo(200);
         assertThat(guest.putAction("triple", "function main(p) { return { n: p.n * 3 + 1, went: 'odd' }; }", null)
@@ -54,15 +52,6 @@ class ConductorTest
             .isEqualTo(200);
         assertThat(guest.putAction("boom", "function main(p) { return { error: 'boom at ' + p.n }; }", null)
             .status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

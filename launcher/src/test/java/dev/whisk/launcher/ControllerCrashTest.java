@@ -1,8 +1,10 @@
 package dev.whisk.launcher;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -28,23 +30,21 @@ import static org.awaitility.Awaitility.await;
  * lines in the containers' logs).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ControllerCrashTest
 {
     private static final String TOKEN = "controller-crash-test-token-0123";
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() ->
     {
-        ChildJvm.stopAll(processes);
         for (int id = 0; id < 2; id++)
         {
             TestPlatform.removeContainersOf("invoker-" + id);
         }
-    }
+    });
 
     @Test
     void everyAcknowledgedRequestEndsInExactlyOneRecordAfterAControllerCrash() throws Exception

@@ -4,10 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
-/** What the crash and kill tests check after a process died: records that exist, runs counted from log lines. */
+/**
+ * What the crash, kill and at-rest tests check: records that exist after a process died, runs counted from log
+ * lines, secrets searched for in files.
+ */
 final class CrashChecks
 {
     private CrashChecks()
@@ -87,5 +92,31 @@ final class CrashChecks
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Whether {@code haystack} holds the UTF-8 bytes of {@code needle}. */
+    static boolean contains(final byte[] haystack, final String needle)
+    {
+        final byte[] n = needle.getBytes(StandardCharsets.UTF_8);
+        outer:
+        for (int i = 0; i + n.length <= haystack.length; i++)
+        {
+            for (int j = 0; j < n.length; j++)
+            {
+                if (haystack[i + j] != n[j])
+                {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** The SHA-256 of {@code s}'s UTF-8 bytes, in hex. */
+    static String sha256(final String s) throws Exception
+    {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

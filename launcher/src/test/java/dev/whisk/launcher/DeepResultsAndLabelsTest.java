@@ -3,11 +3,12 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import dev.whisk.pool.docker.DockerDriver;
+import dev.whisk.testkit.Docker;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * names only an action a container was created for.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class DeepResultsAndLabelsTest
 {
     /** Answers {@code p.depth} objects one inside the other, {@code {"a":{"a":...{}}}}, and the depth it was given. */
@@ -78,13 +80,8 @@ class DeepResultsAndLabelsTest
     }
 
     /** The labels of each container of invoker {@code label}, as {@code docker ps} prints them. */
-    private static List<String> containerLabels(final String label) throws Exception
+    private static List<String> containerLabels(final String label)
     {
-        final Process ps = new ProcessBuilder("docker", "ps", "-a", "--filter",
-            "label=" + DockerDriver.LABEL_INVOKER + "=" + label, "--format", "{{.Labels}}")
-            .redirectErrorStream(true).start();
-        final String out = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(ps.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        return out.lines().filter(l -> !l.isBlank()).toList();
+        return Docker.labelsOf(java.util.Map.of(DockerDriver.LABEL_INVOKER, label));
     }
 }

@@ -4,14 +4,14 @@ import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.launcher.node.Standalone;
 import dev.whisk.launcher.node.StandaloneConfig;
 import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.testkit.NeedsDocker;
+import dev.whisk.testkit.Tmpfs;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * again by itself.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class DiskFullTest
 {
     private static final long MB = 1024 * 1024;
@@ -45,24 +46,18 @@ class DiskFullTest
     private static final int MAX_INVOKES = 6_000;
     private static final int REFUSALS_WANTED = 40;
 
+    /** The data directory's file system, unmounted after {@link #stop()} closed the platform. */
+    @RegisterExtension
+    final Tmpfs tmpfs = new Tmpfs(40);
     private Path mount;
     private Standalone platform;
 
     @AfterEach
-    void unmount() throws Exception
+    void stop()
     {
         if (platform != null)
         {
             platform.close();
-        }
-        if (mount != null)
-        {
-            // A mapping the JVM has not dropped yet keeps the file system busy: detach it lazily then.
-            if (run("umount", mount.toString()) != null)
-            {
-                run("umount", "-l", mount.toString());
-            }
-            Files.deleteIfExists(mount);
         }
     }
 
@@ -70,14 +65,7 @@ class DiskFullTest
     void aFullDiskRefusesNewWorkWith503LosesNothingAcknowledgedAndRecoversWhenSpaceReturns() throws Exception
     {
         TestPlatform.requireDockerAndImage();
-        mount = Files.createTempDirectory("durable-tmpfs-");
-        final String mounted = run("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", mount.toString());
-        if (mounted != null)
-        {
-            Files.deleteIfExists(mount);
-            mount = null;
-            Assumptions.abort("cannot mount a tmpfs for the data directory (root needed): " + mounted);
-        }
+        mount = tmpfs.path();
         platform = start(mount.resolve("data"));
         final Api api = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(api.putAction("fill", "function main(p) { return { n: p.pad.length }; }", null).status())
@@ -90,7 +78,7 @@ class DiskFullTest
         // Leave about 12 MB above the threshold, for the invokes to fill.
         final Path filler = mount.resolve("filler");
         final long usable = Files.getFileStore(mount).getUsableSpace();
-        writeFiller(filler, usable - MIN_FREE - 12 * MB);
+        Tmpfs.fill(filler, usable - MIN_FREE - 12 * MB);
 
         final String body = "{\"pad\":\"" + "x".repeat(20 * 1024) + "\"}";
         final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
@@ -196,30 +184,5 @@ class DiskFullTest
                 java.util.Map.of("nodejs:20", ContainerPoolConfig.DEFAULT_NODEJS_IMAGE), p.apiHost(), 2048,
                 p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(), p.clientThreads()))
             .withScheduler(d.scheduler().withJournal(d.scheduler().rollCycle(), MIN_FREE, d.scheduler().trimMs())));
-    }
-
-    private static void writeFiller(final Path file, final long bytes) throws IOException
-    {
-        final byte[] block = new byte[(int)MB];
-        try (OutputStream out = Files.newOutputStream(file))
-        {
-            for (long left = bytes; left > 0; left -= block.length)
-            {
-                out.write(block, 0, (int)Math.min(block.length, left));
-            }
-        }
-    }
-
-    /** Runs a command; {@code null} when it succeeded, else its output. */
-    private static String run(final String... command) throws IOException, InterruptedException
-    {
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS))
-        {
-            p.destroyForcibly();
-            return "timed out";
-        }
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out.trim();
     }
 }

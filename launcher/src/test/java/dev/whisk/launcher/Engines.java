@@ -1,5 +1,6 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.extension.ExtensionContext;
 

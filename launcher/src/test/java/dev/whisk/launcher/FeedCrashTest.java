@@ -2,11 +2,12 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -22,7 +23,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
@@ -41,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * whose fire was not yet durable at the kill are delivered again, and the duplicate count is printed.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class FeedCrashTest
 {
     private static Engines.Engine kafka;
@@ -58,8 +59,15 @@ class FeedCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
     private final String label = "feedcrash-" + ProcessHandle.current().pid();
+    /** The platform stopping removes its containers too, and Docker answers 409 to a second removal meanwhile. */
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() -> await().atMost(Duration.ofSeconds(60))
+        .ignoreExceptions().until(() ->
+        {
+            TestPlatform.removeContainersOf(label);
+            return TestPlatform.containersOf(label) == 0;
+        }));
 
     /** Writes event {@code i} to the engine. */
     private interface Writer extends AutoCloseable
@@ -68,18 +76,6 @@ class FeedCrashTest
 
         @Override
         void close() throws Exception;
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        // the platform stopping removes its containers too, and Docker answers 409 to a second removal meanwhile
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
-        {
-            TestPlatform.removeContainersOf(label);
-            return TestPlatform.containersOf(label) == 0;
-        });
     }
 
     @Test

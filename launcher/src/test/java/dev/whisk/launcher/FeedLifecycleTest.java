@@ -3,12 +3,12 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * annotation, no {@code feedParameters}) leaves the lifecycle to the client, as before.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class FeedLifecycleTest
 {
     /** A feed action as OpenWhisk's are written: it switches on lifecycleEvent and rejects what it cannot do. */
@@ -45,29 +46,17 @@ class FeedLifecycleTest
         "    calendar: params.calendar || null };",
         "}");
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api api = platform.guest();
     static String namespace;
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
-        api = new Api(platform.apiHost(), platform.guestAuth());
         namespace = api.get("/namespaces").json().get(0).asText();
         assertThat(api.putAction("calendarFeed", FEED, "\"annotations\":[{\"key\":\"feed\",\"value\":true}]")
             .status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

@@ -2,9 +2,11 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
-import org.junit.jupiter.api.AfterEach;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * lists ends in exactly one record, and none ran twice (counted from the action's own log lines in the containers).
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class FireCrashTest
 {
     private static final String TOKEN = "fire-crash-test-token-0123456789";
@@ -38,14 +41,9 @@ class FireCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf("invoker-" + INVOKER_ID);
-    }
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() ->
+        TestPlatform.removeContainersOf("invoker-" + INVOKER_ID));
 
     @Test
     void everyAcknowledgedFireRunsItsRuleExactlyOnceAcrossAControllerCrash() throws Exception

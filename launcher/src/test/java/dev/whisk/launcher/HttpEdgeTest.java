@@ -4,10 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -34,35 +34,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code binary} code that is not base64 refused.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class HttpEdgeTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api api = platform.guest();
+    /** Answers {@code p.n} after sleeping {@code p.ms} milliseconds (also InFlightTimeoutsTest's action). */
+    static final String SLOW = """
+        async function main(p) {
+          await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
+          return { n: p.n };
+        }""";
     static String authHeader;
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
-        api = new Api(platform.apiHost(), platform.guestAuth());
-        authHeader = "Basic " + Base64.getEncoder().encodeToString(
-            platform.guestAuth().getBytes(StandardCharsets.UTF_8));
-        assertThat(api.putAction("slow", """
-            async function main(p) {
-              await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
-              return { n: p.n };
-            }""", null).status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
+        authHeader = platform.guest().authHeader();
+        assertThat(api.putAction("slow", SLOW, null).status()).isEqualTo(200);
     }
 
     @Test

@@ -2,10 +2,11 @@ package dev.whisk.launcher;
 
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,8 +15,6 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,41 +25,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  * closed only once it has then been idle for its keep-alive timeout.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class InFlightTimeoutsTest
 {
     private static final long TIMEOUT_MS = 1_000;
     private static final int RUN_MS = 3_500;
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone(f -> f.withBounds(f.bounds()
+        .withTimeoutsMs(TIMEOUT_MS, TIMEOUT_MS, TIMEOUT_MS)));
     static String authHeader;
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir, f -> f.withBounds(f.bounds()
-            .withTimeoutsMs(TIMEOUT_MS, TIMEOUT_MS, TIMEOUT_MS)));
         final Api api = new Api(platform.apiHost(), platform.guestAuth());
-        authHeader = "Basic " + Base64.getEncoder().encodeToString(
-            platform.guestAuth().getBytes(StandardCharsets.UTF_8));
-        assertThat(api.putAction("slow", """
-            async function main(p) {
-              await new Promise((resolve) => setTimeout(resolve, p.ms || 0));
-              return { n: p.n };
-            }""", null).status()).isEqualTo(200);
+        authHeader = platform.guest().authHeader();
+        assertThat(api.putAction("slow", HttpEdgeTest.SLOW, null).status()).isEqualTo(200);
         // Warm: the run below is then as long as the action sleeps.
         assertThat(api.post("/namespaces/_/actions/slow?blocking=true&result=true", "{\"n\":0}").status())
             .isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

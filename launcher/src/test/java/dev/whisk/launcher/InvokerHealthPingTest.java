@@ -7,6 +7,10 @@ import dev.whisk.launcher.node.Controller;
 import dev.whisk.launcher.node.InvokerNode;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.scheduler.SchedulerConfig;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.DockerSocketProxy;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * with whisk errors is taken out; and with no invoker able to run anything, callers get 503 and nothing is accepted.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class InvokerHealthPingTest
 {
     private static final String TOKEN = "health-ping-test-token-0123456789";
@@ -44,7 +49,7 @@ class InvokerHealthPingTest
     private DockerSocketProxy proxy;
     private Controller controller;
     private final List<InvokerNode> invokers = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = Http.client();
 
     @AfterEach
     void stop() throws IOException

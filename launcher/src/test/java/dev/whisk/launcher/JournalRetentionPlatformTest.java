@@ -4,6 +4,7 @@ import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.launcher.node.Standalone;
 import dev.whisk.launcher.node.StandaloneConfig;
 import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +28,7 @@ import static org.awaitility.Awaitility.await;
  * all but the newest cycle file go. A restart on the trimmed data serves, keeps every record, and replays nothing.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class JournalRetentionPlatformTest
 {
     @TempDir

@@ -2,6 +2,7 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
+import dev.whisk.testkit.NeedsDocker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -9,12 +10,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -38,21 +38,20 @@ import static org.awaitility.Awaitility.await;
  * trigger deleted behind the feed's back disables it (a 404); DELETE removes the consumer group.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class KafkaFeedTest
 {
     private static Engines.Engine kafka;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> kafka = Engines.kafka(context);
+    static final BeforeAllCallback ENGINE = (ExtensionContext context) ->
+    {
+        TestPlatform.requireDockerAndImage();
+        kafka = Engines.kafka(context);
+    };
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void docker() throws Exception
-    {
-        TestPlatform.requireDockerAndImage();
-    }
 
     @Test
     void deliversRecordsOnceInOrderDeadLettersOversizeOnesAndCleansUp() throws Exception

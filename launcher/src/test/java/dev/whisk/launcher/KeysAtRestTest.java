@@ -1,25 +1,25 @@
 package dev.whisk.launcher;
 
 import dev.whisk.launcher.node.Standalone;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.whisk.launcher.CrashChecks.contains;
+import static dev.whisk.launcher.CrashChecks.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * actions report a SHA-256 of what they were handed, so the records themselves hold no key either.
  */
 @Timeout(value = 4, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class KeysAtRestTest
 {
     private static final String HASH_OF = """
@@ -74,7 +75,7 @@ class KeysAtRestTest
             final Api.Reply hook = bob.put("/namespaces/_/triggers/hooked/webhook", "");
             assertThat(hook.status()).isEqualTo(200);
             secret = hook.json().path("secret").asText();
-            final HttpResponse<String> fired = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            final HttpResponse<String> fired = Http.client().send(HttpRequest.newBuilder(
                     URI.create(platform.apiHost() + hook.json().path("path").asText()))
                 .header("Content-Type", "application/json").header("X-Webhook-Token", secret)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -102,29 +103,5 @@ class KeysAtRestTest
         }
         assertThat(holding).as("files holding bob's key or the webhook secret").isEmpty();
         assertThat(open).as("paths others could read").isEmpty();
-    }
-
-    private static boolean contains(final byte[] haystack, final String needle)
-    {
-        final byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++)
-        {
-            for (int j = 0; j < n.length; j++)
-            {
-                if (haystack[i + j] != n[j])
-                {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static String sha256(final String s) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -3,12 +3,13 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and once the burst is done the bound is free again.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class LargePayloadBurstTest
 {
     private static final int CALLS = 150;
@@ -34,31 +36,19 @@ class LargePayloadBurstTest
     private static final int PAYLOAD_CHARS = 900_000;
     private static final long PAYLOADS_QUEUED_BYTES = 24L * 1024 * 1024;
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone(f -> f.withBounds(f.bounds()
+        .withMemory(f.bounds().maxBodyBytesInFlight(), PAYLOADS_QUEUED_BYTES)));
+    static final Api api = platform.guest();
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir, f -> f.withBounds(f.bounds()
-            .withMemory(f.bounds().maxBodyBytesInFlight(), PAYLOADS_QUEUED_BYTES)));
-        api = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(api.putAction("weigh", """
             async function main(p) {
               await new Promise((resolve) => setTimeout(resolve, 300));
               return { n: p.n, size: (p.blob || '').length };
             }""", null).status()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test
@@ -147,7 +137,7 @@ class LargePayloadBurstTest
 
     private static void awaitPayloadsQueued(final long bytes) throws Exception
     {
-        final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        final java.net.http.HttpClient http = Http.client();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true)
         {

@@ -6,6 +6,8 @@ import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.launcher.node.Controller;
 import dev.whisk.launcher.node.Standalone;
 import dev.whisk.scheduler.SchedulerConfig;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * invocations, still runs 3 at once: no run kept a slot.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class LargeRecordsTest
 {
     private static final String TOKEN = "large-records-test-token-0123456789";

@@ -4,11 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.whisk.core.json.Json;
 import dev.whisk.launcher.node.Standalone;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -16,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,16 +35,18 @@ import static org.awaitility.Awaitility.await;
  * with a sink that never answers, invokes still complete and the lost lines are counted in {@code /metrics}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class LogForwardingTest
 {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = Http.client();
     private static final String LOGGER = "function main(p) { console.log('forward me ' + p.n); return { n: p.n }; }";
     private static final String SETTINGS = "/runtime/namespaces/guest/logForwarding";
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api guest = platform.guest();
+    /** The guest's client with paths from the root, for the runtime settings outside {@code /api/v1}. */
+    static final Http root = new Http(platform::apiHost, platform::guestAuth);
     static HttpServer sink;
     static HttpServer hanging;
     static final List<String> received = new CopyOnWriteArrayList<>();
@@ -79,8 +82,6 @@ class LogForwardingTest
             ex.close();
         });
         hanging.start();
-        platform = TestPlatform.start(dataDir);
-        guest = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(guest.putAction("logger", LOGGER, null).status()).isEqualTo(200);
     }
 
@@ -88,10 +89,6 @@ class LogForwardingTest
     static void stop()
     {
         release.countDown();
-        if (platform != null)
-        {
-            platform.close();
-        }
         if (sink != null)
         {
             sink.stop(0);
@@ -166,15 +163,7 @@ class LogForwardingTest
 
     private static Api.Reply send(final String method, final String path, final String body) throws Exception
     {
-        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(platform.apiHost() + path))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
-                platform.guestAuth().getBytes(StandardCharsets.UTF_8)))
-            .header("Content-Type", "application/json")
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
-                HttpRequest.BodyPublishers.ofString(body));
-        final HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Api.Reply(r.statusCode(), r.body(), null);
+        return root.send(method, path, body);
     }
 
     private static double metric(final String name) throws Exception

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,21 +30,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Skipped when {@code npm} is missing or the install fails, unless {@code WHISK_REQUIRE_NPM=true}.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class NpmClientTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone().before(dir -> otherAuth =
+        ApiEndToEndTest.admin("user", "create", "npmother", "--data-dir", dir.toString()));
+    static String otherAuth;
     static JsonNode seen;
 
     @BeforeAll
     static void start() throws Exception
     {
         final Path clientDir = installClient();
-        TestPlatform.requireDockerAndImage();
-        final String otherAuth = ApiEndToEndTest.admin("user", "create", "npmother", "--data-dir",
-            dataDir.toString());
-        platform = TestPlatform.start(dataDir);
         final Path script = clientDir.resolve("drive-openwhisk.js");
         try (InputStream in = NpmClientTest.class.getResourceAsStream("/npm/drive-openwhisk.js"))
         {
@@ -64,15 +63,6 @@ class NpmClientTest
         assertThat(p.waitFor(4, TimeUnit.MINUTES)).isTrue();
         assertThat(p.exitValue()).as(Files.readString(err)).isZero();
         seen = Json.MAPPER.readTree(Files.readString(out));
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,28 +27,12 @@ import static org.awaitility.Awaitility.await;
  * driven over HTTP.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class PlatformEndToEndTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        platform = TestPlatform.start(dataDir);
-        api = new Api(platform.apiHost(), platform.guestAuth());
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
-    }
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api api = platform.guest();
 
     @Test
     void blockingInvokeOfANewActionReturnsItsResult() throws Exception
@@ -263,7 +247,7 @@ class PlatformEndToEndTest
 
     private static String metrics() throws Exception
     {
-        final HttpResponse<String> r = HttpClient.newHttpClient().send(
+        final HttpResponse<String> r = Http.client().send(
             HttpRequest.newBuilder(URI.create(platform.apiHost() + "/metrics")).build(),
             HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);

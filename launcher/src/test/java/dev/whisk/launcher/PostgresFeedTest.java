@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -31,22 +32,21 @@ import static org.awaitility.Awaitility.await;
  * commit order; deleting the trigger drops its replication slot and publication.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class PostgresFeedTest
 {
     private static final String PUBLICATIONS = "select count(*) from pg_publication where pubname like 'whisk_%'";
     private static Engines.Engine pg;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> pg = Engines.postgres(context);
+    static final BeforeAllCallback ENGINE = (ExtensionContext context) ->
+    {
+        TestPlatform.requireDockerAndImage();
+        pg = Engines.postgres(context);
+    };
 
     @TempDir
     Path dataDir;
-
-    @BeforeAll
-    static void docker() throws Exception
-    {
-        TestPlatform.requireDockerAndImage();
-    }
 
     @Test
     void deliversFilteredRowChangesAndDeleteDropsTheSlot() throws Exception

@@ -3,6 +3,7 @@ package dev.whisk.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -32,23 +33,22 @@ import static org.awaitility.Awaitility.await;
  * stream order, and acknowledged; DELETE destroys the consumer group.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class RedisFeedTest
 {
     private static Engines.Engine redis;
 
     @RegisterExtension
-    static final BeforeAllCallback ENGINE = (ExtensionContext context) -> redis = Engines.redis(context);
+    static final BeforeAllCallback ENGINE = (ExtensionContext context) ->
+    {
+        TestPlatform.requireDockerAndImage();
+        redis = Engines.redis(context);
+    };
 
     @TempDir
     Path dataDir;
     @TempDir
     Path work;
-
-    @BeforeAll
-    static void docker() throws Exception
-    {
-        TestPlatform.requireDockerAndImage();
-    }
 
     @Test
     void aThrottledNamespacePausesTheFeedAndLosesNothing() throws Exception

@@ -1,6 +1,7 @@
 package dev.whisk.launcher;
 
 import dev.whisk.launcher.node.Standalone;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 /** What a user stored is still there after the platform stops and starts again on the same data directory. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class RestartTest
 {
     @TempDir

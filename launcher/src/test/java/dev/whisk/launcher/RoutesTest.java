@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.json.Json;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -29,36 +32,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * response type, path parameters, CORS preflight and wrong verb; and routes still served after a restart.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class RoutesTest
 {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = Http.client();
     private static final String MGMT = "/web/whisk.system/apimgmt/";
     private static final String WEB = "\"annotations\":[{\"key\":\"web-export\",\"value\":true}]";
     private static final String ECHO = "function main(p) { return { who: p.who, x: p.x, method: p.__ow_method }; }";
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api guest = platform.guest();
 
     @BeforeAll
     static void start() throws Exception
     {
-        platform = TestPlatform.start(dataDir);
-        guest = new Api(platform.apiHost(), platform.guestAuth());
         assertThat(guest.putAction("routed", ECHO, WEB).status()).isEqualTo(200);
         assertThat(guest.putAction("page", "function main(p) { return { statusCode: 201, headers: " +
             "{ 'content-type': 'text/plain', 'x-from': 'route' }, body: 'id ' + p.id }; }", WEB).status())
             .isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
     }
 
     @Test

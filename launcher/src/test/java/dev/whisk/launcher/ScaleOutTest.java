@@ -3,6 +3,8 @@ package dev.whisk.launcher;
 import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.launcher.node.Controller;
 import dev.whisk.scheduler.SchedulerConfig;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +29,7 @@ import static org.awaitility.Awaitility.await;
  * moves to the survivor, and a restarted invoker cleans its old containers and is used again.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class ScaleOutTest
 {
     private static final String TOKEN = "scale-out-test-token-0123456789";

@@ -1,27 +1,28 @@
 package dev.whisk.launcher;
 
-import org.junit.jupiter.api.AfterEach;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import static dev.whisk.launcher.CrashChecks.contains;
+import static dev.whisk.launcher.CrashChecks.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * it. Restarted on the same data and key file, the sealed secret still proves a webhook.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class SecretsAtRestTest
 {
     private static final String HASH_OF = "const crypto = require('crypto');" +
@@ -41,15 +43,9 @@ class SecretsAtRestTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
     private final String label = "secrets-" + ProcessHandle.current().pid();
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf(label);
-    }
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() -> TestPlatform.removeContainersOf(label));
 
     @Test
     void noKeyOrSecretIsInTheDataDirectoryOrTheLogsAndTheSealKeyLivesOutside() throws Exception
@@ -150,33 +146,9 @@ class SecretsAtRestTest
 
     private static int fire(final int port, final String path, final String secret) throws Exception
     {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return Http.client().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Content-Type", "application/json").header("X-Webhook-Token", secret)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString())
             .statusCode();
-    }
-
-    private static boolean contains(final byte[] haystack, final String needle)
-    {
-        final byte[] n = needle.getBytes(StandardCharsets.UTF_8);
-        outer:
-        for (int i = 0; i + n.length <= haystack.length; i++)
-        {
-            for (int j = 0; j < n.length; j++)
-            {
-                if (haystack[i + j] != n[j])
-                {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static String sha256(final String s) throws Exception
-    {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,5 +1,8 @@
 package dev.whisk.launcher;
 
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,6 +32,7 @@ import static org.awaitility.Awaitility.await;
  * every invoke acknowledged before, during or after the stall ends in a record.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class StallTest
 {
     private static final String TOKEN = "stall-test-token-0123456789abcdef";
@@ -175,7 +179,7 @@ class StallTest
     /** What {@code GET /invokers} shows for the invoker. */
     private static String invokerState(final int port) throws IOException, InterruptedException
     {
-        final java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        final java.net.http.HttpResponse<String> r = Http.client().send(
             java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/invokers"))
                 .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         return dev.whisk.core.json.Json.MAPPER.readTree(r.body()).path("invoker" + INVOKER_ID).asText();

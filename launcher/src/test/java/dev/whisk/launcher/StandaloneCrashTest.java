@@ -2,9 +2,12 @@ package dev.whisk.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.core.entity.Messages;
-import org.junit.jupiter.api.AfterEach;
+import dev.whisk.testkit.ChildJvm;
+import dev.whisk.testkit.Docker;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -38,6 +41,7 @@ import static org.awaitility.Awaitility.await;
  * the actions write straight to their stdout, past the platform.
  */
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class StandaloneCrashTest
 {
     /** A label of its own, so that its containers are no other test's and its restart reaps only its own. */
@@ -46,14 +50,8 @@ class StandaloneCrashTest
 
     @TempDir
     Path dir;
-    private final List<Process> processes = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
-    {
-        ChildJvm.stopAll(processes);
-        TestPlatform.removeContainersOf(LABEL);
-    }
+    @RegisterExtension
+    final ChildJvm.Processes processes = ChildJvm.processes(() -> TestPlatform.removeContainersOf(LABEL));
 
     @Test
     void aSequenceKilledMidRunEndsInOneRecordAndNoStepRunsTwice() throws Exception
@@ -361,24 +359,9 @@ class StandaloneCrashTest
     }
 
     /** The engine's output (stdout and stderr) of each container of this test's platforms, by container id. */
-    private static Map<String, String> logsById() throws IOException, InterruptedException
+    private static Map<String, String> logsById()
     {
-        final Process ps = new ProcessBuilder("docker", "ps", "-aq", "--no-trunc", "--filter",
-            "label=" + dev.whisk.pool.docker.DockerDriver.LABEL_INVOKER + "=" + LABEL).redirectErrorStream(true)
-            .start();
-        final String ids = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        ps.waitFor(30, TimeUnit.SECONDS);
-        final Map<String, String> logs = new java.util.TreeMap<>();
-        for (final String id : ids.split("\\s+"))
-        {
-            if (!id.isBlank())
-            {
-                final Process p = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
-                logs.put(id, new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                p.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        return logs;
+        return Docker.logsById(Map.of(dev.whisk.pool.docker.DockerDriver.LABEL_INVOKER, LABEL));
     }
 
     private Process start(final int port, final String name) throws IOException

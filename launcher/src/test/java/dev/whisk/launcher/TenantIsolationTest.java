@@ -12,17 +12,17 @@ import dev.whisk.launcher.node.Standalone;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.DockerDriver;
+import dev.whisk.testkit.Http;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,27 +39,25 @@ import static org.awaitility.Awaitility.await;
  * {@code /tmp}; and the limits are read back with {@code docker inspect}.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class TenantIsolationTest
 {
     /** 2048 MB is the test platform's budget: 512 MB gets 256 shares, 128 MB gets 64 (OpenWhisk's rule). */
     private static final int BUDGET_MB = 2048;
 
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api guest;
-    static Api bob;
+    static String bobAuth;
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone().before(dir -> bobAuth =
+        ApiEndToEndTest.admin("user", "create", "bob", "--data-dir", dir.toString()))
+        // This checkout's proxy: the shared image tag may hold another checkout's, without the secret check.
+        .onImage(TestPlatform::imageOfThisProxy);
+    static final Api guest = platform.guest();
+    static final Api bob = platform.api(() -> bobAuth);
     static DockerClient docker;
 
     @BeforeAll
     static void start() throws Exception
     {
-        TestPlatform.requireDockerAndImage();
-        final String bobAuth = ApiEndToEndTest.admin("user", "create", "bob", "--data-dir", dataDir.toString());
-        // This checkout's proxy: the shared image tag may hold another checkout's, without the secret check.
-        platform = TestPlatform.start(dataDir, 60_000, TestPlatform.imageOfThisProxy());
-        guest = new Api(platform.apiHost(), platform.guestAuth());
-        bob = new Api(platform.apiHost(), bobAuth);
         final var cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
             .withDockerHost("unix:///var/run/docker.sock").build();
         docker = DockerClientImpl.getInstance(cfg,
@@ -69,10 +67,7 @@ class TenantIsolationTest
     @AfterAll
     static void stop() throws Exception
     {
-        if (platform != null)
-        {
-            platform.close();
-        }
+        platform.close();
         if (docker != null)
         {
             docker.close();
@@ -323,6 +318,6 @@ class TenantIsolationTest
         {
             b.header("X-Whisk-Proxy-Token", token);
         }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return Http.client().send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

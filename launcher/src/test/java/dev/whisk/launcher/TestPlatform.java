@@ -5,22 +5,126 @@ import dev.whisk.launcher.node.Standalone;
 import dev.whisk.launcher.node.StandaloneConfig;
 import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.pool.docker.DockerDriver;
+import dev.whisk.testkit.Docker;
+import dev.whisk.testkit.Fixture;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
- * Starts the real standalone platform for a test: real stores in a temporary data directory, real Aeron, real
- * Docker. Without a Docker engine the test is skipped, unless {@code WHISK_REQUIRE_DOCKER=true} (as CI sets it),
- * in which case it fails.
+ * The real standalone platform for a test: real stores in a temporary data directory, real Aeron, real Docker, on
+ * a free port. Without a Docker engine the test is skipped, unless {@code WHISK_REQUIRE_DOCKER=true} (as CI sets
+ * it), in which case it fails.
+ * <p>
+ * A test class declares it as one field, started once for the class (or, as an instance field, for each test):
+ * <pre>
+ * &#64;RegisterExtension
+ * static final TestPlatform platform = TestPlatform.standalone();
+ * static final Api api = platform.guest();
+ * </pre>
+ * The static {@code start} methods start one at once in a given directory, for tests that stop, kill or restart
+ * platforms themselves.
  */
-final class TestPlatform
+final class TestPlatform extends Fixture
 {
-    private TestPlatform()
+    /** What a test does in the data directory before the platform starts (users made with the admin command). */
+    interface Setup
     {
+        void before(Path dataDir) throws Exception;
+    }
+
+    private final UnaryOperator<FrontDoorConfig> frontDoor;
+    private Callable<String> image = () -> ContainerPoolConfig.DEFAULT_NODEJS_IMAGE;
+    private Setup setup = dir -> { };
+    private Standalone platform;
+
+    private TestPlatform(final UnaryOperator<FrontDoorConfig> frontDoor)
+    {
+        this.frontDoor = frontDoor;
+    }
+
+    /** The platform with its default settings. */
+    static TestPlatform standalone()
+    {
+        return new TestPlatform(UnaryOperator.identity());
+    }
+
+    /** The platform with the front door's settings changed by {@code frontDoor} (bounds, limits). */
+    static TestPlatform standalone(final UnaryOperator<FrontDoorConfig> frontDoor)
+    {
+        return new TestPlatform(frontDoor);
+    }
+
+    /** Runs {@code setup} in the data directory before the platform starts, Docker made sure of first. */
+    TestPlatform before(final Setup setup)
+    {
+        this.setup = setup;
+        return this;
+    }
+
+    /** Runs nodejs:20 actions on the image {@code image} answers when the platform starts. */
+    TestPlatform onImage(final Callable<String> image)
+    {
+        this.image = image;
+        return this;
+    }
+
+    @Override
+    protected void open(final Path dataDir) throws Exception
+    {
+        requireDockerAndImage();
+        setup.before(dataDir);
+        platform = start(dataDir, 60_000, image.call(), frontDoor);
+    }
+
+    @Override
+    public void close()
+    {
+        if (platform != null)
+        {
+            platform.close();
+            platform = null;
+        }
+    }
+
+    /** The running platform. */
+    Standalone get()
+    {
+        return platform;
+    }
+
+    String apiHost()
+    {
+        return platform.apiHost();
+    }
+
+    String guestAuth()
+    {
+        return platform.guestAuth();
+    }
+
+    InetSocketAddress address()
+    {
+        return platform.address();
+    }
+
+    /** The guest's client of the REST API; usable once the platform runs (it may be made before). */
+    Api guest()
+    {
+        return new Api(this::apiHost, this::guestAuth);
+    }
+
+    /** A client with the credential {@code auth} answers (read at each request, e.g. a user made in setup). */
+    Api api(final Supplier<String> auth)
+    {
+        return new Api(this::apiHost, auth);
     }
 
     static Standalone start(final Path dataDir) throws IOException, InterruptedException
@@ -37,18 +141,18 @@ final class TestPlatform
     static Standalone start(final Path dataDir, final int maxBlockingWaitMs, final String image)
         throws IOException, InterruptedException
     {
-        return start(dataDir, maxBlockingWaitMs, image, java.util.function.UnaryOperator.identity());
+        return start(dataDir, maxBlockingWaitMs, image, UnaryOperator.identity());
     }
 
     /** As {@link #start(Path)}, with the front door's settings changed by {@code frontDoor} (bounds, limits). */
-    static Standalone start(final Path dataDir, final java.util.function.UnaryOperator<FrontDoorConfig> frontDoor)
+    static Standalone start(final Path dataDir, final UnaryOperator<FrontDoorConfig> frontDoor)
         throws IOException, InterruptedException
     {
         return start(dataDir, 60_000, ContainerPoolConfig.DEFAULT_NODEJS_IMAGE, frontDoor);
     }
 
     private static Standalone start(final Path dataDir, final int maxBlockingWaitMs, final String image,
-        final java.util.function.UnaryOperator<FrontDoorConfig> frontDoor) throws IOException, InterruptedException
+        final UnaryOperator<FrontDoorConfig> frontDoor) throws IOException, InterruptedException
     {
         requireDockerAndImage();
         final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
@@ -84,39 +188,13 @@ final class TestPlatform
         {
             labels.put(DockerDriver.LABEL_ACTION, actionPath);
         }
-        final var cfg = com.github.dockerjava.core.DefaultDockerClientConfig.createDefaultConfigBuilder()
-            .withDockerHost("unix:///var/run/docker.sock").build();
-        try (var docker = com.github.dockerjava.core.DockerClientImpl.getInstance(cfg,
-            new com.github.dockerjava.zerodep.ZerodepDockerHttpClient.Builder().dockerHost(cfg.getDockerHost())
-                .build()))
-        {
-            return docker.listContainersCmd().withShowAll(true)
-                .withLabelFilter(labels).exec().size();
-        }
-        catch (final IOException ex)
-        {
-            throw new java.io.UncheckedIOException(ex);
-        }
+        return Docker.count(labels);
     }
 
     /** The engine's logs (stdout and stderr) of every container of invoker {@code label}, concatenated. */
-    static String logsOfContainers(final String label) throws IOException, InterruptedException
+    static String logsOfContainers(final String label)
     {
-        final Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter",
-            "label=" + DockerDriver.LABEL_INVOKER + "=" + label).redirectErrorStream(true).start();
-        final String ids = new String(ps.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        ps.waitFor(30, TimeUnit.SECONDS);
-        final StringBuilder all = new StringBuilder();
-        for (final String id : ids.split("\\s+"))
-        {
-            if (!id.isBlank())
-            {
-                final Process logs = new ProcessBuilder("docker", "logs", id).redirectErrorStream(true).start();
-                all.append(new String(logs.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-                logs.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-        return all.toString();
+        return Docker.logs(java.util.Map.of(DockerDriver.LABEL_INVOKER, label));
     }
 
     /** Removes containers a killed process left behind. */
@@ -206,16 +284,7 @@ final class TestPlatform
 
     private static void buildImage() throws IOException, InterruptedException
     {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("runtimes/nodejs/build-image.sh")))
-        {
-            dir = dir.getParent();
-        }
-        if (dir == null)
-        {
-            throw new IllegalStateException("runtimes/nodejs/build-image.sh not found above " + Path.of("").toAbsolutePath());
-        }
-        final Process p = new ProcessBuilder(dir.resolve("runtimes/nodejs/build-image.sh").toString())
+        final Process p = new ProcessBuilder(repositoryRoot().resolve("runtimes/nodejs/build-image.sh").toString())
             .inheritIO().start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0)
         {

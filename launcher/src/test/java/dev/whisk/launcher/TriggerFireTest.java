@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.whisk.launcher.node.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,28 +20,12 @@ import static org.awaitility.Awaitility.await;
 
 /** Firing a trigger runs the actions of its active rules, with the trigger's parameters under the event's. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+@NeedsDocker
 class TriggerFireTest
 {
-    @TempDir
-    static Path dataDir;
-    static Standalone platform;
-    static Api api;
-
-    @BeforeAll
-    static void start() throws Exception
-    {
-        platform = TestPlatform.start(dataDir);
-        api = new Api(platform.apiHost(), platform.guestAuth());
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        if (platform != null)
-        {
-            platform.close();
-        }
-    }
+    @RegisterExtension
+    static final TestPlatform platform = TestPlatform.standalone();
+    static final Api api = platform.guest();
 
     @Test
     void aFireRunsTheActiveRulesActionAndRecordsEachRulesOutcome() throws Exception

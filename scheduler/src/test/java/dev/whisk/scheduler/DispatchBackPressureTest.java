@@ -86,20 +86,7 @@ class DispatchBackPressureTest
 
     private static InvokeRequest request(final long lo, final byte[] params)
     {
-        final InvokeRequest r = new InvokeRequest();
-        r.idHi = 7;
-        r.idLo = lo;
-        r.namespace = "guest";
-        r.subject = "guest";
-        r.actionPath = "guest/a";
-        r.actionVersion = "0.0.1";
-        r.kind = "nodejs:20";
-        r.timeoutMs = 1000;
-        r.memoryMb = 256;
-        r.logsMb = 10;
-        r.concurrency = 1;
-        r.params = params;
-        return r;
+        return TestRequests.request(7, lo, params);
     }
 
     private static final ActivationWaiter NOBODY = new ActivationWaiter()

@@ -1,15 +1,12 @@
 package dev.whisk.scheduler;
 
 import dev.whisk.core.wire.InvokeRequest;
+import dev.whisk.testkit.Tmpfs;
 import org.agrona.ExpandableArrayBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,33 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class JournalDiskFaultTest
 {
+    @RegisterExtension
+    final Tmpfs tmpfs = new Tmpfs(16);
     private Path mount;
-
-    @AfterEach
-    void unmount() throws Exception
-    {
-        if (mount != null)
-        {
-            // A mapping the JVM has not dropped yet keeps the file system busy: detach it lazily then.
-            if (run("umount", mount.toString()) != null)
-            {
-                run("umount", "-l", mount.toString());
-            }
-            Files.deleteIfExists(mount);
-        }
-    }
 
     @Test
     void aJournalWriteOnAFullDiskFailsCleanlyAndWorksAgainWhenSpaceReturns() throws Exception
     {
-        mount = Files.createTempDirectory("durable-journal-tmpfs-");
-        final String mounted = run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount.toString());
-        if (mounted != null)
-        {
-            Files.deleteIfExists(mount);
-            mount = null;
-            Assumptions.abort("cannot mount a tmpfs (root needed): " + mounted);
-        }
+        mount = tmpfs.path();
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(64 * 1024);
         final byte[] params = new byte[20 * 1024];
         Arrays.fill(params, (byte)'x');
@@ -63,7 +41,7 @@ class JournalDiskFaultTest
         {
             append(journal, buffer, params, 0);
             appended.add(0L);
-            writeFiller(filler, Files.getFileStore(mount).getUsableSpace() - 2 * 1024 * 1024);
+            Tmpfs.fill(filler, Files.getFileStore(mount).getUsableSpace() - 2 * 1024 * 1024);
             JournalUnavailableException failure = null;
             for (long lo = 1; lo < 2_000 && failure == null; lo++)
             {
@@ -99,29 +77,5 @@ class JournalDiskFaultTest
         final InvokeRequest r = JournalRetentionTest.request(lo);
         r.params = params;
         journal.append(buffer, 0, r.encode(buffer, 0));
-    }
-
-    private static void writeFiller(final Path file, final long bytes) throws IOException
-    {
-        final byte[] block = new byte[1024 * 1024];
-        try (OutputStream out = Files.newOutputStream(file))
-        {
-            for (long left = bytes; left > 0; left -= block.length)
-            {
-                out.write(block, 0, (int)Math.min(block.length, left));
-            }
-        }
-    }
-
-    private static String run(final String... command) throws IOException, InterruptedException
-    {
-        final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS))
-        {
-            p.destroyForcibly();
-            return "timed out";
-        }
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out.trim();
     }
 }

@@ -159,20 +159,8 @@ class JournalRetentionTest
 
     static InvokeRequest request(final long lo)
     {
-        final InvokeRequest r = new InvokeRequest();
-        r.idHi = HI;
-        r.idLo = lo;
+        final InvokeRequest r = TestRequests.request(HI, lo, ("{\"i\":" + lo + "}").getBytes(StandardCharsets.UTF_8));
         r.acceptedMs = 1;
-        r.namespace = "guest";
-        r.subject = "guest";
-        r.actionPath = "guest/a";
-        r.actionVersion = "0.0.1";
-        r.kind = "nodejs:20";
-        r.timeoutMs = 1000;
-        r.memoryMb = 256;
-        r.logsMb = 10;
-        r.concurrency = 1;
-        r.params = ("{\"i\":" + lo + "}").getBytes(StandardCharsets.UTF_8);
         return r;
     }
 }

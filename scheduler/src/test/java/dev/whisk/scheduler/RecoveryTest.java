@@ -68,20 +68,8 @@ class RecoveryTest
 
     private static int request(final ExpandableArrayBuffer buffer, final long lo, final String cause)
     {
-        final InvokeRequest r = new InvokeRequest();
+        final InvokeRequest r = TestRequests.request(7, lo, "{}".getBytes(StandardCharsets.UTF_8));
         r.cause = cause;
-        r.idHi = 7;
-        r.idLo = lo;
-        r.namespace = "guest";
-        r.subject = "guest";
-        r.actionPath = "guest/a";
-        r.actionVersion = "0.0.1";
-        r.kind = "nodejs:20";
-        r.timeoutMs = 1000;
-        r.memoryMb = 256;
-        r.logsMb = 10;
-        r.concurrency = 1;
-        r.params = "{}".getBytes(StandardCharsets.UTF_8);
         return r.encode(buffer, 0);
     }
 

@@ -1,4 +1,4 @@
-package dev.whisk.launcher;
+package dev.whisk.testkit;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection, so an invoker using it sees its engine stop answering while its process, heartbeats and network stay
  * up (the "alive but cannot run containers" case). Traffic goes only between the two local sockets.
  */
-final class DockerSocketProxy implements AutoCloseable
+public final class DockerSocketProxy implements AutoCloseable
 {
     private static final Path ENGINE = Path.of("/var/run/docker.sock");
 
@@ -37,19 +37,19 @@ final class DockerSocketProxy implements AutoCloseable
         acceptor.start();
     }
 
-    static DockerSocketProxy start(final Path socket) throws IOException
+    public static DockerSocketProxy start(final Path socket) throws IOException
     {
         return new DockerSocketProxy(socket);
     }
 
     /** The docker-java host string for this proxy. */
-    String dockerHost()
+    public String dockerHost()
     {
         return "unix://" + socket.toAbsolutePath();
     }
 
     /** From now on the engine cannot be reached through this proxy; connections already open are cut. */
-    void breakEngine()
+    public void breakEngine()
     {
         broken = true;
         for (final SocketChannel c : open)
@@ -58,7 +58,7 @@ final class DockerSocketProxy implements AutoCloseable
         }
     }
 
-    void heal()
+    public void heal()
     {
         broken = false;
     }
