@@ -2,17 +2,17 @@ package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.Identity;
 import dev.whisk.core.entity.Messages;
-import dev.whisk.frontdoor.api.ActionsApi;
-import dev.whisk.frontdoor.api.ActivationsApi;
-import dev.whisk.frontdoor.api.ApiGateway;
-import dev.whisk.frontdoor.api.InvokeApi;
-import dev.whisk.frontdoor.api.LogForwardingApi;
-import dev.whisk.frontdoor.api.NamespacesApi;
-import dev.whisk.frontdoor.api.PackagesApi;
-import dev.whisk.frontdoor.api.RulesApi;
-import dev.whisk.frontdoor.api.TriggersApi;
-import dev.whisk.frontdoor.api.WebActionsApi;
-import dev.whisk.frontdoor.api.WebhooksApi;
+import dev.whisk.frontdoor.rest.ActionsApi;
+import dev.whisk.frontdoor.rest.ActivationsApi;
+import dev.whisk.frontdoor.rest.InvokeApi;
+import dev.whisk.frontdoor.rest.LogForwardingApi;
+import dev.whisk.frontdoor.rest.NamespacesApi;
+import dev.whisk.frontdoor.rest.PackagesApi;
+import dev.whisk.frontdoor.rest.RulesApi;
+import dev.whisk.frontdoor.rest.TriggersApi;
+import dev.whisk.frontdoor.rest.WebhooksApi;
+import dev.whisk.frontdoor.web.ApiGateway;
+import dev.whisk.frontdoor.web.WebActionsApi;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-
 
 /**
  * Routes requests by tables built once: the paths outside {@code /api/v1} ({@code /}, {@code /invokers},

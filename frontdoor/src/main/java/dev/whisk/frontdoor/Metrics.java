@@ -1,5 +1,7 @@
 package dev.whisk.frontdoor;
 
+import dev.whisk.frontdoor.invoke.Admission;
+
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.util.HashMap;

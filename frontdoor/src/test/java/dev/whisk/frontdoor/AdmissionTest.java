@@ -1,6 +1,7 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.NamespaceLimits;
+import dev.whisk.frontdoor.invoke.Admission;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,7 +1,8 @@
 package dev.whisk.frontdoor;
 
 import dev.whisk.core.entity.NamespaceLimits;
-import dev.whisk.frontdoor.api.RouteStore;
+import dev.whisk.frontdoor.invoke.Admission;
+import dev.whisk.frontdoor.web.RouteStore;
 import dev.whisk.storage.FileActivationStore;
 import dev.whisk.storage.FileEntityStore;
 import dev.whisk.storage.FileSubjectStore;

@@ -1,6 +1,6 @@
 package dev.whisk.launcher;
 
-import dev.whisk.frontdoor.api.BlockingTimeout;
+import dev.whisk.frontdoor.rest.BlockingTimeout;
 import dev.whisk.launcher.node.Standalone;
 import dev.whisk.testkit.NeedsDocker;
 import org.junit.jupiter.api.Test;

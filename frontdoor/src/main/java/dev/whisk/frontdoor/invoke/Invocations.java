@@ -10,7 +10,7 @@ import dev.whisk.core.entity.Messages;
 import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.wire.InvokeRequest;
-import dev.whisk.frontdoor.Admission;
+import dev.whisk.frontdoor.invoke.Admission;
 import dev.whisk.scheduler.ActivationWaiter;
 import dev.whisk.scheduler.Waiters;
 import io.netty.util.concurrent.FastThreadLocal;

@@ -10,9 +10,9 @@ import dev.whisk.core.entity.Param;
 import dev.whisk.core.entity.SemVer;
 import dev.whisk.core.entity.WhiskAction;
 import dev.whisk.core.json.Json;
-import dev.whisk.frontdoor.Admission;
 import dev.whisk.frontdoor.compose.Composer;
 import dev.whisk.frontdoor.event.TriggerFiring;
+import dev.whisk.frontdoor.invoke.Admission;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.invoke;
 
 import java.util.concurrent.Future;
 
@@ -7,13 +7,13 @@ import java.util.concurrent.Future;
  * exchange, headers and body do not stay reachable from the event loop's timer queue for the rest of the wait (up to
  * 60 s). The answer may come from another thread than the one that sets the timer, and before it is set.
  */
-final class WaitTimer
+public final class WaitTimer
 {
     private volatile Future<?> timer;
     private volatile boolean answered;
 
     /** The timer that ends the wait; cancelled at once if the answer already came. */
-    void set(final Future<?> waitTimer)
+    public void set(final Future<?> waitTimer)
     {
         timer = waitTimer;
         if (answered)
@@ -23,7 +23,7 @@ final class WaitTimer
     }
 
     /** The caller was answered: the timer, if set, is cancelled; one set later is cancelled when set. */
-    void cancel()
+    public void cancel()
     {
         answered = true;
         final Future<?> t = timer;

@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.rest;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationId;

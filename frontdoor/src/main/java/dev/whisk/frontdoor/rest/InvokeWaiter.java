@@ -1,10 +1,11 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.rest;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.activation.ActivationJson;
 import dev.whisk.core.entity.Messages;
 import dev.whisk.frontdoor.Exchange;
 import dev.whisk.frontdoor.invoke.ExpiringWaiter;
+import dev.whisk.frontdoor.invoke.WaitTimer;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 

@@ -1,8 +1,9 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.web;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.frontdoor.Exchange;
 import dev.whisk.frontdoor.invoke.ExpiringWaiter;
+import dev.whisk.frontdoor.invoke.WaitTimer;
 import dev.whisk.scheduler.Waiters;
 import io.netty.handler.codec.http.HttpResponseStatus;
 

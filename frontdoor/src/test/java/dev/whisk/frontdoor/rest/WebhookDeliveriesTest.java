@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor.api;
+package dev.whisk.frontdoor.rest;
 
 import org.junit.jupiter.api.Test;
 

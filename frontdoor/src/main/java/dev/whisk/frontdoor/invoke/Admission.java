@@ -1,4 +1,4 @@
-package dev.whisk.frontdoor;
+package dev.whisk.frontdoor.invoke;
 
 import dev.whisk.core.activation.Activation;
 import dev.whisk.core.entity.Messages;
