@@ -31,7 +31,11 @@ final class Load
     /** What one connection sends: where, and which pre-rendered request for each call. */
     interface Connection
     {
-        String host();
+        /** Where the connection goes; the harness loads only the platform it started, on loopback. */
+        default String host()
+        {
+            return "127.0.0.1";
+        }
 
         int port();
 

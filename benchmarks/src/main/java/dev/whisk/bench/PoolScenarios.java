@@ -343,12 +343,6 @@ final class PoolScenarios
         return new Load.Connection()
         {
             @Override
-            public String host()
-            {
-                return "127.0.0.1";
-            }
-
-            @Override
             public int port()
             {
                 return port;
@@ -384,12 +378,6 @@ final class PoolScenarios
         }
         return new Load.Connection()
         {
-            @Override
-            public String host()
-            {
-                return "127.0.0.1";
-            }
-
             @Override
             public int port()
             {
