@@ -155,6 +155,22 @@ final class ChildPlatform implements AutoCloseable
         return new Snapshot(System.nanoTime(), cpuNs(), m);
     }
 
+    /**
+     * When the last of the newest {@code count} (at most 200) activation records of {@code action} ended, as the
+     * platform's wall clock in ms (the record's {@code end}); -1 when there is none.
+     */
+    long lastRecordEndMs(final String action, final int count) throws IOException, InterruptedException
+    {
+        final String page = new ApiCalls("http://127.0.0.1:" + port, authHeader).ok("GET",
+            "/api/v1/namespaces/guest/activations?docs=true&name=" + action + "&limit=" + Math.min(200, count), null);
+        long last = -1;
+        for (final com.fasterxml.jackson.databind.JsonNode record : dev.whisk.core.json.Json.MAPPER.readTree(page))
+        {
+            last = Math.max(last, record.path("end").asLong(-1));
+        }
+        return last;
+    }
+
     /** Creates or replaces an action of namespace {@code guest}; {@code json} is the action's body. */
     void putAction(final String name, final String json) throws IOException, InterruptedException
     {

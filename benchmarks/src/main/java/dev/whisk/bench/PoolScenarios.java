@@ -47,7 +47,9 @@ final class PoolScenarios
     /**
      * A burst: {@code calls} non-blocking invokes of an action that sleeps {@code sleepMs}, sent back to back over 8
      * connections to a fresh standalone platform with its defaults. Reports the time from the last 202 to the last
-     * record, the starts by kind, and the ideal: the work spread over the containers used, after one cold start.
+     * record (the latest {@code end} among the action's records; the record is handed to the store on the same loop
+     * turn and forced by its writer within 10 ms), the starts by kind, and the ideal: the work spread over the
+     * containers used, after one cold start.
      */
     void burst(final int calls, final int sleepMs) throws Exception
     {
@@ -63,24 +65,29 @@ final class PoolScenarios
             }
             final ChildPlatform.Snapshot before = platform.snapshot();
             final long startNs = System.nanoTime();
+            final long startMs = System.currentTimeMillis();
             final Load.Outcome sent = Load.run(Load.Plan.closed("burst", conns, calls, 60));
             final long lastAcceptedNs = System.nanoTime();
+            final long lastAcceptedMs = System.currentTimeMillis();
+            // Asked rarely while the burst runs: a poll costs the platform's loop a metrics page and this JVM a
+            // parse, on the two cores the burst saturates. When the last record was in is read from the records
+            // themselves (their end, on the same host's clock), not from when a poll happened to see them.
             ChildPlatform.Snapshot after = platform.snapshot();
             final long deadline = lastAcceptedNs + WAIT_NS;
             while (after.delta(before, "whisk_invocations_completed_total") < sent.calls() &&
                 System.nanoTime() < deadline)
             {
-                Thread.sleep(5);
+                Thread.sleep(200);
                 after = platform.snapshot();
             }
-            final long lastRecordNs = System.nanoTime();
+            final long lastEndMs = platform.lastRecordEndMs("sleeper", (int)sent.calls());
             final double completed = after.delta(before, "whisk_invocations_completed_total");
             final double cold = after.delta(before, "whisk_pool_cold_starts_total");
             final double prewarm = after.delta(before, "whisk_pool_prewarm_starts_total");
             final double warm = after.delta(before, "whisk_pool_warm_starts_total");
             final double containers = Math.max(1, cold + prewarm);
             final double idealMs = 300 + sent.calls() * (double)sleepMs / containers;
-            final double afterLastMs = (lastRecordNs - lastAcceptedNs) / 1e6;
+            final double afterLastMs = lastEndMs - lastAcceptedMs;
             final ObjectNode file = Results.loadScenario("burst", calls + " non-blocking invokes of a " + sleepMs +
                 " ms action sent at once; time from the last 202 to the last record");
             final ObjectNode f = (ObjectNode)file.get("figures");
@@ -88,7 +95,7 @@ final class PoolScenarios
             f.put("completed", completed);
             f.put("acceptSeconds", (lastAcceptedNs - startNs) / 1e9);
             f.put("lastRecordAfterLastAcceptMs", afterLastMs);
-            f.put("allDoneMs", (lastRecordNs - startNs) / 1e6);
+            f.put("allDoneMs", lastEndMs - startMs);
             f.put("coldStarts", cold);
             f.put("prewarmStarts", prewarm);
             f.put("warmStarts", warm);
@@ -97,7 +104,7 @@ final class PoolScenarios
             summary.line(String.format(Locale.ROOT, "burst: %,d x %d ms accepted in %.2f s; last record %.0f ms " +
                 "after the last 202 (all done %.0f ms from the first send; ideal for %.0f containers: %.0f ms); " +
                 "starts cold %.0f, pre-warmed %.0f, warm %.0f; %,.0f completed", sent.calls(), sleepMs,
-                (lastAcceptedNs - startNs) / 1e9, afterLastMs, (lastRecordNs - startNs) / 1e6, containers, idealMs,
+                (lastAcceptedNs - startNs) / 1e9, afterLastMs, (double)(lastEndMs - startMs), containers, idealMs,
                 cold, prewarm, warm, completed));
             summary.goal("burst: last record after last 202", afterLastMs, "ms", 2_000, true);
             summary.goal("burst: cold starts", cold, "", 13, true);
