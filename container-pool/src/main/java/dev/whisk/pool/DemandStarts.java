@@ -27,6 +27,8 @@ final class DemandStarts
     /** How often queued actions are looked at again (their run times grow while the first runs are in flight). */
     private static final long PROVISION_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final double START_WEIGHT = 0.2;
+    /** How much more an added container must let the action complete, for a standing queue to get another. */
+    private static final double GAIN_TO_ADD_MORE = 1.1;
 
     private final ContainerPool pool;
     private final PoolBook book;
@@ -34,6 +36,8 @@ final class DemandStarts
     private final JobLedger ledger;
     /** Per action: jobs waiting for one of its busy or starting containers; only actions with a queue. */
     private final Map<ContainerKey, ActionQueue> queues = new HashMap<>();
+    /** Per action that has had a standing queue: how added containers paid (kept across queue spells). */
+    private final Map<ContainerKey, Standing> standing = new HashMap<>();
     /** What a start costs, ns, as observed (moving means): a cold start to its first run, a stem cell's init. */
     private long coldStartNs = DEFAULT_COLD_START_NS;
     private long stemStartNs = DEFAULT_STEM_START_NS;
@@ -80,6 +84,11 @@ final class DemandStarts
         for (final ContainerKey key : new ArrayList<>(queues.keySet()))
         {
             provision(key, nowNs);
+            final ActionQueue q = queues.get(key);
+            if (q != null && !q.jobs.isEmpty())
+            {
+                watchStanding(key, q, standing.computeIfAbsent(key, k -> new Standing()), nowNs);
+            }
         }
         return 0;
     }
@@ -103,6 +112,15 @@ final class DemandStarts
         if (q.jobs.isEmpty())
         {
             queues.remove(c.key);
+            final Standing st = standing.get(c.key);
+            if (st != null && st.enoughAt == 0 && st.rateBeforeAdd == 0)
+            {
+                standing.remove(c.key); // nothing learned to keep
+            }
+            else if (st != null)
+            {
+                st.markNs = 0; // the queue emptied: a standing queue is watched again from its next spell
+            }
         }
     }
 
@@ -110,6 +128,14 @@ final class DemandStarts
     void onRunEnded(final PooledContainer c)
     {
         final ActionQueue q = c.key == null ? null : queues.get(c.key);
+        if (q != null)
+        {
+            final Standing st = standing.get(c.key);
+            if (st != null)
+            {
+                st.done++;
+            }
+        }
         if (q != null && !q.jobs.isEmpty() && !book.hasContainers(c.key))
         {
             provision(c.key, System.nanoTime());
@@ -189,6 +215,7 @@ final class DemandStarts
     void clear()
     {
         queues.clear();
+        standing.clear();
         metrics.queuedJobs.set(0);
     }
 
@@ -245,23 +272,106 @@ final class DemandStarts
             LOG.info("event=start-for-queue action={} queued={} slots={} meanRunMs={} drainMs={} readyMs={} stem={}",
                 key.actionPath(), q.jobs.size(), supply.slots(), supply.meanRunNs() / 1_000_000, drainNs / 1_000_000,
                 readyNs / 1_000_000, stemReady);
-            // The new container takes whichever queued job is first when it is ready, not the head of now.
-            final PooledContainer stem = pool.stems.take(head);
-            if (stem != null)
-            {
-                stem.forQueue = true;
-                stem.expectedReadyNs = nowNs + readyNs;
-                pool.starts.initStem(stem, head);
-            }
-            else if (pool.waiting.isEmpty() && pool.eviction.admit(head.limits().memory()))
-            {
-                coldStartsFreeNs = nowNs + readyNs;
-                pool.starts.coldStartForQueue(head).expectedReadyNs = coldStartsFreeNs;
-            }
-            else
+            if (!startFor(head, nowNs, readyNs))
             {
                 return; // no memory: the queue is served by the containers the action has
             }
+        }
+    }
+
+    /**
+     * Starts one container for {@code head}'s queue, expected ready in {@code readyNs}: a stem cell of its kind and
+     * memory if one is ready, else a cold start if memory admits it. The new container takes whichever queued job is
+     * first when it is ready, not the head of now. Returns false when nothing could be started.
+     */
+    private boolean startFor(final Job head, final long nowNs, final long readyNs)
+    {
+        final PooledContainer stem = pool.stems.take(head);
+        if (stem != null)
+        {
+            stem.forQueue = true;
+            stem.expectedReadyNs = nowNs + readyNs;
+            pool.starts.initStem(stem, head);
+            return true;
+        }
+        if (pool.waiting.isEmpty() && pool.eviction.admit(head.limits().memory()))
+        {
+            coldStartsFreeNs = nowNs + readyNs;
+            pool.starts.coldStartForQueue(head).expectedReadyNs = coldStartsFreeNs;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A queue that stands: clients that send again as soon as they are answered (a closed loop) keep a short queue
+     * that the drain model never starts for (it drains in milliseconds), yet never empties, so every run waits behind
+     * it. Watched in windows of one cold start: when the queue did not shrink over a window while no container of
+     * the action was starting, one more is started. The first window after it is ready must complete at least
+     * {@link #GAIN_TO_ADD_MORE} times the runs of the window before; if it does not (the machine, not the number of
+     * containers, is the limit), no container is added for a standing queue while the action has as many. A burst's
+     * queue shrinks once its sender stops, so it never qualifies.
+     */
+    private void watchStanding(final ContainerKey key, final ActionQueue q, final Standing st, final long nowNs)
+    {
+        if (st.markNs == 0 || book.hasStarting(key))
+        {
+            st.mark(nowNs, q.jobs.size()); // a window counts only with every container of the action running
+            return;
+        }
+        final long windowNs = nowNs - st.markNs;
+        if (windowNs < coldStartNs)
+        {
+            return;
+        }
+        final double rate = (st.done - st.markDone) * 1e9 / windowNs;
+        final int containers = book.containerCount(key);
+        if (st.rateBeforeAdd > 0)
+        {
+            final boolean paid = rate >= st.rateBeforeAdd * GAIN_TO_ADD_MORE;
+            LOG.info("event=standing-queue-gain action={} containers={} runsPerSecondBefore={} runsPerSecondAfter={} " +
+                "addMore={}", key.actionPath(), containers, Math.round(st.rateBeforeAdd), Math.round(rate), paid);
+            st.rateBeforeAdd = 0;
+            if (!paid)
+            {
+                st.enoughAt = containers;
+            }
+        }
+        if (q.jobs.size() >= Math.max(1, st.markLength) && st.done > st.markDone &&
+            (st.enoughAt == 0 || containers < st.enoughAt))
+        {
+            final Job head = q.jobs.peekFirst();
+            final long readyNs = pool.stems.has(head) ? stemStartNs :
+                Math.max(nowNs, coldStartsFreeNs) - nowNs + coldStartNs;
+            LOG.info("event=start-for-standing-queue action={} containers={} queued={} queuedWindowAgo={} " +
+                "runsPerSecond={}", key.actionPath(), containers, q.jobs.size(), st.markLength, Math.round(rate));
+            if (startFor(head, nowNs, readyNs))
+            {
+                st.rateBeforeAdd = rate;
+            }
+        }
+        st.mark(nowNs, q.jobs.size());
+    }
+
+    /** Per action: the window a standing queue is watched over, and what containers added for it paid. */
+    private static final class Standing
+    {
+        /** Runs of the action that ended while it had a queue. */
+        long done;
+        /** The start of the window (0: none), the queue's length and the runs done then. */
+        long markNs;
+        int markLength;
+        long markDone;
+        /** Runs per second in the window before a container was added for a standing queue; 0 when none pending. */
+        double rateBeforeAdd;
+        /** How many containers the action had when one more did not pay; 0 while none failed to. */
+        int enoughAt;
+
+        void mark(final long nowNs, final int length)
+        {
+            markNs = nowNs;
+            markLength = length;
+            markDone = done;
         }
     }
 }

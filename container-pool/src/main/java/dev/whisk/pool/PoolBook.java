@@ -124,6 +124,20 @@ final class PoolBook
         return containerCount(key) > 0;
     }
 
+    /** Whether a container of the action is starting (created, or a stem cell being initialized for it). */
+    boolean hasStarting(final ContainerKey key)
+    {
+        final List<PooledContainer> list = byKey.get(key);
+        for (int i = 0; list != null && i < list.size(); i++)
+        {
+            if (list.get(i).state == PooledContainer.State.STARTING)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** How many containers of the action are not being removed. */
     int containerCount(final ContainerKey key)
     {

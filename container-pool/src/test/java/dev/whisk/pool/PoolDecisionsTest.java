@@ -46,6 +46,48 @@ class PoolDecisionsTest
     }
 
     @Test
+    void aQueueThatNeverEmptiesUnderClientsThatSendAgainAtOnceGetsMoreContainersButNoMoreThanItsClients()
+        throws InterruptedException
+    {
+        final FakeEngine engine = new FakeEngine(100);
+        try (PoolHarness h = new PoolHarness(engine, c -> c))
+        {
+            h.action("guest/loop", "sleep:10");
+            final int clients = 6;
+            final List<Job> inFlight = new ArrayList<>();
+            for (int i = 0; i < clients; i++)
+            {
+                inFlight.add(h.submit(h.job("guest/loop", "{}", PoolHarness.limits(256))));
+            }
+            // A closed loop: each client sends its next call as soon as its last one completed, for 4 s. A queue of
+            // five 10 ms runs drains in 50 ms, less than a start: by that measure alone one container serves them.
+            final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+            int completed = 0;
+            while (System.nanoTime() < endNs)
+            {
+                h.pool.doWork(); // this thread owns the pool, as the harness's waits do
+                for (int i = 0; i < clients; i++)
+                {
+                    if (h.isCompleted(inFlight.get(i)))
+                    {
+                        completed++;
+                        inFlight.set(i, h.submit(h.job("guest/loop", "{}", PoolHarness.limits(256))));
+                    }
+                }
+                Thread.sleep(1);
+            }
+            inFlight.forEach(h::awaitCompleted);
+
+            assertThat(engine.starts.get()).as("containers for 6 clients whose queue never emptied")
+                .isBetween(3, clients);
+            assertThat(completed).as("runs completed in 4 s").isPositive();
+            assertThat(engine.runsPerContainer()).as("runs per container: every added one took work")
+                .allSatisfy(runs -> assertThat(runs).isPositive());
+            assertThat(h.pool.metrics().queuedJobs()).isZero();
+        }
+    }
+
+    @Test
     void aContainerInSteadyUseIsNotPausedBetweenCallsButIsOnceTheCallsStop() throws InterruptedException
     {
         final FakeEngine engine = new FakeEngine(10);

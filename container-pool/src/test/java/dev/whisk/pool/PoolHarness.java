@@ -135,6 +135,11 @@ final class PoolHarness implements JobListener, AutoCloseable
         return awaitCompleted(job);
     }
 
+    boolean isCompleted(final Job job)
+    {
+        return completed.containsKey(job.activationId());
+    }
+
     Completed awaitCompleted(final Job job)
     {
         awaitThat(() -> completed.containsKey(job.activationId()));
