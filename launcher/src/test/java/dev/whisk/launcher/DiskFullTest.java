@@ -1,9 +1,7 @@
 package dev.whisk.launcher;
 
-import dev.whisk.frontdoor.FrontDoorConfig;
 import dev.whisk.launcher.node.Standalone;
 import dev.whisk.launcher.node.StandaloneConfig;
-import dev.whisk.pool.ContainerPoolConfig;
 import dev.whisk.testkit.NeedsDocker;
 import dev.whisk.testkit.Tmpfs;
 import org.junit.jupiter.api.AfterEach;
@@ -174,15 +172,7 @@ class DiskFullTest
 
     private static Standalone start(final Path dataDir) throws IOException, InterruptedException
     {
-        final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
-        final FrontDoorConfig f = d.frontDoor();
-        final ContainerPoolConfig p = d.pool();
-        return new Standalone(d
-            .withFrontDoor(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(), f.maxInvokeBodyBytes(),
-                60_000))
-            .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), TestPlatform.invokerLabel(),
-                java.util.Map.of("nodejs:20", ContainerPoolConfig.DEFAULT_NODEJS_IMAGE), p.apiHost(), 2048,
-                p.dockerThreads(), p.logWaitMs(), p.idleTimeoutMs(), p.clientThreads()))
-            .withScheduler(d.scheduler().withJournal(d.scheduler().rollCycle(), MIN_FREE, d.scheduler().trimMs())));
+        final StandaloneConfig d = TestPlatform.config(dataDir);
+        return new Standalone(d.withScheduler(d.scheduler().withJournal(d.scheduler().rollCycle(), MIN_FREE, d.scheduler().trimMs())));
     }
 }

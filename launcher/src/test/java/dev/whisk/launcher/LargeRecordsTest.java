@@ -8,9 +8,9 @@ import dev.whisk.launcher.node.Standalone;
 import dev.whisk.scheduler.SchedulerConfig;
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
@@ -48,18 +48,16 @@ class LargeRecordsTest
     @TempDir
     Path dataDir;
     private Controller controller;
-    private final List<Process> invokers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
+    /** After each test: the invoker JVMs stopped, then the controller closed, then the invoker's containers gone. */
+    @RegisterExtension
+    final ChildJvm.Processes invokers = ChildJvm.processes(() ->
     {
-        ChildJvm.stopAll(invokers);
         if (controller != null)
         {
             controller.close();
         }
         TestPlatform.removeContainersOf("invoker-" + INVOKER_ID);
-    }
+    });
 
     @Test
     void standaloneRecordsEveryAllowedSizeAndKeepsNoSlot() throws Exception

@@ -5,9 +5,9 @@ import dev.whisk.launcher.node.Controller;
 import dev.whisk.scheduler.SchedulerConfig;
 import dev.whisk.testkit.ChildJvm;
 import dev.whisk.testkit.NeedsDocker;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -37,12 +37,10 @@ class ScaleOutTest
     @TempDir
     Path dataDir;
     private Controller controller;
-    private final List<Process> invokers = new ArrayList<>();
-
-    @AfterEach
-    void stop() throws InterruptedException
+    /** After each test: the invoker JVMs stopped, then the controller closed, then both invokers' containers gone. */
+    @RegisterExtension
+    final ChildJvm.Processes invokers = ChildJvm.processes(() ->
     {
-        ChildJvm.stopAll(invokers);
         if (controller != null)
         {
             controller.close();
@@ -51,7 +49,7 @@ class ScaleOutTest
         {
             TestPlatform.removeContainersOf(label(id));
         }
-    }
+    });
 
     @Test
     void workSpreadsOverInvokersAndMovesOffAKilledOne() throws Exception

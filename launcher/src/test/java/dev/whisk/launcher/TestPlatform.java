@@ -155,16 +155,30 @@ final class TestPlatform extends Fixture
         final UnaryOperator<FrontDoorConfig> frontDoor) throws IOException, InterruptedException
     {
         requireDockerAndImage();
+        return new Standalone(config(dataDir, maxBlockingWaitMs, image, frontDoor));
+    }
+
+    /**
+     * The configuration {@link #start(Path)} uses: loopback on a free port, blocking waits up to 60 s, a 2 GB pool
+     * labelled {@link #invokerLabel()} on the default runtime image; for a test that changes more (the journal).
+     */
+    static StandaloneConfig config(final Path dataDir)
+    {
+        return config(dataDir, 60_000, ContainerPoolConfig.DEFAULT_NODEJS_IMAGE, UnaryOperator.identity());
+    }
+
+    private static StandaloneConfig config(final Path dataDir, final int maxBlockingWaitMs, final String image,
+        final UnaryOperator<FrontDoorConfig> frontDoor)
+    {
         final StandaloneConfig d = StandaloneConfig.defaults(dataDir, "127.0.0.1", 0);
         final FrontDoorConfig f = d.frontDoor();
         final ContainerPoolConfig p = d.pool();
-        final StandaloneConfig config = d
+        return d
             .withFrontDoor(frontDoor.apply(new FrontDoorConfig(f.host(), 0, f.ioThreads(), f.maxBodyBytes(),
                 f.maxInvokeBodyBytes(), maxBlockingWaitMs, f.bounds(), f.runtimeImages())))
             .withPool(new ContainerPoolConfig(p.dockerHost(), p.network(), invokerLabel(),
                 java.util.Map.of("nodejs:20", image), p.apiHost(), 2048, p.dockerThreads(), p.logWaitMs(),
                 p.idleTimeoutMs(), p.clientThreads()));
-        return new Standalone(config);
     }
 
     /** The invoker label of the platforms this test JVM starts. */
