@@ -9,12 +9,13 @@ import java.time.Duration;
 
 /**
  * The harness's set-up calls to a platform's REST API (creating actions, triggers and rules, reading activations):
- * JSON bodies with the guest's key, one JDK client. Measured requests do not go through it; they use
+ * JSON bodies with the guest's key, one JDK client shared by all (cheap to make one for a call). Measured requests do not go through it; they use
  * {@link RawHttpClient} or wrk.
  */
 final class ApiCalls
 {
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** One client for every instance: a JDK client owns a selector thread, so one per call site would cost one each. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final String apiHost;
     private final String authHeader;
 
@@ -32,7 +33,7 @@ final class ApiCalls
     HttpResponse<String> call(final String method, final String path, final String body)
         throws IOException, InterruptedException
     {
-        return http.send(HttpRequest.newBuilder(URI.create(apiHost + path)).timeout(Duration.ofSeconds(60))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(apiHost + path)).timeout(Duration.ofSeconds(60))
             .header("Authorization", authHeader).header("Content-Type", "application/json")
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
                 HttpRequest.BodyPublishers.ofString(body))
