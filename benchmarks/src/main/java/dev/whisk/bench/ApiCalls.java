@@ -9,8 +9,8 @@ import java.time.Duration;
 
 /**
  * The harness's set-up calls to a platform's REST API (creating actions, triggers and rules, reading activations):
- * JSON bodies with the guest's key, one JDK client shared by all (cheap to make one for a call). Measured requests do not go through it; they use
- * {@link RawHttpClient} or wrk.
+ * JSON bodies with the guest's key, one JDK client shared by all (cheap to make one for a call). Measured requests
+ * do not go through it; they use {@link RawHttpClient} or wrk.
  */
 final class ApiCalls
 {
