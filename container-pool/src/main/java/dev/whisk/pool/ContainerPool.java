@@ -331,11 +331,12 @@ public final class ContainerPool implements AutoCloseable
         if (stem != null)
         {
             starts.initStem(stem, job);
+            demand.startedForJob(stem, System.nanoTime());
             return true;
         }
         if (mayAdmit && eviction.admit(job.limits().memory()))
         {
-            starts.coldStart(job);
+            demand.startedForJob(starts.coldStart(job), System.nanoTime());
             return true;
         }
         return false;

@@ -59,6 +59,23 @@ final class DemandStarts
         return queues.isEmpty();
     }
 
+    /**
+     * A container was started for one job (its action had none): when it is expected ready, so that what queues
+     * behind it sees that wait (a stem cell may be worth taking for it) rather than a container free at once.
+     */
+    void startedForJob(final PooledContainer c, final long nowNs)
+    {
+        if (c.stem != null)
+        {
+            c.expectedReadyNs = nowNs + stemStartNs;
+        }
+        else
+        {
+            coldStartsFreeNs = Math.max(nowNs, coldStartsFreeNs) + coldStartNs;
+            c.expectedReadyNs = coldStartsFreeNs;
+        }
+    }
+
     /** Queues {@code job} behind its action's busy or starting containers, starting another if the wait is long. */
     void enqueue(final ContainerKey key, final Job job)
     {
@@ -269,6 +286,10 @@ final class DemandStarts
             {
                 drainNs = -1;
             }
+            if (!stemReady && book.booting() >= pool.starts.queueBootLimit())
+            {
+                return; // decided again when a boot ends, on the queue and the run times of then
+            }
             LOG.info("event=start-for-queue action={} queued={} slots={} meanRunMs={} drainMs={} readyMs={} stem={}",
                 key.actionPath(), q.jobs.size(), supply.slots(), supply.meanRunNs() / 1_000_000, drainNs / 1_000_000,
                 readyNs / 1_000_000, stemReady);
@@ -293,6 +314,10 @@ final class DemandStarts
             stem.expectedReadyNs = nowNs + readyNs;
             pool.starts.initStem(stem, head);
             return true;
+        }
+        if (book.booting() >= pool.starts.queueBootLimit())
+        {
+            return false;
         }
         if (pool.waiting.isEmpty() && pool.eviction.admit(head.limits().memory()))
         {

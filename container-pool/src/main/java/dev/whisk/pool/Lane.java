@@ -38,6 +38,12 @@ public final class Lane
         return name;
     }
 
+    /** The lane's threads: how many of its tasks run at once. */
+    public int threads()
+    {
+        return executor.getMaximumPoolSize();
+    }
+
     /** Tasks waiting for a thread of the lane. */
     public int queued()
     {

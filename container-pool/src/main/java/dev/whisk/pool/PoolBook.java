@@ -138,6 +138,23 @@ final class PoolBook
         return false;
     }
 
+    /**
+     * Containers being created and booted (cold starts and stem cells not yet up): the CPU-heavy part of a start. A
+     * stem cell taken for an action and being initialized is not counted (its init is a code fetch and an /init).
+     */
+    int booting()
+    {
+        int n = 0;
+        for (final PooledContainer c : live)
+        {
+            if (c.state == PooledContainer.State.STARTING && (c.stem == null || c.key == null))
+            {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** How many containers of the action are not being removed. */
     int containerCount(final ContainerKey key)
     {
@@ -191,7 +208,8 @@ final class PoolBook
 
     /**
      * When an action's queue would be drained by the containers it has, ns from now: ready containers serve from when
-     * their current run should end, starting ones from when they are expected to be ready; every slot serves runs of
+     * their current run should end, starting ones from when they are expected to be ready (a late one: as long again
+     * as it is late); every slot serves runs of
      * {@code meanRunNs} until {@code workNs} of runs is done (the slots fill like water poured into steps).
      * {@link Long#MAX_VALUE} when the action has no container.
      *
@@ -214,7 +232,9 @@ final class PoolBook
                 case REMOVING:
                     continue;
                 case STARTING:
-                    availableNs = Math.max(0, c.expectedReadyNs - nowNs);
+                    // A start past its expected time is taken to need as long again as it is late: it is slow or
+                    // stuck, and a queue behind it should not count on it from one moment to the next.
+                    availableNs = c.expectedReadyNs == 0 ? 0 : Math.abs(c.expectedReadyNs - nowNs);
                     break;
                 case BUSY:
                     availableNs = Math.max(0, meanRunNs - (nowNs - c.busySinceNs));

@@ -60,12 +60,13 @@ final class Starts
     }
 
     /** A cold start for {@code job}, whose memory is admitted. */
-    void coldStart(final Job job)
+    PooledContainer coldStart(final Job job)
     {
         metrics.coldStarts.incrementAndGet();
         final PooledContainer c = pool.track(job.kind(), job.limits().memory(), null);
         pool.assignKey(c, job);
         execute(() -> provision(c, job), () -> onProvisionFailed(c, job));
+        return c;
     }
 
     /**
@@ -121,6 +122,17 @@ final class Starts
                 postInit(c, job, code, connection);
             });
         }, () -> onProvisionFailed(c, job));
+    }
+
+    /**
+     * How many cold starts a queue may have booting at once, all actions together: one fewer than the start lane's
+     * threads (at least one), so that a stem cell's init or an action's first container never waits behind them. On
+     * a machine this size a boot keeps about a core busy; two at once take about twice as long each, so the first of
+     * them is ready later, and starts decided on a run time measured before they slowed the runs overshoot.
+     */
+    int queueBootLimit()
+    {
+        return Math.max(1, lane.threads() - 1);
     }
 
     /** Runs a start on the start lane; {@code ifRejected} runs here when the lane is full or the pool is stopping. */

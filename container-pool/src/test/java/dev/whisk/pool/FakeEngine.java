@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class FakeEngine implements ContainerEngine
 {
-    final int startMs;
+    /** How long a start takes, ms; read as each start begins. */
+    volatile int startMs;
     final AtomicInteger starts = new AtomicInteger();
     final AtomicInteger startsUnderWay = new AtomicInteger();
     final AtomicInteger mostStartsAtOnce = new AtomicInteger();

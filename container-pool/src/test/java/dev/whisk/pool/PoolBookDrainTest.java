@@ -61,6 +61,15 @@ class PoolBookDrainTest
     }
 
     @Test
+    void aStartPastItsExpectedTimeIsTakenToNeedAsLongAgainAsItIsLate()
+    {
+        final PooledContainer late = container(PooledContainer.State.STARTING);
+        late.expectedReadyNs = now - 300 * MS;
+        // 300 ms late: expected in another 300 ms, then 10 runs of 20 ms.
+        assertThat(book.drainNs(key, now, 20 * MS, 10 * 20 * MS, new long[4])).isEqualTo(500 * MS);
+    }
+
+    @Test
     void aContainerRunningSeveralJobsAtOnceCountsEachSlot()
     {
         container(PooledContainer.State.IDLE).concurrency = 4;

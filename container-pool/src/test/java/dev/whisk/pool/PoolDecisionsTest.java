@@ -39,8 +39,40 @@ class PoolDecisionsTest
             assertThat(engine.starts.get()).isBetween(2, 12);
             final long idle = engine.runsPerContainer().stream().filter(runs -> runs == 0).count();
             assertThat(idle).as("containers started that found no work").isLessThanOrEqualTo(1);
-            assertThat(engine.mostStartsAtOnce.get()).as("starts at once").isLessThanOrEqualTo(
-                Math.max(2, Runtime.getRuntime().availableProcessors()));
+            // Boots one after another (one fewer than the start lane's threads): each is decided on the queue and
+            // run times of when the last was ready, and none waits behind another for the machine's cores.
+            assertThat(engine.mostStartsAtOnce.get()).as("starts at once")
+                .isLessThanOrEqualTo(h.pool.starts.queueBootLimit());
+            assertThat(h.pool.metrics().queuedJobs()).isZero();
+        }
+    }
+
+    @Test
+    void aQueueBehindAnActionsFirstContainerStillBootingTakesAStemCellAsSoonAsOneIsReady()
+    {
+        final FakeEngine engine = new FakeEngine(300);
+        try (PoolHarness h = new PoolHarness(engine, c -> c.withStemCells(List.of(new StemCell(PoolHarness.NODEJS, 256,
+            1)))))
+        {
+            h.action("guest/first", "sleep:10");
+            // The stem cell is booting (300 ms) when the action's first call comes, so that call starts a container
+            // of its own, a slow one; twenty more queue behind it.
+            h.awaitThat(() -> engine.startsUnderWay.get() == 1);
+            engine.startMs = 3_000;
+            final Job first = h.submit(h.job("guest/first", "{}", PoolHarness.limits(256)));
+            final List<Job> queued = new ArrayList<>();
+            for (int i = 0; i < 20; i++)
+            {
+                queued.add(h.submit(h.job("guest/first", "{}", PoolHarness.limits(256))));
+            }
+
+            // The queue waits for a container that is seconds from ready: the stem cell, ready first, serves it.
+            final PoolHarness.Completed earliest = h.awaitCompleted(queued.get(0));
+            assertThat(engine.starts.get()).as("containers up when the first queued call completed").isEqualTo(1);
+            assertThat(earliest.container()).as("the stem cell").isEqualTo("fake-1");
+            queued.forEach(h::awaitCompleted);
+            assertThat(h.awaitCompleted(first).container()).as("the first call, on its own container")
+                .isEqualTo("fake-2");
             assertThat(h.pool.metrics().queuedJobs()).isZero();
         }
     }
