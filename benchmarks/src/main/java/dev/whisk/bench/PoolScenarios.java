@@ -267,7 +267,7 @@ final class PoolScenarios
     /**
      * The Azure Functions trace's shape: 50 actions, popularity Zipf (s = 1: the first action gets about 22% of
      * calls, half the actions under 1% each), durations log-uniform from 1 to 300 ms and independent of popularity;
-     * Poisson arrivals (open loop) over 32 connections; a pool of 4 GB with two stem cells. Reports the pool hit
+     * Poisson arrivals (open loop) over 32 connections; a pool of 4 GB with the default stem cells. Reports the pool hit
      * ratio and the latency added over each action's own duration.
      */
     void mixed(final double ratePerSecond) throws Exception
@@ -292,10 +292,9 @@ final class PoolScenarios
         System.out.printf("%nmixed: %d actions, Zipf popularity, %d to %d ms, %.0f/s Poisson for %.0f s%n", n,
             Arrays.stream(sleepMs).min().getAsInt(), Arrays.stream(sleepMs).max().getAsInt(), rate, seconds);
         final ObjectNode file = Results.loadScenario("mixed", n + " actions, Zipf(1) popularity, durations " +
-            "log-uniform 1-300 ms, Poisson arrivals at " + (int)rate + "/s over 32 connections, pool 4096 MB with 2 " +
-            "stem cells");
-        try (ChildPlatform platform = new ChildPlatform("mixed", "--stem-cells", NODE + ":256:2", "--pause-grace-ms",
-            "50", "--memory-mb", "4096"))
+            "log-uniform 1-300 ms, Poisson arrivals at " + (int)rate + "/s over 32 connections, pool 4096 MB with the " +
+            "default stem cells (" + ContainerPoolConfig.DEFAULT_STEM_CELLS + ")");
+        try (ChildPlatform platform = new ChildPlatform("mixed", "--pause-grace-ms", "50", "--memory-mb", "4096"))
         {
             final byte[][] requests = new byte[n][];
             for (int i = 0; i < n; i++)

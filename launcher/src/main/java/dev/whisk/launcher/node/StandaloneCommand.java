@@ -43,7 +43,7 @@ public final class StandaloneCommand extends NodeCommand<Standalone>
         description = "Memory budget of the container pool in MB (default: half the machine).")
     int memoryMb;
 
-    @Option(names = "--stem-cells", split = ",", defaultValue = "${env:WHISK_STEM_CELLS:-nodejs:20:256:2}",
+    @Option(names = "--stem-cells", split = ",", defaultValue = "${env:WHISK_STEM_CELLS:-nodejs:20:256:4}",
         description = "Pre-warmed containers per kind and memory, kind:memoryMb:count[,...]; 'none' for none "
             + "(default: ${DEFAULT-VALUE}).")
     List<String> stemCells;
