@@ -293,7 +293,8 @@ final class PoolScenarios
             Arrays.stream(sleepMs).min().getAsInt(), Arrays.stream(sleepMs).max().getAsInt(), rate, seconds);
         final ObjectNode file = Results.loadScenario("mixed", n + " actions, Zipf(1) popularity, durations " +
             "log-uniform 1-300 ms, Poisson arrivals at " + (int)rate + "/s over 32 connections, pool 4096 MB with the " +
-            "default stem cells (" + ContainerPoolConfig.DEFAULT_STEM_CELLS + ")");
+            "default stem cells (" + ContainerPoolConfig.DEFAULT_STEM_CELLS.stream().map(c -> c.kind() + ":" + c.memoryMb() +
+            ":" + c.count()).collect(java.util.stream.Collectors.joining(",")) + ")");
         try (ChildPlatform platform = new ChildPlatform("mixed", "--pause-grace-ms", "50", "--memory-mb", "4096"))
         {
             final byte[][] requests = new byte[n][];
