@@ -209,9 +209,8 @@ final class PoolBook
     /**
      * When an action's queue would be drained by the containers it has, ns from now: ready containers serve from when
      * their current run should end, starting ones from when they are expected to be ready (a late one: as long again
-     * as it is late); every slot serves runs of
-     * {@code meanRunNs} until {@code workNs} of runs is done (the slots fill like water poured into steps).
-     * {@link Long#MAX_VALUE} when the action has no container.
+     * as it is late); every slot serves runs of {@code meanRunNs} until {@code workNs} of runs is done (the slots fill
+     * like water poured into steps). {@link Long#MAX_VALUE} when the action has no container.
      *
      * @param scratch at least as long as the action's containers; reused, to allocate nothing.
      */
