@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # benchmarks/burst-node.sh [port] [calls] [sleep-ms]: the burst of `bin/whisk bench burst` sent by a Node.js client
 # that never polls the platform while it runs: a fresh standalone platform (defaults, its own data directory and
-# container label), an action that sleeps sleep-ms, `calls` non-blocking invokes over 8 keep-alive connections, then
-# the records are read and the time from the last 202 to the latest record end is printed. Loopback only.
+# container label), an action that sleeps sleep-ms, and once the stem cells are up `calls` non-blocking invokes over
+# 8 keep-alive connections; then the records are read and the time from the last 202 to the latest record end is
+# printed. Loopback only.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 port="${1:-3401}"
