@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -163,18 +164,22 @@ class StandaloneCrashTest
         final Map<String, Integer> toldResult = new ConcurrentHashMap<>();
         final Map<String, Integer> acknowledged = new ConcurrentHashMap<>();
         final AtomicBoolean killed = new AtomicBoolean();
+        final AtomicLong firstToldMs = new AtomicLong();
         final List<Thread> callers = new ArrayList<>();
         for (int t = 0; t < 4; t++)
         {
             final boolean blocking = t < 2;
             final int base = t * 1_000_000;
             final Thread caller = new Thread(() -> callUntilKilled(api, blocking, base, toldResult, acknowledged,
-                killed), "caller-" + t);
+                firstToldMs, killed), "caller-" + t);
             caller.setDaemon(true);
             caller.start();
             callers.add(caller);
         }
-        await().atMost(Duration.ofSeconds(120)).until(() -> toldResult.size() >= 100 && acknowledged.size() >= 100);
+        // Killed once a caller was told a result two seconds ago, so that runs finished well before the kill exist
+        // (a fast platform answers the first hundred of each within a second).
+        await().atMost(Duration.ofSeconds(120)).until(() -> toldResult.size() >= 100 && acknowledged.size() >= 100 &&
+            firstToldMs.get() > 0 && System.currentTimeMillis() - firstToldMs.get() >= 2_000);
         final long killMs = System.currentTimeMillis();
         platform.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         killed.set(true);
@@ -270,7 +275,8 @@ class StandaloneCrashTest
     }
 
     private static void callUntilKilled(final Api api, final boolean blocking, final int base,
-        final Map<String, Integer> toldResult, final Map<String, Integer> acknowledged, final AtomicBoolean killed)
+        final Map<String, Integer> toldResult, final Map<String, Integer> acknowledged, final AtomicLong firstToldMs,
+        final AtomicBoolean killed)
     {
         for (int i = base; !killed.get(); i++)
         {
@@ -283,6 +289,7 @@ class StandaloneCrashTest
                     final JsonNode body = r.json();
                     toldResult.put(body.path("activationId").asText(), body.path("response").path("result")
                         .path("i").asInt());
+                    firstToldMs.compareAndSet(0, System.currentTimeMillis());
                 }
                 else if (r.status() == 202)
                 {
