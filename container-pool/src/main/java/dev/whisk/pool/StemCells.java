@@ -124,7 +124,11 @@ final class StemCells
         return false;
     }
 
-    /** Starts the stem cells missing from each slot that fit the budget; returns how many. */
+    /**
+     * Starts the stem cells missing from each slot that fit the budget, as many at once as a queue may boot
+     * ({@link Starts#queueBootLimit}): a call that finds none ready then starts its own container beside them, not
+     * behind them on the start lane. Returns how many it started.
+     */
     int refill(final long nowNs)
     {
         if (!mayRefill())
@@ -139,7 +143,7 @@ final class StemCells
             {
                 continue;
             }
-            while (isShort(slot))
+            while (isShort(slot) && pool.book.booting() < pool.starts.queueBootLimit())
             {
                 start(slot);
                 started++;
@@ -152,6 +156,10 @@ final class StemCells
     long nextDeadlineNs()
     {
         long deadline = Long.MAX_VALUE;
+        if (pool.book.booting() >= pool.starts.queueBootLimit())
+        {
+            return deadline; // the boot under way ends on the owner thread, which refills then
+        }
         for (int i = 0; i < slots.size() && mayRefill(); i++)
         {
             final StemSlot slot = slots.get(i);
