@@ -22,12 +22,15 @@ auth="$(sed -n 's/^AUTH=//p' "$dd/wskprops")"
 curl -sf -u "$auth" -X PUT -H 'Content-Type: application/json' -o /dev/null \
     -d "{\"exec\":{\"kind\":\"nodejs:20\",\"code\":\"function main(){ return new Promise(r => setTimeout(() => r({}), $sleep_ms)); }\"}}" \
     "http://127.0.0.1:$port/api/v1/namespaces/_/actions/sleeper"
-# A quiet machine: every container the platform has is a stem cell that is up (as `whisk bench burst` waits).
+# A quiet machine: every container the platform has is a stem cell that is up, and has been for a second (they boot
+# one after another), as `whisk bench burst` waits.
+settled=0
 for _ in $(seq 1 600); do
     m="$(curl -s "http://127.0.0.1:$port/metrics")"
     ready="$(sed -n 's/^whisk_pool_containers_prewarmed \([0-9]*\).*/\1/p' <<<"$m")"
     all="$(sed -n 's/^whisk_pool_containers \([0-9]*\).*/\1/p' <<<"$m")"
-    if [ -n "$ready" ] && [ "$ready" -ge 1 ] && [ "$ready" = "$all" ]; then break; fi
+    if [ -n "$ready" ] && [ "$ready" -ge 1 ] && [ "$ready" = "$all" ]; then settled=$((settled + 1)); else settled=0; fi
+    if [ "$settled" -ge 10 ]; then break; fi
     sleep 0.1
 done
 echo "burst-node: stem cells ready: ${ready:-0}"

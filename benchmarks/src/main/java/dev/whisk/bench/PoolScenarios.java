@@ -3,6 +3,7 @@ package dev.whisk.bench;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.whisk.pool.ContainerPoolConfig;
+import dev.whisk.pool.StemCell;
 import dev.whisk.pool.docker.ContainerSpec;
 import dev.whisk.pool.docker.DockerDriver;
 import dev.whisk.pool.docker.StartedContainer;
@@ -60,8 +61,9 @@ final class PoolScenarios
             platform.putNodeAction("sleeper", sleepMs, 256);
             // A quiet machine: the platform's stem cells are up (a burst sent while they still boot measures the
             // platform's own start), and nothing else is starting.
+            final int stemCells = ContainerPoolConfig.DEFAULT_STEM_CELLS.stream().mapToInt(StemCell::count).sum();
             final boolean settled = awaitMetric(platform, m ->
-                m.getOrDefault("whisk_pool_containers_prewarmed", 0.0) >= 1 &&
+                m.getOrDefault("whisk_pool_containers_prewarmed", 0.0) >= stemCells &&
                 m.get("whisk_pool_containers_prewarmed").equals(m.get("whisk_pool_containers")));
             final double stemsReady = platform.metrics().getOrDefault("whisk_pool_containers_prewarmed", 0.0);
             final List<Load.Connection> conns = new ArrayList<>();
