@@ -60,6 +60,28 @@ class StemCellsTest
     }
 
     /** A pool on {@code engine} whose one stem cell (Node.js, 256 MB) is ready. */
+    @Test
+    void stemCellsBootOneAfterAnotherSoThatACallThatFindsNoneReadyStartsBesideThemNotBehind()
+    {
+        final FakeEngine engine = new FakeEngine(400);
+        try (PoolHarness h = new PoolHarness(engine, c -> c.withStemCells(List.of(new StemCell(PoolHarness.NODEJS,
+            256, 3)))))
+        {
+            h.action("guest/early", "sleep:0");
+            h.awaitThat(() -> engine.startsUnderWay.get() == 1);
+            // A call of another memory, which no stem cell serves, comes while the first stem cell boots.
+            final PoolHarness.Completed early = h.run(h.job("guest/early", "{}", PoolHarness.limits(128)));
+            // The engine names containers in the order their starts end: the call's was up right after the stem
+            // cells already booting (one on two cores), not after a lane's worth of them (two, then the call's).
+            final int upAs = Integer.parseInt(early.container().substring("fake-".length()));
+            assertThat(upAs).as("the call's container among those up, in order").isLessThanOrEqualTo(
+                h.pool.starts.queueBootLimit() + 1);
+
+            h.awaitThat(() -> h.pool.metrics().prewarmedContainers() == 3);
+            assertThat(engine.starts.get()).isEqualTo(4);
+        }
+    }
+
     private static PoolHarness withOneStemCell(final FakeEngine engine)
     {
         final PoolHarness h = new PoolHarness(engine, c -> c.withStemCells(List.of(new StemCell(PoolHarness.NODEJS, 256,
