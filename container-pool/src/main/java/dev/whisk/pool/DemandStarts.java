@@ -286,24 +286,23 @@ final class DemandStarts
             {
                 drainNs = -1;
             }
-            if (!stemReady && book.booting() >= pool.starts.queueBootLimit())
+            if (!startFor(head, nowNs, readyNs))
             {
-                return; // decided again when a boot ends, on the queue and the run times of then
+                // No memory (the queue is served by the containers the action has), or as many boots under way as
+                // may be: decided again when one ends, on the queue and the run times of then.
+                return;
             }
             LOG.info("event=start-for-queue action={} queued={} slots={} meanRunMs={} drainMs={} readyMs={} stem={}",
                 key.actionPath(), q.jobs.size(), supply.slots(), supply.meanRunNs() / 1_000_000, drainNs / 1_000_000,
                 readyNs / 1_000_000, stemReady);
-            if (!startFor(head, nowNs, readyNs))
-            {
-                return; // no memory: the queue is served by the containers the action has
-            }
         }
     }
 
     /**
      * Starts one container for {@code head}'s queue, expected ready in {@code readyNs}: a stem cell of its kind and
-     * memory if one is ready, else a cold start if memory admits it. The new container takes whichever queued job is
-     * first when it is ready, not the head of now. Returns false when nothing could be started.
+     * memory if one is ready, else a cold start if memory admits it and fewer than {@link Starts#queueBootLimit}
+     * containers boot. The new container takes whichever queued job is first when it is ready, not the head of now.
+     * Returns false when nothing could be started.
      */
     private boolean startFor(final Job head, final long nowNs, final long readyNs)
     {
@@ -368,10 +367,10 @@ final class DemandStarts
             final Job head = q.jobs.peekFirst();
             final long readyNs = pool.stems.has(head) ? stemStartNs :
                 Math.max(nowNs, coldStartsFreeNs) - nowNs + coldStartNs;
-            LOG.info("event=start-for-standing-queue action={} containers={} queued={} queuedWindowAgo={} " +
-                "runsPerSecond={}", key.actionPath(), containers, q.jobs.size(), st.markLength, Math.round(rate));
             if (startFor(head, nowNs, readyNs))
             {
+                LOG.info("event=start-for-standing-queue action={} containers={} queued={} queuedWindowAgo={} " +
+                    "runsPerSecond={}", key.actionPath(), containers, q.jobs.size(), st.markLength, Math.round(rate));
                 st.rateBeforeAdd = rate;
             }
         }
