@@ -300,7 +300,7 @@ final class DemandStarts
 
     /**
      * Starts one container for {@code head}'s queue, expected ready in {@code readyNs}: a stem cell of its kind and
-     * memory if one is ready, else a cold start if memory admits it and fewer than {@link Starts#queueBootLimit}
+     * memory if one is ready, else a cold start if memory admits it and fewer than {@link Starts#bootLimit}
      * containers boot. The new container takes whichever queued job is first when it is ready, not the head of now.
      * Returns false when nothing could be started.
      */
@@ -314,7 +314,7 @@ final class DemandStarts
             pool.starts.initStem(stem, head);
             return true;
         }
-        if (book.booting() >= pool.starts.queueBootLimit())
+        if (!pool.starts.mayBoot())
         {
             return false;
         }

@@ -125,14 +125,21 @@ final class Starts
     }
 
     /**
-     * How many cold starts a queue may have booting at once, all actions together: one fewer than the start lane's
-     * threads (at least one), so that a stem cell's init or an action's first container never waits behind them. On
-     * a machine this size a boot keeps about a core busy; two at once take about twice as long each, so the first of
-     * them is ready later, and starts decided on a run time measured before they slowed the runs overshoot.
+     * How many containers may boot at once for what no call waits on in person (a queue's cold starts, stem cells),
+     * all actions together: one fewer than the start lane's threads (at least one), so that an action's first
+     * container or a stem cell's init never waits behind them. On a machine this size a boot keeps about a core busy;
+     * two at once take about twice as long each, so the first of them is ready later, and starts decided on a run
+     * time measured before they slowed the runs overshoot.
      */
-    int queueBootLimit()
+    int bootLimit()
     {
         return Math.max(1, lane.threads() - 1);
+    }
+
+    /** Whether fewer than {@link #bootLimit} containers boot now. */
+    boolean mayBoot()
+    {
+        return pool.book.booting() < bootLimit();
     }
 
     /** Runs a start on the start lane; {@code ifRejected} runs here when the lane is full or the pool is stopping. */

@@ -125,9 +125,9 @@ final class StemCells
     }
 
     /**
-     * Starts the stem cells missing from each slot that fit the budget, as many at once as a queue may boot
-     * ({@link Starts#queueBootLimit}): a call that finds none ready then starts its own container beside them, not
-     * behind them on the start lane. Returns how many it started.
+     * Starts the stem cells missing from each slot that fit the budget, no more booting at once than
+     * {@link Starts#bootLimit}: a call that finds none ready then starts its own container beside them, not behind
+     * them on the start lane. Returns how many it started.
      */
     int refill(final long nowNs)
     {
@@ -143,7 +143,7 @@ final class StemCells
             {
                 continue;
             }
-            while (isShort(slot) && pool.book.booting() < pool.starts.queueBootLimit())
+            while (isShort(slot) && pool.starts.mayBoot())
             {
                 start(slot);
                 started++;
@@ -156,7 +156,7 @@ final class StemCells
     long nextDeadlineNs()
     {
         long deadline = Long.MAX_VALUE;
-        if (pool.book.booting() >= pool.starts.queueBootLimit())
+        if (!pool.starts.mayBoot())
         {
             return deadline; // the boot under way ends on the owner thread, which refills then
         }

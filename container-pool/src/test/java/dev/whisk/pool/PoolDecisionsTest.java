@@ -42,7 +42,7 @@ class PoolDecisionsTest
             // Boots one after another (one fewer than the start lane's threads): each is decided on the queue and
             // run times of when the last was ready, and none waits behind another for the machine's cores.
             assertThat(engine.mostStartsAtOnce.get()).as("starts at once")
-                .isLessThanOrEqualTo(h.pool.starts.queueBootLimit());
+                .isLessThanOrEqualTo(h.pool.starts.bootLimit());
             assertThat(h.pool.metrics().queuedJobs()).isZero();
         }
     }

@@ -75,7 +75,7 @@ class StemCellsTest
             // cells already booting (one on two cores), not after a lane's worth of them (two, then the call's).
             final int upAs = Integer.parseInt(early.container().substring("fake-".length()));
             assertThat(upAs).as("the call's container among those up, in order").isLessThanOrEqualTo(
-                h.pool.starts.queueBootLimit() + 1);
+                h.pool.starts.bootLimit() + 1);
 
             h.awaitThat(() -> h.pool.metrics().prewarmedContainers() == 3);
             assertThat(engine.starts.get()).isEqualTo(4);
