@@ -214,22 +214,12 @@ class FleetTest
         };
     }
 
+    /** {@link TestRequests#request}, accepted now, with a timeout no run here comes near. */
     private static InvokeRequest request(final long lo)
     {
-        final InvokeRequest r = new InvokeRequest();
-        r.idHi = 9;
-        r.idLo = lo;
+        final InvokeRequest r = TestRequests.request(9, lo, "{}".getBytes(StandardCharsets.UTF_8));
         r.acceptedMs = System.currentTimeMillis();
-        r.namespace = "guest";
-        r.subject = "guest";
-        r.actionPath = "guest/a";
-        r.actionVersion = "0.0.1";
-        r.kind = "nodejs:20";
         r.timeoutMs = 60_000;
-        r.memoryMb = 256;
-        r.logsMb = 10;
-        r.concurrency = 1;
-        r.params = "{}".getBytes(StandardCharsets.UTF_8);
         return r;
     }
 
