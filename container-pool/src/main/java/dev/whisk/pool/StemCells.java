@@ -156,10 +156,6 @@ final class StemCells
     long nextDeadlineNs()
     {
         long deadline = Long.MAX_VALUE;
-        if (!pool.starts.mayBoot())
-        {
-            return deadline; // the boot under way ends on the owner thread, which refills then
-        }
         for (int i = 0; i < slots.size() && mayRefill(); i++)
         {
             final StemSlot slot = slots.get(i);
@@ -168,7 +164,9 @@ final class StemCells
                 deadline = Math.min(deadline, slot.retryAtNs);
             }
         }
-        return deadline;
+        // Counting the boots walks every container: only when a slot is short. A boot under way ends on the owner
+        // thread, which refills then.
+        return deadline == Long.MAX_VALUE || pool.starts.mayBoot() ? deadline : Long.MAX_VALUE;
     }
 
     /** Stem cells are refilled when no job waits: a queue's or a waiting job's starts go first on the start lane. */
